@@ -1,0 +1,1 @@
+"""The ``maillage`` command line: thin Typer commands over the services, one module each."""

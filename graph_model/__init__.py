@@ -1,0 +1,40 @@
+"""What the graph is: node and link kinds, identity, validation, errors, schema, territories.
+
+Imports nothing else of the project.
+"""
+
+from graph_model.errors import MaillageError
+from graph_model.model import (
+    COOPERATION_LINKS,
+    Actor,
+    ActorKind,
+    AdvocacyLevel,
+    Event,
+    Link,
+    LinkKind,
+    LocationPrecision,
+    Method,
+    SourceRef,
+    Territory,
+    TerritoryLevel,
+    Theme,
+    parse,
+)
+
+__all__ = [
+    "COOPERATION_LINKS",
+    "Actor",
+    "ActorKind",
+    "AdvocacyLevel",
+    "Event",
+    "Link",
+    "LinkKind",
+    "LocationPrecision",
+    "MaillageError",
+    "Method",
+    "SourceRef",
+    "Territory",
+    "TerritoryLevel",
+    "Theme",
+    "parse",
+]

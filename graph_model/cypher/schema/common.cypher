@@ -1,0 +1,18 @@
+// Uniqueness constraints: the identity keys of the graph. Keys are strings.
+CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (n:Alias) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT territory_id IF NOT EXISTS FOR (n:Territory) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT theme_id IF NOT EXISTS FOR (n:Theme) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT method_id IF NOT EXISTS FOR (n:Method) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE;
+// Properties that queries filter on.
+CREATE INDEX actor_name_key IF NOT EXISTS FOR (n:Actor) ON (n.name_key);
+CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind);
+CREATE INDEX actor_siren IF NOT EXISTS FOR (n:Actor) ON (n.siren);
+CREATE INDEX actor_rna IF NOT EXISTS FOR (n:Actor) ON (n.rna);
+CREATE INDEX actor_commune IF NOT EXISTS FOR (n:Actor) ON (n.commune);
+CREATE INDEX territory_code IF NOT EXISTS FOR (n:Territory) ON (n.code);
+CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level);
+CREATE INDEX territory_name_key IF NOT EXISTS FOR (n:Territory) ON (n.name_key);

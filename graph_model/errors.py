@@ -1,0 +1,109 @@
+"""The one error hierarchy of Maillage.
+
+Every failure the project expects is an instance of :class:`MaillageError`; driver, file and
+parser errors are translated into these where they happen (``raise ... from exc``), so callers
+catch one root and every message says what to do next::
+
+    MaillageError
+    ├── ConfigurationError          settings missing or contradictory
+    ├── ValidationError             a value breaks a rule of the model
+    │   ├── InvalidIdentifier       bad SIREN / SIRET / RNA / INSEE code / actor id
+    │   ├── InvalidDates            a link ends before it starts, a date that does not parse
+    │   └── UnknownTerritory        an INSEE code that names no territory
+    ├── NotFound                    an actor, territory or run that does not exist
+    │   └── AmbiguousReference      a name that matches several actors (candidates listed)
+    ├── StoreError                  the graph server failed
+    │   ├── StoreUnavailable        the server cannot be reached (says how to start it)
+    │   ├── DuplicateError          a uniqueness constraint refused a write (names the key)
+    │   └── QueryError              the server refused a statement
+    ├── EmbeddedServerError         the embedded ArcadeDB could not be started / stopped
+    │   └── AlreadyRunning          a second ``maillage db start`` while one runs
+    └── ImportFailure               a whole input file cannot be read (nothing was written)
+
+A single bad row in an import is not an exception: it is a *reject* with its line and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class MaillageError(Exception):
+    """Root of every error Maillage raises on purpose."""
+
+    #: a short stable code, for the API and for scripts
+    code = "maillage_error"
+
+
+class ConfigurationError(MaillageError):
+    code = "configuration"
+
+
+class ValidationError(MaillageError):
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidIdentifier(ValidationError):
+    code = "invalid_identifier"
+
+
+class InvalidDates(ValidationError):
+    code = "invalid_dates"
+
+
+class UnknownTerritory(ValidationError):
+    code = "unknown_territory"
+
+
+class NotFound(MaillageError):
+    code = "not_found"
+
+
+class AmbiguousReference(NotFound):
+    """A reference (usually a name) matches several actors; nothing is guessed."""
+
+    code = "ambiguous"
+
+    def __init__(self, reference: str, candidates: Sequence[tuple[str, str]]) -> None:
+        listed = "; ".join(f"{cid} ({name})" for cid, name in candidates)
+        super().__init__(
+            f"{reference!r} matches {len(candidates)} actors: {listed}. Use one of these ids."
+        )
+        self.reference = reference
+        self.candidates = list(candidates)
+
+
+class StoreError(MaillageError):
+    code = "store_error"
+
+
+class StoreUnavailable(StoreError):
+    code = "store_unavailable"
+
+
+class DuplicateError(StoreError):
+    code = "duplicate"
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class QueryError(StoreError):
+    code = "query_error"
+
+
+class EmbeddedServerError(MaillageError):
+    code = "embedded_server"
+
+
+class AlreadyRunning(EmbeddedServerError):
+    code = "already_running"
+
+
+class ImportFailure(MaillageError):
+    code = "import_failed"

@@ -1,0 +1,3 @@
+MATCH ()-[r]->()
+RETURN type(r) AS kind, count(r) AS n
+ORDER BY kind

@@ -1,0 +1,3 @@
+MATCH (t:Territory)
+RETURN t.level AS level, count(t) AS n
+ORDER BY level

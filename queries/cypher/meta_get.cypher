@@ -1,0 +1,2 @@
+OPTIONAL MATCH (m:Meta {id: $id})
+RETURN m.value AS value

@@ -1,0 +1,3 @@
+MERGE (m:Meta {id: $id})
+SET m.value = $value
+RETURN m.value AS value

@@ -1,0 +1,391 @@
+"""Reading and writing the movement's graph: the domain operations over the store.
+
+Writes are batched (``UNWIND $rows``), idempotent (``MERGE`` on ids) and grouped by kind label
+or relationship type, the only parts of a statement that vary, chosen from the enums. Actor
+properties are denormalised for the analytics: the commune's département, région and EPCI are
+copied onto the actor, and themes/methods are kept as lists beside their ``WORKS_ON``/``USES``
+links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from graph_model.identifiers import fold
+from graph_model.model import (
+    Actor,
+    ActorKind,
+    Link,
+    LinkKind,
+    LocationPrecision,
+    SourceRef,
+)
+from graph_model.territories import TerritoryReference
+from queries.store.adapter import Store, now
+from queries.store.catalog import cypher
+
+_ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN}
+
+
+def source_json(source: SourceRef) -> str:
+    """A source as stored on nodes and links: compact JSON without the run and the time
+    (those live in ``created_run``/``updated_run``), so re-importing the same facts writes the
+    same value."""
+    return json.dumps(
+        {"system": source.system, "key": source.key, "url": source.url},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def content_hash(props: Mapping[str, Any]) -> str:
+    """Hash of what a row says, to tell *unchanged* from *updated* on re-import."""
+    canonical = json.dumps(
+        {k: _json_safe(v) for k, v in props.items()}, sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def actor_properties(actor: Actor, territories: TerritoryLookup | None = None) -> dict[str, Any]:
+    """The node properties of an actor (``None`` values are simply not stored)."""
+    departement, region, epci = actor.departement, actor.region, None
+    if territories is not None and actor.commune:
+        departement, region, epci = territories.parents_of_commune(actor.commune)
+    elif territories is not None and departement and not region:
+        region = territories.region_of_departement(departement)
+    latitude, longitude, precision = actor.latitude, actor.longitude, actor.location_precision
+    if latitude is None and territories is not None:
+        point = territories.centre(actor.commune, departement)
+        if point is not None:
+            latitude, longitude, precision = point
+    elif latitude is not None and precision is None:
+        precision = LocationPrecision.EXACT
+    props: dict[str, Any] = {
+        "name": actor.name,
+        "name_key": fold(actor.name),
+        "legal_form": actor.legal_form,
+        "level": actor.level.value if actor.level else None,
+        "siren": actor.siren,
+        "siret": actor.siret,
+        "rna": actor.rna,
+        "website": actor.website,
+        "email": actor.email,
+        "description": actor.description,
+        "commune": actor.commune,
+        "departement": departement,
+        "region": region,
+        "epci": epci,
+        "latitude": latitude,
+        "longitude": longitude,
+        "location_precision": precision.value if precision else None,
+        "themes": sorted(set(actor.themes)),
+        "methods": sorted(set(actor.methods)),
+        "sources": sorted({source_json(s) for s in actor.sources}),
+    }
+    props["content_hash"] = content_hash(props)
+    return props
+
+
+class TerritoryLookup:
+    """What the repository needs of the territory reference: parents and centres of codes."""
+
+    def __init__(
+        self,
+        communes: Mapping[str, tuple[str, str, str | None, float | None, float | None]],
+        departements: Mapping[str, tuple[str, float | None, float | None]],
+    ) -> None:
+        # commune code -> (departement, region, epci, lat, lon); departement -> (region, lat, lon)
+        self._communes = communes
+        self._departements = departements
+
+    def parents_of_commune(self, code: str) -> tuple[str | None, str | None, str | None]:
+        row = self._communes.get(code)
+        return (row[0], row[1], row[2]) if row else (None, None, None)
+
+    def region_of_departement(self, code: str) -> str | None:
+        row = self._departements.get(code)
+        return row[0] if row else None
+
+    def centre(
+        self, commune: str | None, departement: str | None
+    ) -> tuple[float, float, LocationPrecision] | None:
+        if commune and commune in self._communes:
+            _, _, _, lat, lon = self._communes[commune]
+            if lat is not None and lon is not None:
+                return lat, lon, LocationPrecision.COMMUNE
+        if departement and departement in self._departements:
+            _, lat, lon = self._departements[departement]
+            if lat is not None and lon is not None:
+                return lat, lon, LocationPrecision.DEPARTEMENT
+        return None
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """Who writes and when: recorded on every node and link the write touches."""
+
+    run: str | None = None
+    at: datetime | None = None
+
+    def stamp(self) -> dict[str, Any]:
+        return {"now": self.at or now(), "run": self.run}
+
+
+def upsert_actors(
+    store: Store,
+    actors: Sequence[Actor],
+    *,
+    territories: TerritoryLookup | None = None,
+    context: WriteContext | None = None,
+    batch_size: int = 2_000,
+) -> int:
+    """Create or update actors, their aliases and their territory/theme links. Idempotent."""
+    stamp = (context or WriteContext()).stamp()
+    by_kind: dict[ActorKind, list[dict[str, Any]]] = defaultdict(list)
+    aliases: list[dict[str, Any]] = []
+    located: list[dict[str, Any]] = []
+    active: list[dict[str, Any]] = []
+    for actor in actors:
+        by_kind[actor.kind].append(
+            {"id": actor.id, "props": actor_properties(actor, territories), **stamp}
+        )
+        aliases.extend({"key": key, "actor": actor.id} for key in actor.identity_keys())
+        if actor.commune:
+            located.append(
+                {"actor": actor.id, "territory": f"commune:{actor.commune}", "props": {}}
+            )
+        active.extend(
+            {"actor": actor.id, "territory": territory, "props": {}}
+            for territory in actor.active_in
+        )
+    written = 0
+    for kind, rows in by_kind.items():
+        written += store.write_batches(
+            cypher("upsert_actors", kind=kind), rows, batch_size=batch_size
+        )
+    store.write_batches(cypher("upsert_aliases"), aliases, batch_size=batch_size * 2)
+    for link, rows in ((LinkKind.LOCATED_IN, located), (LinkKind.ACTIVE_IN, active)):
+        if rows:
+            store.write_batches(
+                cypher("upsert_actor_territories", link=link), rows, batch_size=batch_size
+            )
+    return written
+
+
+def link_properties(link: Link) -> dict[str, Any]:
+    return {
+        "subkind": link.subkind,
+        "since": link.since,
+        "until": link.until,
+        "sources": sorted({source_json(s) for s in link.sources}),
+    }
+
+
+def upsert_links(
+    store: Store,
+    links: Iterable[Link],
+    *,
+    context: WriteContext | None = None,
+    batch_size: int = 5_000,
+) -> int:
+    """Create or update actor-to-actor links (batched per type). Idempotent on the link id.
+
+    Links whose ends are missing are not written: check ends first (importers reject them).
+    """
+    stamp = (context or WriteContext()).stamp()
+    by_kind: dict[LinkKind, list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        if link.kind in _ACTOR_TERRITORY_LINKS or link.kind is LinkKind.PART_OF:
+            raise ValueError(f"{link.kind} is not an actor-to-actor link")
+        by_kind[link.kind].append(
+            {
+                "source": link.source_id,
+                "target": link.target_id,
+                "id": link.id,
+                "props": link_properties(link),
+                **stamp,
+            }
+        )
+    written = 0
+    for kind, rows in by_kind.items():
+        written += store.write_batches(
+            cypher("upsert_links", link=kind), rows, batch_size=batch_size
+        )
+    return written
+
+
+def resolve_keys(store: Store, keys: Iterable[str]) -> dict[str, str]:
+    """Alias key → actor id, for the keys that are known."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = store.read(cypher("resolve_aliases"), keys=wanted)
+    return {row["key"]: row["actor"] for row in rows}
+
+
+def actors_by_id(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Stored properties of actors, by id (missing ids are absent from the result)."""
+    rows = store.read(cypher("actors_by_id"), ids=sorted(set(ids)))
+    return {row["id"]: row["props"] for row in rows}
+
+
+def counts(store: Store) -> dict[str, int]:
+    """What the graph holds: nodes by label, territories by level, links by type."""
+    result: dict[str, int] = {}
+    for row in store.read(cypher("count_nodes")):
+        result[f"nodes.{row['label']}"] = int(row["n"])
+    for row in store.read(cypher("count_territories")):
+        result[f"territories.{row['level']}"] = int(row["n"])
+    for row in store.read(cypher("count_links")):
+        result[f"links.{row['kind']}"] = int(row["n"])
+    return result
+
+
+# -- territories ---------------------------------------------------------------------------
+
+COUNTRY_ID = "FR"
+
+
+def territory_id(level: str, code: str) -> str:
+    """The graph id of a territory: INSEE codes clash across levels (région 11 is
+    Île-de-France, département 11 is Aude), so the id carries the level.
+
+    >>> territory_id("departement", "2A")
+    'departement:2A'
+    """
+    return COUNTRY_ID if level == "country" else f"{level}:{code}"
+
+
+def territory_rows(reference: TerritoryReference) -> list[dict[str, Any]]:
+    """One row per territory (country, régions, départements, EPCI, communes), parents first."""
+    rows: list[dict[str, Any]] = [
+        {
+            "id": COUNTRY_ID,
+            "parents": [],
+            "props": {"code": "FR", "name": "France", "name_key": "france", "level": "country"},
+        }
+    ]
+
+    def add(level: str, code: str, name: str, parents: list[str], **extra: Any) -> None:
+        props = {"code": code, "name": name, "name_key": fold(name), "level": level, **extra}
+        rows.append({"id": territory_id(level, code), "parents": parents, "props": props})
+
+    for region in sorted(reference.regions.values(), key=lambda r: r.code):
+        add(
+            "region",
+            region.code,
+            region.name,
+            [COUNTRY_ID],
+            zone=region.zone,
+            latitude=region.lat,
+            longitude=region.lon,
+        )
+    for dep in sorted(reference.departements.values(), key=lambda d: d.code):
+        add(
+            "departement",
+            dep.code,
+            dep.name,
+            [territory_id("region", dep.region)],
+            zone=dep.zone,
+            latitude=dep.lat,
+            longitude=dep.lon,
+        )
+    for epci in sorted(reference.epcis.values(), key=lambda e: e.code):
+        add(
+            "epci",
+            epci.code,
+            epci.name,
+            [territory_id("departement", d) for d in epci.departements],
+            epci_type=epci.type,
+            population=epci.population,
+        )
+    communes = sorted(reference.communes.values(), key=lambda c: (c.kind != "commune", c.code))
+    for commune in communes:
+        if commune.kind == "arrondissement" and commune.parent:
+            parents = [territory_id("commune", commune.parent)]
+        else:
+            parents = [territory_id("departement", commune.departement)]
+            if commune.epci:
+                parents.append(territory_id("epci", commune.epci))
+        add(
+            "commune",
+            commune.code,
+            commune.name,
+            parents,
+            kind=commune.kind,
+            postcodes=list(commune.postcodes),
+            population=commune.population,
+            latitude=commune.lat,
+            longitude=commune.lon,
+            departement=commune.departement,
+            region=commune.region,
+        )
+    return rows
+
+
+def load_territories(
+    store: Store, reference: TerritoryReference, *, batch_size: int = 5_000
+) -> int:
+    """Write every territory and its ``PART_OF`` links. Idempotent; returns territories written."""
+    rows = territory_rows(reference)
+    store.write_batches(
+        cypher("upsert_territories"),
+        ({"id": r["id"], "props": r["props"]} for r in rows),
+        batch_size=batch_size,
+    )
+    store.write_batches(
+        cypher("link_territory_parents"),
+        ({"id": r["id"], "parent": p} for r in rows for p in r["parents"]),
+        batch_size=batch_size,
+    )
+    return len(rows)
+
+
+def territory_lookup(reference: TerritoryReference) -> TerritoryLookup:
+    """The view of the reference that :func:`actor_properties` needs."""
+    return TerritoryLookup(
+        communes={
+            c.code: (c.departement, c.region, c.epci, c.lat, c.lon)
+            for c in reference.communes.values()
+        },
+        departements={d.code: (d.region, d.lat, d.lon) for d in reference.departements.values()},
+    )
+
+
+def reference_fingerprint(reference_dir: Path | None = None) -> str:
+    """A hash of the shipped territory files: ``maillage init`` reloads them only on change."""
+    folder = reference_dir or Path(str(resources.files("graph_model") / "reference"))
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv*")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def ensure_territories(store: Store, reference: TerritoryReference) -> tuple[int, bool]:
+    """Load the territories unless this very reference is already loaded.
+
+    Returns (territories in the reference, whether they were written now).
+    """
+    fingerprint = reference_fingerprint()
+    rows = store.read(cypher("meta_get"), id="territories")
+    if rows and rows[0]["value"] == fingerprint:
+        return len(territory_rows(reference)), False
+    count = load_territories(store, reference)
+    store.write([(cypher("meta_set"), {"id": "territories", "value": fingerprint})])
+    return count, True

@@ -1,0 +1,306 @@
+"""The store adapter: the one place that talks to the graph server through the ``neo4j`` driver.
+
+Synchronous driver, by choice: imports, the CLI and the projection build are batch work that a
+sync session serves best, and the API reads mostly from the in-memory projection; the few API
+reads that reach the store run in a worker thread (``anyio.to_thread``) behind DataLoaders, so
+one adapter and one code path serve every caller.
+
+Invariants:
+
+* statements come from the catalogue (``LiteralString``), values only as parameters;
+* every write transaction bumps the graph version (``Meta {id: 'graph'}``), which the
+  projection compares to know when to refresh;
+* driver errors become project errors here: unreachable server → :class:`StoreUnavailable`
+  (saying how to start it), constraint violation → :class:`DuplicateError` (naming the key),
+  anything else the server refuses → :class:`QueryError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, LiteralString, NoReturn
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from graph_model.errors import (
+    ConfigurationError,
+    DuplicateError,
+    MaillageError,
+    QueryError,
+    StoreUnavailable,
+)
+from graph_model.schema import Dialect, schema_statements
+from queries.store.catalog import cypher
+from queries.store.embedded import DATABASE, USER, EmbeddedServer
+from queries.store.settings import Backend, StoreSettings
+
+logger = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+_DUPLICATE_KEY = re.compile(r"Duplicated key \[([^\]]*)\]|property `\w+` = '([^']*)'")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """One driver, one database, one dialect. Thread-safe; open once per process."""
+
+    def __init__(
+        self,
+        *,
+        uri: str,
+        auth: tuple[str, str],
+        database: str,
+        dialect: Dialect,
+        settings: StoreSettings,
+        embedded: EmbeddedServer | None = None,
+    ) -> None:
+        self.uri = uri
+        self.database = database
+        self.dialect = dialect
+        self.settings = settings
+        self.embedded = embedded
+        self._auth = auth
+        self._lock = threading.Lock()
+        self._driver: Driver = self._new_driver(uri)
+        #: Bolt round trips made (each query or transaction), for tests and benchmarks
+        self.round_trips = 0
+
+    def _new_driver(self, uri: str) -> Driver:
+        return GraphDatabase.driver(
+            uri,
+            auth=self._auth,
+            connection_timeout=self.settings.connect_timeout,
+            connection_acquisition_timeout=self.settings.connect_timeout,
+            max_transaction_retry_time=min(self.settings.connect_timeout, 2.0),
+            liveness_check_timeout=0,
+            notifications_min_severity="OFF",
+        )
+
+    # -- error translation ----------------------------------------------------------------
+    def _unavailable(self, exc: BaseException) -> NoReturn:
+        if self.embedded is not None:
+            hint = "start it with `maillage db start` (or check `maillage db status`)"
+        else:
+            hint = "check that Neo4j runs (`docker compose up -d neo4j`) and MAILLAGE_NEO4J_URI"
+        raise StoreUnavailable(f"the graph store at {self.uri} is unavailable: {hint}") from exc
+
+    def _translate(self, exc: Exception) -> NoReturn:
+        if isinstance(exc, MaillageError):
+            raise exc
+        if isinstance(
+            exc,
+            neo4j_errors.ServiceUnavailable
+            | neo4j_errors.SessionExpired
+            | neo4j_errors.IncompleteCommit
+            | OSError,
+        ):
+            self._maybe_follow_embedded()
+            self._unavailable(exc)
+        if isinstance(exc, neo4j_errors.AuthError):
+            raise ConfigurationError(
+                f"the graph store at {self.uri} refused the credentials: check "
+                "MAILLAGE_NEO4J_USER / MAILLAGE_NEO4J_PASSWORD (embedded: the password file "
+                "under the data directory)"
+            ) from exc
+        if isinstance(exc, neo4j_errors.ConstraintError):
+            match = _DUPLICATE_KEY.search(str(exc))
+            key = next((g for g in match.groups() if g), None) if match else None
+            raise DuplicateError(
+                f"{key!r} already exists: ids and keys are unique" if key else str(exc), key=key
+            ) from exc
+        if isinstance(exc, neo4j_errors.DriverError | neo4j_errors.Neo4jError):
+            message = getattr(exc, "message", None) or str(exc)
+            if "Duplicated key" in message:
+                match = _DUPLICATE_KEY.search(message)
+                key = match.group(1) if match else None
+                raise DuplicateError(f"{key!r} already exists", key=key) from exc
+            raise QueryError(f"the graph store refused a statement: {message}") from exc
+        raise exc
+
+    def _maybe_follow_embedded(self) -> None:
+        """After an outage, the embedded server may have come back on other ports."""
+        if self.embedded is None:
+            return
+        state = self.embedded.running_state()
+        if state is not None and state.uri != self.uri:
+            with self._lock:
+                old, self._driver, self.uri = self._driver, self._new_driver(state.uri), state.uri
+            old.close()
+            logger.info("embedded server moved: now at %s", state.uri)
+
+    # -- reads ----------------------------------------------------------------------------
+    def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
+        """Run one read statement; return its rows as dicts."""
+        self.round_trips += 1
+        try:
+            records, _, _ = self._driver.execute_query(
+                Query(query, timeout=self.settings.query_timeout),
+                params,
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
+        except Exception as exc:
+            self._translate(exc)
+        return [record.data() for record in records]
+
+    def read_stream(
+        self, query: LiteralString, /, *, fetch_size: int = 10_000, **params: Any
+    ) -> Iterator[Row]:
+        """Stream the rows of one read statement (large pulls: projection, exports)."""
+        self.round_trips += 1
+        try:
+            with self._driver.session(
+                database=self.database,
+                default_access_mode=neo4j.READ_ACCESS,
+                fetch_size=fetch_size,
+            ) as session:
+                result = session.run(Query(query, timeout=self.settings.query_timeout), params)
+                for record in result:
+                    yield record.data()
+        except Exception as exc:
+            self._translate(exc)
+
+    def version(self) -> int:
+        rows = self.read(cypher("graph_version"))
+        return int(rows[0]["version"]) if rows else 0
+
+    def ping(self) -> None:
+        """Raise :class:`StoreUnavailable` unless the server answers."""
+        self.read(cypher("ping"))
+
+    # -- writes ---------------------------------------------------------------------------
+    def write(
+        self, statements: Sequence[tuple[LiteralString, Mapping[str, Any]]]
+    ) -> list[list[Row]]:
+        """Run statements in one transaction (all or nothing) and bump the graph version."""
+
+        def work(tx: ManagedTransaction) -> list[list[Row]]:
+            results = [tx.run(q, dict(p)).data() for q, p in statements]
+            tx.run(cypher("bump_version"), now=now()).consume()
+            return results
+
+        self.round_trips += 1
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        except Exception as exc:
+            self._translate(exc)
+
+    def write_batches(
+        self,
+        query: LiteralString,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int = 5_000,
+        **params: Any,
+    ) -> int:
+        """``UNWIND $rows`` in batches, each batch its own transaction; returns rows sent."""
+        sent = 0
+        batch: list[Mapping[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                self.write([(query, {"rows": batch, **params})])
+                sent += len(batch)
+                batch = []
+        if batch:
+            self.write([(query, {"rows": batch, **params})])
+            sent += len(batch)
+        return sent
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """An explicit transaction: committed (and the version bumped) when the block ends
+        normally, rolled back when it raises."""
+        self.round_trips += 1
+        try:
+            with self._driver.session(database=self.database) as session:
+                tx = session.begin_transaction(timeout=self.settings.query_timeout)
+                try:
+                    yield Transaction(tx, self)
+                    tx.run(cypher("bump_version"), now=now()).consume()
+                    tx.commit()
+                except BaseException:
+                    if not tx.closed():
+                        tx.rollback()
+                    raise
+        except MaillageError:
+            raise
+        except Exception as exc:
+            self._translate(exc)
+
+    # -- schema and lifecycle ---------------------------------------------------------------
+    def setup_schema(self) -> int:
+        """Create constraints and indexes (idempotent); returns how many statements ran."""
+        statements = schema_statements(self.dialect)
+        for statement in statements:
+            self.round_trips += 1
+            try:
+                self._driver.execute_query(statement, database_=self.database)
+            except Exception as exc:
+                self._translate(exc)
+        return len(statements)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Transaction:
+    """A running explicit transaction; statements only from the catalogue."""
+
+    def __init__(self, tx: neo4j.Transaction, store: Store) -> None:
+        self._tx = tx
+        self._store = store
+
+    def run(self, query: LiteralString, /, **params: Any) -> list[Row]:
+        try:
+            return self._tx.run(query, params).data()
+        except Exception as exc:
+            self._store._translate(exc)
+
+
+def open_store(settings: StoreSettings | None = None, *, start: bool = True) -> Store:
+    """Open the store the settings name; for the embedded backend, start the server if asked."""
+    settings = settings or StoreSettings()
+    if settings.backend is Backend.NEO4J:
+        if settings.neo4j_password is None:
+            raise ConfigurationError(
+                "MAILLAGE_BACKEND=neo4j needs MAILLAGE_NEO4J_PASSWORD (and MAILLAGE_NEO4J_URI, "
+                "default bolt://127.0.0.1:7687)"
+            )
+        return Store(
+            uri=settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+            database=settings.neo4j_database,
+            dialect="neo4j",
+            settings=settings,
+        )
+    server = EmbeddedServer(
+        settings.data_dir, heap=settings.embedded_heap, host=settings.embedded_host
+    )
+    state = server.ensure_started() if start else server.running_state()
+    uri = state.uri if state else f"bolt://{settings.embedded_host}:1"
+    return Store(
+        uri=uri,
+        auth=(USER, server.password()),
+        database=DATABASE,
+        dialect="arcadedb",
+        settings=settings,
+        embedded=server,
+    )

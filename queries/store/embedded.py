@@ -28,9 +28,9 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import signal
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 DATABASE = "maillage"
 USER = "root"
 _START_TIMEOUT = 90.0
+_ENV = shutil.which("env") or "/usr/bin/env"
 _STOP_TIMEOUT = 30.0
 
 
@@ -100,17 +101,22 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def _process_alive(pid: int, marker: str) -> bool:
-    """True when ``pid`` is a live (not zombie) process whose command line has ``marker``."""
+def _pid_exists(pid: int) -> bool:
+    """True when ``pid`` is a process of ours that has not exited (zombies are reaped)."""
     with contextlib.suppress(ChildProcessError, OSError):
-        # our own child, killed: reap it so it does not linger as a zombie
+        # our own child, exited: reap it so it does not linger as a zombie
         os.waitpid(pid, os.WNOHANG)
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
+        return False  # gone, or someone else's process reuses the pid
+    return True
+
+
+def _process_alive(pid: int, marker: str) -> bool:
+    """True when ``pid`` is a live (not zombie) process whose command line has ``marker``."""
+    if not _pid_exists(pid):
         return False
-    except PermissionError:
-        return False  # someone else's process reuses the pid
     proc = Path(f"/proc/{pid}")
     if proc.exists():
         try:
@@ -220,7 +226,9 @@ class EmbeddedServer:
             f"-Darcadedb.server.rootPassword={self.password()}",
             f"-Darcadedb.server.databaseDirectory={self.home / 'databases'}",
             f"-Darcadedb.server.defaultDatabases={DATABASE}[{USER}]",
-            "-Darcadedb.server.mode=production",
+            # development mode: error messages keep their detail (the duplicated key), which
+            # the adapter reports; the server is reachable from this machine only
+            "-Darcadedb.server.mode=development",
             f"-Darcadedb.server.httpIncomingHost={self.host}",
             f"-Darcadedb.server.httpIncomingPort={http_port}",
             "-Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
@@ -233,20 +241,35 @@ class EmbeddedServer:
         fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write("\n".join(f'"{opt}"' for opt in options) + "\n")
-        log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child, closed below
-        try:
-            process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-                [str(java), self._marker, f"@{args_file}", "com.arcadedb.server.ArcadeDBServer"],
-                cwd=self.home,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        finally:
-            log.close()
+        # posix_spawn, not Popen: the server outlives this process (it is shared by the CLI
+        # and the API workers), so there is no child object to keep or to warn about
+        # (posix_spawn has no cwd: `env --chdir` sets it, then execs java with the same pid)
+        pid = os.posix_spawn(
+            _ENV,
+            [
+                _ENV,
+                f"--chdir={self.home}",
+                str(java),
+                self._marker,
+                f"@{args_file}",
+                "com.arcadedb.server.ArcadeDBServer",
+            ],
+            dict(os.environ),
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (
+                    os.POSIX_SPAWN_OPEN,
+                    1,
+                    str(self.log_file),
+                    os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                    0o600,
+                ),
+                (os.POSIX_SPAWN_DUP2, 1, 2),
+            ],
+            setsid=True,
+        )
         state = ServerState(
-            pid=process.pid,
+            pid=pid,
             bolt_port=bolt_port,
             http_port=http_port,
             host=self.host,
@@ -254,9 +277,10 @@ class EmbeddedServer:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if process.poll() is not None:
+            # (not _process_alive: while `env` execs java, its command line may read empty)
+            if not _pid_exists(pid):
                 raise EmbeddedServerError(
-                    f"the embedded server exited with code {process.returncode} while starting; "
+                    "the embedded server exited while starting; "
                     f"last lines of {self.log_file}:\n{self.log_tail()}"
                 )
             if _port_open(self.host, bolt_port) and self._database_ready():
@@ -266,7 +290,7 @@ class EmbeddedServer:
                 logger.info("embedded server started: pid %s, %s", state.pid, state.uri)
                 return state
             time.sleep(0.2)
-        os.killpg(process.pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
         raise EmbeddedServerError(
             f"the embedded server did not answer within {timeout:.0f} s; "
             f"last lines of {self.log_file}:\n{self.log_tail()}"

@@ -1,0 +1,5 @@
+"""``python -m cli`` is ``maillage``."""
+
+from cli.main import app
+
+app(prog_name="maillage")

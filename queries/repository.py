@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
-from pathlib import Path
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from graph_model.identifiers import fold

@@ -33,15 +33,25 @@ def test_compose_file_follows_the_compose_specification(compose: dict[str, Any])
 
 def test_the_schema_check_can_fail() -> None:
     schema = json.loads(SCHEMA.read_text())
-    broken = {"services": {"neo4j": {"image": "neo4j", "ports": [{"published": "x" * 3}],
-                                     "restart": 3, "unknown_key": True}}}
+    broken = {
+        "services": {
+            "neo4j": {
+                "image": "neo4j",
+                "ports": [{"published": "x" * 3}],
+                "restart": 3,
+                "unknown_key": True,
+            }
+        }
+    }
     assert list(jsonschema.Draft201909Validator(schema).iter_errors(broken))
 
 
 def test_neo4j_is_pinned_secret_free_and_healthchecked(compose: dict[str, Any]) -> None:
     neo4j = compose["services"]["neo4j"]
     assert re.fullmatch(r"neo4j:5\.\d+\.\d+-community", neo4j["image"]), neo4j["image"]
-    assert neo4j["environment"]["NEO4J_AUTH"] == "neo4j/${NEO4J_PASSWORD:?set NEO4J_PASSWORD in .env}"
+    assert (
+        neo4j["environment"]["NEO4J_AUTH"] == "neo4j/${NEO4J_PASSWORD:?set NEO4J_PASSWORD in .env}"
+    )
     assert neo4j["env_file"] == ".env"
     assert "/data" in " ".join(neo4j["volumes"])
     assert neo4j["healthcheck"]["test"]

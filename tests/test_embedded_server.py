@@ -22,10 +22,20 @@ pytestmark = pytest.mark.arcadedb
 
 
 def maillage(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MAILLAGE_DATA_DIR": str(data_dir), "MAILLAGE_BACKEND": "embedded",
-           "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "cli", *args], env=env, capture_output=True,
-                          text=True, timeout=180, check=False)
+    env = {
+        **os.environ,
+        "MAILLAGE_DATA_DIR": str(data_dir),
+        "MAILLAGE_BACKEND": "embedded",
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -122,7 +132,8 @@ def test_store_says_how_to_start_a_stopped_server(fresh_data_dir: Path) -> None:
     from graph_model.errors import StoreUnavailable
 
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=fresh_data_dir)
-    with open_store(settings, start=False) as store, pytest.raises(
-        StoreUnavailable, match="maillage db start"
+    with (
+        open_store(settings, start=False) as store,
+        pytest.raises(StoreUnavailable, match="maillage db start"),
     ):
         store.ping()

@@ -24,25 +24,51 @@ pytestmark = pytest.mark.usefixtures("store")
 def _actors() -> list[Actor]:
     source = SourceRef(system="movement", key="test")
     return [
-        Actor(id="net-mes", kind=ActorKind.NETWORK, name="Mouvement pour l'Economie Solidaire",
-              sources=[source]),
-        Actor(id="adv-ess-france", kind=ActorKind.ADVOCACY_BODY, name="ESS France",
-              level="national"),
-        Actor(id="net-relais-occitanie", kind=ActorKind.NETWORK,
-              name="Réseau des Relais locaux en Occitanie", region="76"),
-        Actor(id="prj-generateur-bfc", kind=ActorKind.PROJECT,
-              name="Générateur Bourgogne Franche-Comté", region="27"),
+        Actor(
+            id="net-mes",
+            kind=ActorKind.NETWORK,
+            name="Mouvement pour l'Economie Solidaire",
+            sources=[source],
+        ),
+        Actor(
+            id="adv-ess-france", kind=ActorKind.ADVOCACY_BODY, name="ESS France", level="national"
+        ),
+        Actor(
+            id="net-relais-occitanie",
+            kind=ActorKind.NETWORK,
+            name="Réseau des Relais locaux en Occitanie",
+            region="76",
+        ),
+        Actor(
+            id="prj-generateur-bfc",
+            kind=ActorKind.PROJECT,
+            name="Générateur Bourgogne Franche-Comté",
+            region="27",
+        ),
     ]
 
 
 def _links() -> list[Link]:
     return [
-        Link(kind=LinkKind.MEMBER_OF, source_id="net-mes", target_id="adv-ess-france",
-             since=date(2019, 1, 1)),
-        Link(kind=LinkKind.MEMBER_OF, source_id="net-relais-occitanie", target_id="net-mes",
-             since=date(2015, 6, 1), until=date(2018, 12, 31)),
-        Link(kind=LinkKind.COOPERATES_WITH, source_id="net-relais-occitanie",
-             target_id="prj-generateur-bfc", subkind="mutualisation"),
+        Link(
+            kind=LinkKind.MEMBER_OF,
+            source_id="net-mes",
+            target_id="adv-ess-france",
+            since=date(2019, 1, 1),
+        ),
+        Link(
+            kind=LinkKind.MEMBER_OF,
+            source_id="net-relais-occitanie",
+            target_id="net-mes",
+            since=date(2015, 6, 1),
+            until=date(2018, 12, 31),
+        ),
+        Link(
+            kind=LinkKind.COOPERATES_WITH,
+            source_id="net-relais-occitanie",
+            target_id="prj-generateur-bfc",
+            subkind="mutualisation",
+        ),
     ]
 
 
@@ -98,8 +124,10 @@ def test_a_rolled_back_transaction_leaves_nothing(store: Store) -> None:
         pass
 
     with pytest.raises(Boom), store.transaction() as tx:
-        tx.run(cypher("upsert_actors", kind=ActorKind.NETWORK),
-               rows=[{"id": "net-ghost", "props": {"name": "Ghost"}, "now": None, "run": None}])
+        tx.run(
+            cypher("upsert_actors", kind=ActorKind.NETWORK),
+            rows=[{"id": "net-ghost", "props": {"name": "Ghost"}, "now": None, "run": None}],
+        )
         assert tx.run("MATCH (a:Actor {id: 'net-ghost'}) RETURN count(a) AS n")[0]["n"] == 1
         raise Boom
     assert store.read("MATCH (a:Actor {id: 'net-ghost'}) RETURN count(a) AS n")[0]["n"] == 0
@@ -110,11 +138,19 @@ def test_a_failing_statement_rolls_back_the_whole_write(store: Store) -> None:
     repository.upsert_actors(store, _actors())
     before = repository.counts(store)
     with pytest.raises(DuplicateError):
-        store.write([
-            (cypher("upsert_actors", kind=ActorKind.PROJECT),
-             {"rows": [{"id": "prj-new", "props": {"name": "New"}, "now": None, "run": None}]}),
-            ("CREATE (a:Actor:Network {id: $id})", {"id": "net-mes"}),
-        ])
+        store.write(
+            [
+                (
+                    cypher("upsert_actors", kind=ActorKind.PROJECT),
+                    {
+                        "rows": [
+                            {"id": "prj-new", "props": {"name": "New"}, "now": None, "run": None}
+                        ]
+                    },
+                ),
+                ("CREATE (a:Actor:Network {id: $id})", {"id": "net-mes"}),
+            ]
+        )
     assert repository.counts(store) == before
 
 
@@ -135,8 +171,7 @@ def test_dates_round_trip_and_as_of_filters_links(store: Store) -> None:
         rows = store.read(cypher("links_of_actor"), id="net-relais-occitanie", as_of=as_of)
         return {(row["kind"], row["target"]) for row in rows}
 
-    assert neighbours(None) == {("MEMBER_OF", "net-mes"),
-                                ("COOPERATES_WITH", "prj-generateur-bfc")}
+    assert neighbours(None) == {("MEMBER_OF", "net-mes"), ("COOPERATES_WITH", "prj-generateur-bfc")}
     assert neighbours("2016-03-01") == neighbours(None)
     assert neighbours("2019-03-01") == {("COOPERATES_WITH", "prj-generateur-bfc")}
     rows = store.read(cypher("links_of_actor"), id="net-relais-occitanie", as_of=None)
@@ -154,18 +189,23 @@ def test_territory_hierarchy(store: Store, tmp_path_factory: pytest.TempPathFact
     reference = read_reference()
     # a slice of the real reference: La Réunion and Lyon, with their EPCI and parents
     keep = {"97411", "97415", "69123", "69381"}
-    rows = [r for r in repository.territory_rows(reference)
-            if r["props"]["level"] != "commune" or r["props"]["code"] in keep]
-    store.write_batches(cypher("upsert_territories"),
-                        [{"id": r["id"], "props": r["props"]} for r in rows])
-    store.write_batches(cypher("link_territory_parents"),
-                        [{"id": r["id"], "parent": p} for r in rows for p in r["parents"]])
+    rows = [
+        r
+        for r in repository.territory_rows(reference)
+        if r["props"]["level"] != "commune" or r["props"]["code"] in keep
+    ]
+    store.write_batches(
+        cypher("upsert_territories"), [{"id": r["id"], "props": r["props"]} for r in rows]
+    )
+    store.write_batches(
+        cypher("link_territory_parents"),
+        [{"id": r["id"], "parent": p} for r in rows for p in r["parents"]],
+    )
 
     def ancestors(territory: str) -> set[str]:
         return {r["id"] for r in store.read(cypher("territory_ancestors"), id=territory)}
 
-    assert ancestors("commune:97411") == {
-        "epci:249740119", "departement:974", "region:04", "FR"}
+    assert ancestors("commune:97411") == {"epci:249740119", "departement:974", "region:04", "FR"}
     assert {"commune:69123", "departement:69", "region:84", "FR"} <= ancestors("commune:69381")
     assert ancestors("region:84") == {"FR"}
 
@@ -177,20 +217,26 @@ def test_shortest_path_with_where_is_not_relied_upon(store: Store) -> None:
     longer path satisfies it. Maillage finds constrained paths in Python (the projection),
     which gives the same answer on every server."""
     repository.upsert_actors(store, _actors())
-    shortcut = Link(kind=LinkKind.SITS_ON, source_id="net-relais-occitanie",
-                    target_id="adv-ess-france")
+    shortcut = Link(
+        kind=LinkKind.SITS_ON, source_id="net-relais-occitanie", target_id="adv-ess-france"
+    )
     repository.upsert_links(store, [*_links(), shortcut])
     constrained = store.read(
         "MATCH p = shortestPath((a:Actor {id: $a})-[*..5]-(b:Actor {id: $b})) "
         "WHERE all(r IN relationships(p) WHERE type(r) <> 'SITS_ON') "
         "RETURN [n IN nodes(p) | n.id] AS ids",
-        a="adv-ess-france", b="prj-generateur-bfc",
+        a="adv-ess-france",
+        b="prj-generateur-bfc",
     )
     if store.dialect == "arcadedb":
         assert constrained == []  # the pitfall is still there: keep not depending on it
     else:
         assert constrained[0]["ids"] == [
-            "adv-ess-france", "net-mes", "net-relais-occitanie", "prj-generateur-bfc"]
+            "adv-ess-france",
+            "net-mes",
+            "net-relais-occitanie",
+            "prj-generateur-bfc",
+        ]
     # what Maillage does instead: pull the links and search in Python
     graph = nx.Graph()
     for actor in _actors():
@@ -198,4 +244,8 @@ def test_shortest_path_with_where_is_not_relied_upon(store: Store) -> None:
             if row["kind"] != "SITS_ON":
                 graph.add_edge(row["source"], row["target"])
     assert nx.shortest_path(graph, "adv-ess-france", "prj-generateur-bfc") == [
-        "adv-ess-france", "net-mes", "net-relais-occitanie", "prj-generateur-bfc"]
+        "adv-ess-france",
+        "net-mes",
+        "net-relais-occitanie",
+        "prj-generateur-bfc",
+    ]

@@ -1,0 +1,317 @@
+"""Peer projects: actors like a given one, elsewhere — to learn from, or to cooperate with.
+
+Candidates are the actors of the given ``kinds`` (by default the actor's own kind) that sit
+*outside the actor's territory* at ``level`` (``commune``, ``departement`` or ``region``: a
+candidate whose code at that level is unknown is left out, it cannot be shown to be elsewhere)
+and share at least one theme, method or network with it.
+
+**Similarity**, in [0, 1], over four facets, each compared by its Jaccard index
+``|A ∩ B| / |A ∪ B|``:
+
+=================  ======  ====================================================================
+facet              weight  what it holds
+=================  ======  ====================================================================
+``themes``         0.40    the actor's themes (fields of activity)
+``methods``        0.25    the evaluation tools and methods it uses
+``networks``       0.20    the networks it is a member of (targets of its ``MEMBER_OF`` links)
+``carrier_kinds``  0.15    the kinds of the actors that carry it (sources of ``CARRIES`` to it)
+=================  ======  ====================================================================
+
+``score = sum(weight_f * jaccard_f) / sum(weight_f for the facets where the actor has
+something)``: a facet the actor says nothing about neither helps nor hurts a candidate. Ties
+are ranked by the number of shared items, then by id. Each peer lists the shared items: that
+is the explanation. ``exclude_linked`` hides actors already linked to the actor; otherwise
+they are flagged ``linked``. With ``as_of``, only links valid on that day count (networks,
+carriers, already linked).
+
+>>> from queries.analytics.common import example_projection
+>>> answer = peer_projects(example_projection(), "org-collectif")
+>>> [(p.actor.id, p.score, p.shared_themes, p.shared_methods) for p in answer.peers]
+[('org-marseille', 0.764706, ('alimentation', 'reemploi'), ('vises',))]
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from graph_model.errors import ValidationError
+from queries.analytics.common import (
+    ActorRef,
+    actor_ref,
+    check_actor_kind,
+    check_int,
+    parse_day,
+    resolve_actor,
+    valid_on,
+)
+from queries.projection import Projection
+
+WEIGHTS: Mapping[str, float] = {
+    "themes": 0.40,
+    "methods": 0.25,
+    "networks": 0.20,
+    "carrier_kinds": 0.15,
+}
+LEVELS = ("commune", "departement", "region")
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """A similar actor, its score and what it shares with the actor asked about."""
+
+    actor: ActorRef
+    score: float
+    shared_themes: tuple[str, ...]
+    shared_methods: tuple[str, ...]
+    shared_networks: tuple[ActorRef, ...]
+    shared_carrier_kinds: tuple[str, ...]
+    #: already linked to the actor asked about
+    linked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PeerAnswer:
+    actor: ActorRef
+    level: str
+    #: the actor's own territory at ``level`` (peers are outside it)
+    territory: str
+    kinds: tuple[str, ...]
+    #: candidates scored (before ``limit``)
+    candidates: int
+    peers: tuple[Peer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Facets:
+    themes: frozenset[str]
+    methods: frozenset[str]
+    networks: frozenset[str]
+    carrier_kinds: frozenset[str]
+
+
+def _facets(projection: Projection, actor: str, day: date | None) -> _Facets:
+    graph = projection.graph
+    attrs = graph._node[actor]
+    networks = frozenset(
+        v
+        for v, links in graph._succ[actor].items()
+        if any(
+            d["kind"] == "MEMBER_OF" and (day is None or valid_on(d, day)) for d in links.values()
+        )
+    )
+    carriers = frozenset(
+        graph._node[u]["kind"]
+        for u, links in graph._pred[actor].items()
+        if any(d["kind"] == "CARRIES" and (day is None or valid_on(d, day)) for d in links.values())
+    )
+    return _Facets(attrs["themes"], attrs["methods"], networks, carriers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Every actor's facets (links of any date), and the actors by theme, method, network."""
+
+    facets: dict[str, _Facets]
+    postings: dict[str, dict[str, tuple[str, ...]]]
+
+
+def _index(projection: Projection) -> _Index:
+    graph = projection.graph
+    nodes = graph._node
+    networks: dict[str, set[str]] = {}
+    carriers: dict[str, set[str]] = {}
+    for u, targets in graph._succ.items():  # one pass over the links
+        for v, links in targets.items():
+            for d in links.values():
+                if d["kind"] == "MEMBER_OF":
+                    networks.setdefault(u, set()).add(v)
+                elif d["kind"] == "CARRIES":
+                    carriers.setdefault(v, set()).add(nodes[u]["kind"])
+    empty: frozenset[str] = frozenset()
+    facets = {
+        actor: _Facets(
+            attrs["themes"],
+            attrs["methods"],
+            frozenset(networks[actor]) if actor in networks else empty,
+            frozenset(carriers[actor]) if actor in carriers else empty,
+        )
+        for actor, attrs in nodes.items()
+    }
+    postings: dict[str, dict[str, list[str]]] = {"themes": {}, "methods": {}, "networks": {}}
+    for actor, mine in facets.items():
+        for facet, items in postings.items():
+            for item in getattr(mine, facet):
+                items.setdefault(item, []).append(actor)
+    return _Index(
+        facets=facets,
+        postings={f: {k: tuple(v) for k, v in items.items()} for f, items in postings.items()},
+    )
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if shared else 0.0
+
+
+def similarity(a: _Facets, b: _Facets) -> float:
+    """The documented score of ``b`` as a peer of ``a`` (not symmetric: ``a``'s empty facets
+    are left out). Written out facet by facet: it runs for every candidate."""
+    total = weights = 0.0
+    if a.themes:
+        weights += WEIGHTS["themes"]
+        total += WEIGHTS["themes"] * _jaccard(a.themes, b.themes)
+    if a.methods:
+        weights += WEIGHTS["methods"]
+        total += WEIGHTS["methods"] * _jaccard(a.methods, b.methods)
+    if a.networks:
+        weights += WEIGHTS["networks"]
+        total += WEIGHTS["networks"] * _jaccard(a.networks, b.networks)
+    if a.carrier_kinds:
+        weights += WEIGHTS["carrier_kinds"]
+        total += WEIGHTS["carrier_kinds"] * _jaccard(a.carrier_kinds, b.carrier_kinds)
+    return total / weights if weights else 0.0
+
+
+def _linked(projection: Projection, actor: str, day: date | None) -> set[str]:
+    graph = projection.graph
+    return {
+        v
+        for adjacency in (graph._succ[actor], graph._pred[actor])
+        for v, links in adjacency.items()
+        if day is None or any(valid_on(d, day) for d in links.values())
+    }
+
+
+def peer_projects(
+    projection: Projection,
+    actor: str,
+    *,
+    level: str = "departement",
+    kinds: Iterable[str] | None = None,
+    exclude_linked: bool = False,
+    as_of: date | str | None = None,
+    limit: int = 10,
+) -> PeerAnswer:
+    """Actors similar to ``actor`` outside its territory (see the module docstring).
+
+    Parameters
+    ----------
+    projection : Projection
+    actor : str
+        The actor (id or exact name).
+    level : {"commune", "departement", "region"}
+        How far "outside its territory" is.
+    kinds : iterable of str, optional
+        Kinds of peers (default: the actor's own kind).
+    exclude_linked : bool
+        Hide actors already linked to it.
+    as_of : date or str, optional
+        Count only links valid on that day.
+    limit : int
+        How many peers (1 to 1,000).
+
+    Raises
+    ------
+    ValidationError
+        ``level`` unknown, or the actor has no code at that level (``field="level"``).
+
+    Examples
+    --------
+    >>> from queries.analytics.common import example_projection
+    >>> p = example_projection()
+    >>> peer_projects(p, "org-collectif", level="region", kinds=["Project"]).peers[0].actor.id
+    'prj-graines'
+    >>> peer_projects(p, "org-collectif", level="canton")
+    Traceback (most recent call last):
+    ...
+    graph_model.errors.ValidationError: level: 'canton' is not one of commune, departement, region
+    """
+    actor_id = resolve_actor(projection, actor, field="actor")
+    if level not in LEVELS:
+        raise ValidationError(f"level: {level!r} is not one of {', '.join(LEVELS)}", field="level")
+    check_int(limit, field="limit", low=1, high=1_000)
+    day = parse_day(as_of, field="as_of")
+    nodes = projection.graph._node
+    attrs: dict[str, Any] = nodes[actor_id]
+    territory = attrs[level]
+    if not territory:
+        raise ValidationError(
+            f"level: actor {actor_id} has no known {level}, so 'outside its territory' has no "
+            "meaning there; choose another level",
+            field="level",
+        )
+    if kinds is None:
+        wanted = frozenset({attrs["kind"]})
+    else:
+        wanted = frozenset(
+            check_actor_kind(k, field="kinds")
+            for k in ([kinds] if isinstance(kinds, str) else kinds)
+        )
+    index = projection.derived("peer_index", _index)
+    mine = index.facets[actor_id] if day is None else _facets(projection, actor_id, day)
+    candidates: set[str] = set()
+    for facet in ("themes", "methods", "networks"):
+        for item in getattr(mine, facet):
+            candidates.update(index.postings[facet].get(item, ()))
+    candidates.discard(actor_id)
+    linked = _linked(projection, actor_id, day)
+    facets = index.facets
+    scored: list[tuple[float, int, str]] = []
+    for other in candidates:
+        other_attrs = nodes[other]
+        code = other_attrs[level]
+        if not code or code == territory or other_attrs["kind"] not in wanted:
+            continue
+        if exclude_linked and other in linked:
+            continue
+        theirs = facets[other] if day is None else _facets(projection, other, day)
+        score = similarity(mine, theirs)
+        if score > 0.0:
+            shared = (
+                len(mine.themes & theirs.themes)
+                + len(mine.methods & theirs.methods)
+                + len(mine.networks & theirs.networks)
+                + len(mine.carrier_kinds & theirs.carrier_kinds)
+            )
+            scored.append((-round(score, 9), -shared, other))
+    peers = tuple(
+        _peer(projection, mine, facets[other] if day is None else _facets(projection, other, day),
+              other, score=-score, linked=linked)
+        for score, _, other in heapq.nsmallest(limit, scored)
+    )  # fmt: skip
+    return PeerAnswer(
+        actor=actor_ref(projection, actor_id),
+        level=level,
+        territory=territory,
+        kinds=tuple(sorted(wanted)),
+        candidates=len(scored),
+        peers=peers,
+    )
+
+
+def _peer(
+    projection: Projection,
+    mine: _Facets,
+    theirs: _Facets,
+    other: str,
+    *,
+    score: float,
+    linked: set[str],
+) -> Peer:
+    return Peer(
+        actor=actor_ref(projection, other),
+        score=round(score, 6),
+        shared_themes=tuple(sorted(mine.themes & theirs.themes)),
+        shared_methods=tuple(sorted(mine.methods & theirs.methods)),
+        shared_networks=tuple(
+            actor_ref(projection, n) for n in sorted(mine.networks & theirs.networks)
+        ),
+        shared_carrier_kinds=tuple(sorted(mine.carrier_kinds & theirs.carrier_kinds)),
+        linked=other in linked,
+    )

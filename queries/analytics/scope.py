@@ -1,0 +1,234 @@
+"""Scopes: the part of the movement an analytic looks at (all of France, a territory, communes).
+
+Accepted forms (codes are INSEE codes; an EPCI is named by its SIREN)::
+
+    None, "", "FR", "france"          the whole graph
+    "region:84"                       a région
+    "departement:69", "69", "2A", "974"   a département (a bare 2-3 character code is one)
+    "epci:200046977", "200046977"     an EPCI (a bare 9-digit code is one)
+    "commune:69123", "69123"          a commune (a bare 5-character code is one)
+    ["69123", "69266"]                a list of communes
+
+An actor is in a scope when its seat is: its ``region``/``departement``/``epci``/``commune``
+attribute equals the code (a commune scope on Paris, Lyon or Marseille also takes the actors
+of its arrondissements). A code that does not exist is an error naming ``scope``; a code that
+exists but where no actor sits is an empty scope, not an error. Existence is checked against
+the territories reference (``graph_model.territories``) or, when given, ``known_codes``;
+without either, a code is known when some actor of the projection sits there.
+
+>>> from queries.analytics.common import example_projection
+>>> p = example_projection()
+>>> parse_scope("69")
+Scope(level='departement', codes=('69',))
+>>> sorted(select(p, "departement:69", known_codes={"departement": {"69"}}).actors)
+['net-aura', 'org-atelier', 'org-collectif', 'org-seule']
+>>> select(p, None).actors is None
+True
+>>> select(p, "region:99", known_codes={"region": {"84"}})
+Traceback (most recent call last):
+...
+graph_model.errors.ValidationError: scope: région '99' does not exist
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from graph_model.errors import ValidationError
+from queries.projection import Projection
+
+logger = logging.getLogger(__name__)
+
+Level = Literal["country", "region", "departement", "epci", "commune"]
+KnownCodes = Mapping[str, Collection[str]]
+
+_FORMS = {
+    "region": re.compile(r"^(\d{2}|9[78]\d)$"),
+    "departement": re.compile(r"^(\d{2}|2[AB]|9[78]\d)$"),
+    "epci": re.compile(r"^\d{9}$"),
+    "commune": re.compile(r"^(\d{5}|2[AB]\d{3})$"),
+}
+_PREFIXES = {
+    "region": "region",
+    "région": "region",
+    "reg": "region",
+    "departement": "departement",
+    "département": "departement",
+    "dep": "departement",
+    "epci": "epci",
+    "commune": "commune",
+    "communes": "commune",
+}
+_LEVEL_NAMES = {
+    "region": "région",
+    "departement": "département",
+    "epci": "EPCI",
+    "commune": "commune",
+}
+_HINT = (
+    "use 'FR', 'region:84', 'departement:69' (or '69'), 'epci:200046977', "
+    "'commune:69123' (or '69123'), or a list of commune codes"
+)
+#: cities whose arrondissements carry their own INSEE codes
+_ARRONDISSEMENTS = {"75056": ("751", 20), "69123": ("6938", 9), "13055": ("132", 16)}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A parsed scope: a level and its codes (several only for a list of communes)."""
+
+    level: Level
+    codes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """A canonical text form, usable as a cache key: ``FR``, ``region:84``…"""
+        if self.level == "country":
+            return "FR"
+        return f"{self.level}:{','.join(self.codes)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeSelection:
+    """A scope and the actors in it (``None``: the whole graph, no filtering needed)."""
+
+    scope: Scope
+    actors: frozenset[str] | None
+
+    def __contains__(self, actor_id: object) -> bool:
+        return self.actors is None or actor_id in self.actors
+
+
+WHOLE = Scope("country")
+
+
+def parse_scope(value: str | Sequence[str] | Scope | None) -> Scope:
+    """Parse a scope's text form (see the module docstring); a malformed value is a
+    :class:`ValidationError` naming ``scope``."""
+    if isinstance(value, Scope):
+        return value
+    if value is None:
+        return WHOLE
+    if not isinstance(value, str):
+        codes = tuple(dict.fromkeys(str(code).strip().upper() for code in value))
+        if not codes:
+            raise ValidationError(f"scope: the list of communes is empty; {_HINT}", field="scope")
+        for code in codes:
+            _check_form("commune", code)
+        return Scope("commune", tuple(sorted(codes)))
+    text = value.strip()
+    if text.lower() in ("", "fr", "france", "country", "national"):
+        return WHOLE
+    if ":" in text:
+        return _parse_prefixed(value, text)
+    return _parse_bare(value, text.upper())
+
+
+def _parse_prefixed(value: str, text: str) -> Scope:
+    prefix, _, rest = text.partition(":")
+    level = _PREFIXES.get(prefix.strip().lower())
+    if level is None:
+        raise ValidationError(f"scope: unknown level {prefix!r}; {_HINT}", field="scope")
+    codes = tuple(c.strip().upper() for c in rest.split(",") if c.strip())
+    if not codes or (len(codes) > 1 and level != "commune"):
+        raise ValidationError(f"scope: {value!r} names no single territory; {_HINT}", field="scope")
+    for code in codes:
+        _check_form(level, code)
+    return Scope(level, tuple(sorted(set(codes))))  # type: ignore[arg-type]
+
+
+def _parse_bare(value: str, code: str) -> Scope:
+    if len(code) == 9 and code.isdigit():
+        return Scope("epci", (code,))
+    if len(code) == 5:
+        _check_form("commune", code)
+        return Scope("commune", (code,))
+    if len(code) in (2, 3):
+        _check_form("departement", code)
+        return Scope("departement", (code,))
+    raise ValidationError(f"scope: {value!r} is not a scope; {_HINT}", field="scope")
+
+
+def _check_form(level: str, code: str) -> None:
+    if not _FORMS[level].match(code):
+        raise ValidationError(
+            f"scope: {code!r} is not a {_LEVEL_NAMES[level]} code; {_HINT}", field="scope"
+        )
+
+
+@cache
+def _reference_codes() -> dict[str, frozenset[str]] | None:
+    """Codes of the territories reference, or ``None`` when it cannot be loaded."""
+    try:
+        from graph_model.territories import load_reference
+
+        reference = load_reference()
+    except Exception as exc:  # the analytics still work without it: codes are then checked
+        logger.warning("territories reference unavailable, scope codes checked loosely: %s", exc)
+        return None
+    communes = set(reference.communes) | set(reference.old_codes)
+    return {
+        "region": frozenset(reference.regions),
+        "departement": frozenset(reference.departements),
+        "epci": frozenset(reference.epcis),
+        "commune": frozenset(communes),
+    }
+
+
+def _old_codes() -> Mapping[str, str]:
+    try:
+        from graph_model.territories import load_reference
+
+        return load_reference().old_codes
+    except Exception:  # same fallback as _reference_codes, which has logged it
+        return {}
+
+
+def _territory_index(projection: Projection) -> dict[str, dict[str, tuple[str, ...]]]:
+    index: dict[str, defaultdict[str, list[str]]] = {
+        level: defaultdict(list) for level in _LEVEL_NAMES
+    }
+    for actor_id, attrs in projection.graph.nodes(data=True):
+        for level, codes in index.items():
+            code = attrs[level]
+            if code:
+                codes[code].append(actor_id)
+    return {level: {c: tuple(ids) for c, ids in codes.items()} for level, codes in index.items()}
+
+
+def select(
+    projection: Projection,
+    value: str | Sequence[str] | Scope | None,
+    *,
+    known_codes: KnownCodes | None = None,
+) -> ScopeSelection:
+    """Parse ``value`` and select the actors of the projection in it.
+
+    Raises :class:`ValidationError` (``field="scope"``) for a malformed scope or a code that
+    names no territory (see the module docstring for how existence is checked).
+    """
+    scope = parse_scope(value)
+    if scope.level == "country":
+        return ScopeSelection(scope, None)
+    index = projection.derived("territory_index", _territory_index)[scope.level]
+    known = known_codes if known_codes is not None else _reference_codes()
+    members: set[str] = set()
+    for code in scope.codes:
+        current = _old_codes().get(code, code) if scope.level == "commune" else code
+        exists = current in index if known is None else current in known.get(scope.level, ())
+        if not exists:
+            raise ValidationError(
+                f"scope: {_LEVEL_NAMES[scope.level]} {code!r} does not exist", field="scope"
+            )
+        members.update(index.get(current, ()))
+        if scope.level == "commune" and current in _ARRONDISSEMENTS:
+            prefix, count = _ARRONDISSEMENTS[current]
+            for n in range(1, count + 1):
+                members.update(index.get(f"{prefix}{n:0{5 - len(prefix)}d}", ()))
+    return ScopeSelection(scope, frozenset(members))

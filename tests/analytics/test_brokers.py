@@ -1,0 +1,124 @@
+"""Brokers (betweenness against networkx), isolated actors, neighbourhoods."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import pytest
+
+from graph_model.errors import NotFound, ValidationError
+from queries.analytics.brokers import (
+    brokers,
+    hoeffding_bound,
+    isolated_actors,
+    neighbourhood,
+)
+from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from tests.analytics.conftest import Graphs
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_betweenness_equals_networkx(graphs: type[Graphs], seed: int) -> None:
+    projection, reference = graphs.random(80, 160, seed)
+    expected = nx.betweenness_centrality(reference)
+    ranking = brokers(projection, limit=80)
+    assert ranking.exact
+    assert ranking.error_bound == 0.0
+    assert len(ranking.actors) == 80
+    for broker in ranking.actors:
+        assert broker.score == pytest.approx(expected[broker.actor.id], abs=1e-6)
+        assert broker.stderr == 0.0
+    scores = [b.score for b in ranking.actors]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sampled_betweenness_equals_networkx_with_the_same_pivots(
+    graphs: type[Graphs], seed: int
+) -> None:
+    projection, reference = graphs.random(120, 300, seed)
+    # networkx draws its pivots as random.Random(seed).sample(nodes, k), in node order: the same
+    expected = nx.betweenness_centrality(reference, k=30, seed=seed)
+    ranking = brokers(projection, limit=120, exact_limit=50, pivots=30, seed=seed)
+    assert not ranking.exact
+    assert ranking.pivots == 30
+    assert ranking.error_bound == pytest.approx(math.sqrt(math.log(40) / 60))
+    for broker in ranking.actors:
+        assert broker.score == pytest.approx(expected[broker.actor.id], abs=1e-6)
+        assert broker.stderr >= 0.0
+    exact = nx.betweenness_centrality(reference)
+    errors = [abs(b.score - exact[b.actor.id]) for b in ranking.actors]
+    assert max(errors) <= ranking.error_bound
+
+
+def test_hoeffding_bound_shrinks_with_pivots() -> None:
+    assert hoeffding_bound(400) == pytest.approx(hoeffding_bound(100) / 2)
+
+
+def test_brokers_within_a_scope(example: Projection) -> None:
+    ranking = brokers(example, "69", known_codes={"departement": {"69"}})
+    assert ranking.scope == "departement:69"
+    assert ranking.actors_in_scope == 4
+    assert ranking.actors[0].actor.id in {"net-aura", "org-atelier", "org-collectif"}
+    with pytest.raises(ValidationError) as caught:
+        brokers(example, limit=0)
+    assert caught.value.field == "limit"
+
+
+def test_isolated_actors(example: Projection, graphs: type[Graphs]) -> None:
+    assert [a.id for a in isolated_actors(example).actors] == ["org-seule"]
+    # before 2012 nobody in the example was linked
+    assert len(isolated_actors(example, as_of="2011-12-31").actors) == 7
+    within = isolated_actors(
+        example, "departement:13", within_scope=True, known_codes={"departement": {"13"}}
+    )
+    assert within.actors == ()
+    # ESS France alone in Paris: linked, but to nobody in Paris
+    paris = isolated_actors(
+        example, "departement:75", within_scope=True, known_codes={"departement": {"75"}}
+    )
+    assert [a.id for a in paris.actors] == ["ab-ess-france"]
+    assert [
+        a.id for a in isolated_actors(example, "75", known_codes={"departement": {"75"}}).actors
+    ] == []
+
+
+def test_neighbourhood(example: Projection) -> None:
+    two = neighbourhood(example, "org-marseille", depth=2)
+    assert [(n.actor.id, n.distance) for n in two.actors] == [
+        ("org-marseille", 0),
+        ("ab-ess-france", 1),
+        ("prj-graines", 1),
+        ("net-aura", 2),
+        ("org-atelier", 2),
+    ]
+    assert [link.id for link in two.links] == ["l2", "l4", "l5", "l6", "l7"]
+    assert not two.truncated
+    carries = neighbourhood(example, "org-marseille", depth=3, kinds=["CARRIES"])
+    assert [n.actor.id for n in carries.actors] == ["org-marseille", "prj-graines"]
+    cut = neighbourhood(example, "org-marseille", depth=3, limit=3)
+    assert cut.truncated
+    assert [n.actor.id for n in cut.actors] == ["org-marseille", "ab-ess-france", "prj-graines"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "error"),
+    [
+        ({"depth": 0}, "depth", ValidationError),
+        ({"depth": 4}, "depth", ValidationError),
+        ({"as_of": "yesterday"}, "as_of", ValidationError),
+        ({"kinds": ["KNOWS"]}, "kinds", ValidationError),
+    ],
+)
+def test_neighbourhood_bad_parameters(
+    example: Projection, kwargs: dict[str, object], field: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error) as caught:
+        neighbourhood(example, "org-marseille", **kwargs)  # type: ignore[arg-type]
+    assert getattr(caught.value, "field", None) == field
+    with pytest.raises(NotFound, match=r"^actor:"):
+        neighbourhood(example, "org-ghost")

@@ -1,0 +1,463 @@
+"""Edits through the API: create or update an actor, record, end or remove a link.
+
+Each operation is **one transaction** (:meth:`queries.store.Store.transaction`): its checks,
+its writes and its ``Change`` record (who, when, what) commit together or not at all, so a
+mutation interrupted by a store outage leaves no half-written actor or link. Expected failures
+raise the project's errors (:class:`~graph_model.errors.ValidationError`,
+:class:`~graph_model.errors.NotFound`) or the two of this module
+(:class:`KindChangeRefused`, :class:`DuplicateLink`, :class:`LinkNotFound`); the GraphQL layer
+turns them into typed results.
+
+These functions are synchronous (they run in a worker thread) and only use statements of the
+catalogue: the actor is matched on the ``Actor`` id index and created with its kind label by a
+separate ``CREATE`` (a ``MERGE`` naming the kind label scans on ArcadeDB).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pydantic
+
+from graph_model.errors import (
+    InvalidIdentifier,
+    MaillageError,
+    NotFound,
+    UnknownTerritory,
+    ValidationError,
+)
+from graph_model.identifiers import check_actor_id, mint_actor_id
+from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
+from graph_model.territories import load_reference
+from queries import repository
+from queries.store import Store, cypher
+from queries.store.adapter import Transaction
+
+logger = logging.getLogger(__name__)
+
+_SEAT = LinkKind.LOCATED_IN
+_ACTIVE = LinkKind.ACTIVE_IN
+
+
+class KindChangeRefused(ValidationError):
+    """An actor's kind is fixed at creation (ArcadeDB keeps one type per vertex)."""
+
+    code = "kind_change_refused"
+
+    def __init__(self, actor_id: str, current: str, requested: str) -> None:
+        super().__init__(
+            f"actor {actor_id} is a {current}; its kind cannot become {requested} (kinds are "
+            "fixed at creation: create a new actor and link or merge them)",
+            field="kind",
+        )
+        self.actor_id = actor_id
+        self.current = current
+        self.requested = requested
+
+
+class DuplicateLink(ValidationError):
+    """The link would duplicate one already recorded for an overlapping period."""
+
+    code = "duplicate_link"
+
+    def __init__(self, existing: dict[str, Any]) -> None:
+        since = existing.get("since") or "an unknown date"
+        until = existing.get("until") or "now"
+        super().__init__(
+            f"{existing['source']} already {existing['kind']} {existing['target']} from {since} "
+            f"to {until} (link {existing['id']}); end it first or give dates that do not overlap",
+            field="since",
+        )
+        self.existing = existing
+
+
+class LinkNotFound(NotFound):
+    code = "link_not_found"
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who makes a change: the token's name and id."""
+
+    name: str
+    token_id: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    at: datetime
+    by: str
+    operation: str
+    target: str
+
+
+def _change(
+    tx: Transaction, author: Author, operation: str, target: str, detail: Mapping[str, Any]
+) -> Change:
+    change = Change(
+        id="chg-" + secrets.token_hex(8),
+        at=datetime.now(UTC),
+        by=author.name,
+        operation=operation,
+        target=target,
+    )
+    tx.run(
+        cypher("api_change_record"),
+        id=change.id,
+        now=change.at,
+        by=author.name,
+        token=author.token_id,
+        operation=operation,
+        target=target,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+    )
+    return change
+
+
+def _native(value: Any) -> Any:
+    to_native = getattr(value, "to_native", None)
+    return to_native() if callable(to_native) else value
+
+
+def _stored_sources(values: Any) -> list[SourceRef]:
+    sources: list[SourceRef] = []
+    for raw in values or ():
+        try:
+            data = json.loads(raw)
+            sources.append(SourceRef(system=data["system"], key=data["key"], url=data.get("url")))
+        except (ValueError, KeyError, TypeError, pydantic.ValidationError, MaillageError):
+            logger.warning("a stored source is unreadable and was not kept: %r", raw)
+    return sources
+
+
+# -- actors -------------------------------------------------------------------------------------
+_ACTOR_FIELDS = (
+    "name",
+    "legal_form",
+    "level",
+    "siren",
+    "siret",
+    "rna",
+    "website",
+    "email",
+    "description",
+    "commune",
+    "latitude",
+    "longitude",
+    "themes",
+    "methods",
+)
+
+
+def _resolve_id(store: Store, given: Mapping[str, Any]) -> str:
+    """The id of the actor to write: the given one, a known actor's, or a new one."""
+    if given.get("id"):
+        return check_actor_id(str(given["id"]))
+    siren = given.get("siren") or (given.get("siret") or "")[:9] or None
+    source = given.get("source")
+    keys = []
+    actor_probe = parse(
+        Actor,
+        {
+            "id": "mai-probe",
+            "kind": given["kind"],
+            "name": given.get("name") or "?",
+            "siren": siren,
+            "rna": given.get("rna"),
+        },
+    )
+    if actor_probe.siren:
+        keys.append(f"siren:{actor_probe.siren}")
+    if actor_probe.rna:
+        keys.append(f"rna:{actor_probe.rna}")
+    if source is not None:
+        keys.append(source.alias)
+    keys.extend(given.get("aliases") or ())
+    known = repository.resolve_keys(store, keys)
+    owners = {known[k] for k in keys if k in known}
+    if len(owners) > 1:
+        raise ValidationError(
+            f"the identifiers given name different actors ({', '.join(sorted(owners))}): "
+            "give the id of the one to update",
+            field="id",
+        )
+    if owners:
+        return owners.pop()
+    if not (actor_probe.siren or actor_probe.rna or source is not None):
+        raise ValidationError(
+            "a new actor needs an id, a SIREN, an RNA number or a source to mint its id from",
+            field="id",
+        )
+    return mint_actor_id(
+        siren=actor_probe.siren,
+        rna=actor_probe.rna,
+        source_key=source.alias if source is not None else None,
+    )
+
+
+def _check_places(given: Mapping[str, Any]) -> None:
+    """The commune and the areas of action must be territories of the reference."""
+    reference = load_reference()
+    commune = given.get("commune")
+    if commune and reference.resolve_commune(str(commune)) is None:
+        raise UnknownTerritory(
+            f"commune {commune!r}: no commune has this INSEE code", field="commune"
+        )
+    levels: dict[str, Mapping[str, object]] = {
+        "region": reference.regions,
+        "departement": reference.departements,
+        "epci": reference.epcis,
+        "commune": reference.communes,
+    }
+    for territory in given.get("active_in") or ():
+        level, _, code = str(territory).partition(":")
+        known = levels.get(level)
+        if territory != repository.COUNTRY_ID and (known is None or code not in known):
+            raise UnknownTerritory(
+                f"activeIn: {territory!r} is not a territory id (region:76, departement:31, "
+                "epci:243100518, commune:31555, FR)",
+                field="activeIn",
+            )
+
+
+def _merged(actor_id: str, given: Mapping[str, Any], stored: Mapping[str, Any]) -> Actor:
+    """The actor to write: the given fields over the stored ones, checked by the model."""
+    merged: dict[str, Any] = {"id": actor_id, "kind": ActorKind(given["kind"])}
+    for name in _ACTOR_FIELDS:
+        value = given.get(name)
+        merged[name] = stored.get(name) if value is None else value
+    moved = bool(given.get("commune")) and given.get("commune") != stored.get("commune")
+    approximate = stored.get("location_precision") not in (None, "exact")
+    if given.get("latitude") is None and (moved or approximate):
+        # the stored point was a commune's centre: it is recomputed from the (new) commune
+        merged["latitude"] = merged["longitude"] = None
+    if given.get("latitude") is not None:
+        merged["location_precision"] = "exact"
+    sources = _stored_sources(stored.get("sources"))
+    source = given.get("source")
+    if source is not None and source not in sources:
+        sources.append(source)
+    merged["sources"] = sources
+    merged["aliases"] = list(given.get("aliases") or ())
+    merged["active_in"] = list(given.get("active_in") or ())
+    return parse(Actor, {k: v for k, v in merged.items() if v is not None})
+
+
+def _write_actor(
+    tx: Transaction, actor: Actor, *, created: bool, replace_areas: bool, by: str
+) -> None:
+    lookup = repository.territory_lookup(load_reference())
+    row = {
+        "id": actor.id,
+        "props": repository.actor_properties(actor, lookup),
+        "now": datetime.now(UTC),
+        "run": None,
+        "by": by,
+    }
+    if created:
+        tx.run(cypher("api_actors_create", kind=actor.kind), rows=[row])
+    else:
+        tx.run(cypher("api_actors_update"), rows=[row])
+    tx.run(
+        cypher("upsert_aliases"),
+        rows=[{"key": key, "actor": actor.id} for key in actor.identity_keys()],
+    )
+    if actor.commune:
+        tx.run(cypher("api_actor_clear_territories", link=_SEAT), id=actor.id)
+        tx.run(
+            cypher("upsert_actor_territories", link=_SEAT),
+            rows=[{"actor": actor.id, "territory": f"commune:{actor.commune}", "props": {}}],
+        )
+    if replace_areas:
+        tx.run(cypher("api_actor_clear_territories", link=_ACTIVE), id=actor.id)
+        tx.run(
+            cypher("upsert_actor_territories", link=_ACTIVE),
+            rows=[{"actor": actor.id, "territory": t, "props": {}} for t in actor.active_in],
+        )
+
+
+def upsert_actor(
+    store: Store, given: Mapping[str, Any], author: Author
+) -> tuple[str, bool, Change]:
+    """Create or update one actor; returns (its id, whether it was created, the change).
+
+    ``given`` holds the input's fields (``None`` or absent: keep the stored value); ``kind`` is
+    required, ``source`` is a :class:`SourceRef` or ``None``, ``active_in`` replaces the stored
+    areas when given, ``aliases`` are added.
+    """
+    actor_id = _resolve_id(store, given)
+    _check_places(given)
+    with store.transaction() as tx:
+        rows = tx.run(cypher("actors_by_id"), ids=[actor_id])
+        stored = {k: _native(v) for k, v in rows[0]["props"].items()} if rows else {}
+        created = not rows
+        kind = ActorKind(given["kind"])
+        if not created and stored.get("kind") != kind.value:
+            raise KindChangeRefused(actor_id, str(stored.get("kind")), kind.value)
+        actor = _merged(actor_id, given, stored)
+        _write_actor(
+            tx,
+            actor,
+            created=created,
+            replace_areas=given.get("active_in") is not None,
+            by=author.name,
+        )
+        detail = {k: v for k, v in given.items() if v is not None and k != "source"}
+        source = given.get("source")
+        if source is not None:
+            detail["source"] = source.alias
+        operation = "create_actor" if created else "update_actor"
+        change = _change(tx, author, operation, actor_id, detail)
+    return actor_id, created, change
+
+
+# -- links --------------------------------------------------------------------------------------
+def _overlaps(
+    a_since: date | None, a_until: date | None, b_since: date | None, b_until: date | None
+) -> bool:
+    return (a_since is None or b_until is None or a_since <= b_until) and (
+        b_since is None or a_until is None or b_since <= a_until
+    )
+
+
+def _link_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _native(v) for k, v in row.items()}
+
+
+def _check_ends(tx: Transaction, *ids: str) -> None:
+    for actor_id in ids:
+        check_actor_id(actor_id)
+    found = {row["id"] for row in tx.run(cypher("api_actors_existing"), ids=list(ids))}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"no actor {missing[0]!r}: check the id (Query.search finds actors by name)")
+
+
+def link_actors(store: Store, link: Link, author: Author) -> tuple[dict[str, Any], Change]:
+    """Record a link unless one of the same kind between the same actors overlaps its period."""
+    with store.transaction() as tx:
+        _check_ends(tx, link.source_id, link.target_id)
+        existing = tx.run(
+            cypher("api_links_between", link=link.kind),
+            source=link.source_id,
+            target=link.target_id,
+        )
+        for row in existing:
+            current = _link_dict(row)
+            if _overlaps(current.get("since"), current.get("until"), link.since, link.until):
+                raise DuplicateLink(current)
+        rows = tx.run(
+            cypher("api_link_create", link=link.kind),
+            source=link.source_id,
+            target=link.target_id,
+            id=link.id,
+            props=repository.link_properties(link),
+            now=datetime.now(UTC),
+            run=None,
+            by=author.name,
+        )
+        detail = {
+            "kind": link.kind.value,
+            "from": link.source_id,
+            "to": link.target_id,
+            "subkind": link.subkind,
+            "since": link.since,
+            "until": link.until,
+            "sources": [s.alias for s in link.sources],
+        }
+        change = _change(tx, author, "link_actors", link.id, detail)
+    return _link_dict(rows[0]), change
+
+
+def unlink_actors(
+    store: Store,
+    *,
+    source_id: str,
+    target_id: str,
+    kind: LinkKind,
+    until: date | None,
+    source: SourceRef,
+    remove: bool,
+    author: Author,
+) -> tuple[list[dict[str, Any]], Change]:
+    """End (or remove) the links of ``kind`` from one actor to another valid on ``until``."""
+    day = until or datetime.now(UTC).date()
+    with store.transaction() as tx:
+        _check_ends(tx, source_id, target_id)
+        rows = [
+            _link_dict(r)
+            for r in tx.run(
+                cypher("api_links_between", link=kind), source=source_id, target=target_id
+            )
+        ]
+        open_links = [
+            r
+            for r in rows
+            if (r.get("until") is None or r["until"] >= day)
+            and (r.get("since") is None or r["since"] <= day or remove)
+        ]
+        if not open_links:
+            raise LinkNotFound(
+                f"no {kind.value} link from {source_id} to {target_id} is open on {day}: "
+                "nothing to end (actor.links lists them)"
+            )
+        ids = [r["id"] for r in open_links]
+        if remove:
+            tx.run(
+                cypher("api_link_delete", link=kind), source=source_id, target=target_id, ids=ids
+            )
+            ended = open_links
+        else:
+            for row in open_links:
+                if row.get("since") is not None and row["since"] > day:
+                    raise ValidationError(
+                        f"until: {day} is before the link {row['id']} started ({row['since']})",
+                        field="until",
+                    )
+            sources = sorted(
+                {s for r in open_links for s in r.get("sources") or ()}
+                | {repository.source_json(source)}
+            )
+            ended = [
+                _link_dict(r)
+                for r in tx.run(
+                    cypher("api_link_end", link=kind),
+                    source=source_id,
+                    target=target_id,
+                    ids=ids,
+                    until=day,
+                    sources=sources,
+                    now=datetime.now(UTC),
+                    run=None,
+                    by=author.name,
+                )
+            ]
+        detail = {
+            "kind": kind.value,
+            "from": source_id,
+            "to": target_id,
+            "until": day,
+            "source": source.alias,
+            "removed": remove,
+            "links": ids,
+        }
+        change = _change(tx, author, "remove_link" if remove else "end_link", ids[0], detail)
+    return ended, change
+
+
+def check_source(system: str, key: str, url: str | None) -> SourceRef:
+    return parse(SourceRef, {"system": system, "key": key, "url": url})
+
+
+def check_id(value: str, *, field: str = "id") -> str:
+    try:
+        return check_actor_id(value)
+    except InvalidIdentifier as exc:
+        raise InvalidIdentifier(str(exc), field=field) from exc

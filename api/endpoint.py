@@ -1,0 +1,263 @@
+"""The GraphQL HTTP endpoint: ``GET``/``POST /graphql`` (GraphiQL on a browser's ``GET``).
+
+A lean Starlette endpoint over Strawberry's ``Schema.execute`` rather than Strawberry's FastAPI
+router (no dependency injection per request, one JSON decode, one ``orjson`` encode; see the
+benchmark in ``bench/RESULTS.md``). Per request it:
+
+1. reads the operation (``query``, ``variables``, ``operationName``; mutations only by POST);
+2. answers 503 at once while the store guard knows the store is down;
+3. checks the bearer token when there is one, or when reads are not public;
+4. executes with a fresh :class:`~api.schema.context.Context` (its DataLoaders) within the
+   request's time limit;
+5. formats errors: the project's errors keep their message and carry
+   ``extensions.code``; anything else is masked as "Unexpected error" and logged with the
+   request id, which the response carries too (``X-Request-ID`` and ``extensions.requestId``).
+
+A request refused as a whole gets an HTTP status that says why (400 malformed or over a limit,
+401/403 token, 503 store unavailable, 504 time limit); field errors keep 200, as GraphQL over
+HTTP has it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import GraphQLError
+from graphql.error import GraphQLSyntaxError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from api.auth import AuthError, Unauthenticated, bearer
+from api.schema import build_schema
+from api.schema.context import Context
+from api.schema.limits import LimitExceeded
+from api.services import Services
+from graph_model.errors import MaillageError, StoreUnavailable
+
+try:  # orjson is several times faster; the stdlib is the fallback
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    orjson = None  # type: ignore[assignment]
+
+
+def dumps(value: Any) -> bytes:
+    if orjson is not None:
+        return orjson.dumps(value, default=str)
+    return json.dumps(value, default=str, ensure_ascii=False).encode()  # pragma: no cover
+
+
+def loads(raw: bytes | str) -> Any:
+    if orjson is not None:
+        return orjson.loads(raw)
+    return json.loads(raw)  # pragma: no cover
+
+
+logger = logging.getLogger(__name__)
+
+_STATUS = {
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "store_unavailable": 503,
+    "timeout": 504,
+    "limit_exceeded": 400,
+    "bad_request": 400,
+    "invalid_query": 400,
+}
+_QUERIES = frozenset({OperationType.QUERY})
+_ALL = frozenset({OperationType.QUERY, OperationType.MUTATION})
+
+
+class BadRequest(MaillageError):
+    code = "bad_request"
+
+
+class RequestTimeout(MaillageError):
+    code = "timeout"
+
+
+def request_id(request: Request) -> str:
+    given = request.headers.get("x-request-id", "")
+    if given and len(given) <= 64 and given.isprintable():
+        return given
+    return secrets.token_hex(8)
+
+
+def json_response(body: Mapping[str, Any], status: int, rid: str) -> Response:
+    return Response(
+        dumps(body),
+        status_code=status,
+        media_type="application/json",
+        headers={"X-Request-ID": rid},
+    )
+
+
+def error_body(exc: MaillageError, rid: str) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": exc.code, "requestId": rid}
+    field = getattr(exc, "field", None)
+    if field:
+        extensions["field"] = field
+    return {"message": str(exc), "extensions": extensions}
+
+
+class GraphQLEndpoint:
+    """The ``/graphql`` route (see the module docstring)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.schema = build_schema()
+        self._ide = get_graphql_ide_html("graphiql") if services.settings.graphiql else None
+
+    async def __call__(self, request: Request) -> Response:
+        rid = request_id(request)
+        try:
+            operation = await self._operation(request)
+        except BadRequest as exc:
+            return json_response({"errors": [error_body(exc, rid)]}, 400, rid)
+        if operation is None:
+            if self._ide is None:
+                return Response("GraphiQL is disabled (MAILLAGE_GRAPHIQL=false)", status_code=404)
+            return HTMLResponse(self._ide)
+        query, variables, operation_name = operation
+        try:
+            return await self._execute(request, rid, query, variables, operation_name)
+        except MaillageError as exc:
+            status = _STATUS.get(exc.code, 400)
+            return json_response({"data": None, "errors": [error_body(exc, rid)]}, status, rid)
+
+    async def _operation(
+        self, request: Request
+    ) -> tuple[str, dict[str, Any] | None, str | None] | None:
+        if request.method == "GET":
+            params = request.query_params
+            if "query" not in params:
+                accept = request.headers.get("accept", "")
+                if "text/html" in accept or "*/*" in accept or not accept:
+                    return None
+                raise BadRequest("GET /graphql needs a ?query= parameter")
+            variables = params.get("variables")
+            try:
+                parsed = loads(variables) if variables else None
+            except ValueError as exc:
+                raise BadRequest("variables: not valid JSON") from exc
+            return params["query"], parsed, params.get("operationName")
+        content_type = request.headers.get("content-type", "")
+        body = await request.body()
+        if "application/graphql" in content_type:
+            return body.decode("utf-8", errors="replace"), None, None
+        try:
+            data = loads(body)
+        except ValueError as exc:
+            raise BadRequest('the body is not valid JSON: send {"query": …}') from exc
+        if not isinstance(data, dict):
+            raise BadRequest('the body must be a JSON object {"query", "variables", …}')
+        query = data.get("query")
+        if not isinstance(query, str) or not query.strip():
+            raise BadRequest("the body has no query")
+        variables = data.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            raise BadRequest("variables must be a JSON object")
+        name = data.get("operationName")
+        return query, variables, name if isinstance(name, str) and name else None
+
+    async def _execute(
+        self,
+        request: Request,
+        rid: str,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> Response:
+        services = self.services
+        settings = services.settings
+        services.guard.check()
+        token = bearer(request.headers.get("authorization"))
+        context = Context.create(services, request_id=rid, token=token)
+        if token is not None or not settings.public_read:
+            principal = await context.principal()
+            if principal.anonymous:
+                raise Unauthenticated(
+                    "reads need a token here (MAILLAGE_PUBLIC_READ=false): send "
+                    "'Authorization: Bearer <token>'"
+                )
+        allowed = _ALL if request.method == "POST" else _QUERIES
+        try:
+            async with asyncio.timeout(settings.request_timeout):
+                result = await self.schema.execute(
+                    query,
+                    variable_values=variables,
+                    context_value=context,
+                    operation_name=operation_name,
+                    allowed_operation_types=allowed,
+                )
+        except TimeoutError as exc:
+            raise RequestTimeout(
+                f"the request ran longer than the limit request_timeout of "
+                f"{settings.request_timeout:g} s (set by MAILLAGE_REQUEST_TIMEOUT); ask for less "
+                "(a smaller scope, fewer paths) or export the data"
+            ) from exc
+        except Exception as exc:  # strawberry raises some request errors instead of returning
+            raise BadRequest(str(exc)) from exc
+        return self._respond(result, rid)
+
+    def _respond(self, result: ExecutionResult, rid: str) -> Response:
+        body: dict[str, Any] = {"data": result.data}
+        status = 200
+        if result.errors:
+            formatted = [self._format(error, rid) for error in result.errors]
+            body["errors"] = formatted
+            codes = {str(e["extensions"].get("code")) for e in formatted}
+            # refused as a whole (nothing ran, or every root field failed for one request-level
+            # reason: a token, the store, a limit): the status says why; the project's errors
+            # on fields ride along a 200, as GraphQL over HTTP has it
+            nothing = result.data is None or all(v is None for v in result.data.values())
+            if nothing and len(codes) == 1:
+                status = _STATUS.get(codes.pop(), 200)
+        return json_response(body, status, rid)
+
+    def _format(self, error: GraphQLError, rid: str) -> dict[str, Any]:
+        original = error.original_error
+        formatted: dict[str, Any] = {"message": error.message}
+        if error.locations:
+            formatted["locations"] = [
+                {"line": loc.line, "column": loc.column} for loc in error.locations
+            ]
+        if error.path:
+            formatted["path"] = list(error.path)
+        extensions: dict[str, Any] = {"requestId": rid}
+        if original is None or isinstance(original, GraphQLSyntaxError):
+            extensions["code"] = "invalid_query"  # syntax, validation, unknown field…
+        elif isinstance(original, LimitExceeded):
+            extensions.update(code=original.code, limit=original.limit, value=original.value)
+        elif isinstance(original, MaillageError):
+            extensions["code"] = original.code
+            field = getattr(original, "field", None)
+            if field:
+                extensions["field"] = field
+            if isinstance(original, StoreUnavailable):
+                self.services.guard.mark_down(str(original))
+        elif isinstance(original, GraphQLError):
+            extensions["code"] = "invalid_query"
+        else:
+            logger.error(
+                "unexpected error (request %s) at %s",
+                rid,
+                ".".join(str(p) for p in error.path or ()),
+                exc_info=original,
+            )
+            formatted["message"] = (
+                f"Unexpected error; it was logged with the request id {rid}: quote it when "
+                "reporting the problem."
+            )
+            extensions["code"] = "internal_error"
+        if isinstance(original, AuthError):
+            extensions["code"] = original.code
+        formatted["extensions"] = extensions
+        return formatted

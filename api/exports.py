@@ -1,0 +1,369 @@
+"""Exports of a part of the cooperation graph: GEXF 1.3 (Gephi), GraphML, GeoJSON, CSV.
+
+An export is a :class:`Subgraph` (actors with the projection's attributes, links with their
+dates and sources) written in one of four formats, by pure functions:
+
+* **GEXF 1.3** (:func:`to_gexf`): a dynamic graph (``mode="dynamic"``, ``timeformat="date"``):
+  every link carries a *spell* from ``since`` to ``until`` (an open end is left out), so
+  Gephi's timeline replays the movement; actors carry their attributes and a ``viz:position``
+  (longitude, latitude) for geographic layouts;
+* **GraphML** (:func:`to_graphml`): through ``networkx.write_graphml`` (typed keys), dates as
+  ISO strings;
+* **GeoJSON** (:func:`to_geojson`, RFC 7946): actors with a location as ``Point`` features,
+  links between two located actors as ``LineString`` features (longitude first);
+* **CSV** (:func:`to_csv_zip`): a zip of ``nodes.csv`` and ``links.csv`` (UTF-8, comma; the
+  headers Gephi's spreadsheet import expects: ``Id, Label`` / ``Source, Target, Type``).
+
+Extra attributes (a cluster id, a broker score) ride along in ``Subgraph.node_extra``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import networkx as nx
+
+from queries.projection import Projection
+
+GEXF_NS = "http://gexf.net/1.3"
+VIZ_NS = "http://gexf.net/1.3/viz"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+NODE_FIELDS = ("kind", "legal_form", "level", "commune", "departement", "region", "epci")
+LINK_FIELDS = ("kind", "subkind", "since", "until", "sources")
+
+
+@dataclass
+class Subgraph:
+    """Actors (id → projection attributes) and links (id, source, target, attributes)."""
+
+    title: str
+    nodes: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    edges: list[tuple[str, str, str, Mapping[str, Any]]] = field(default_factory=list)
+    node_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def induced(cls, projection: Projection, actors: Iterable[str] | None, title: str) -> Subgraph:
+        """The actors given (None: all) and every link between two of them."""
+        graph = projection.graph
+        if actors is None:
+            nodes = dict(graph.nodes(data=True))
+            edges = [(k, u, v, d) for u, v, k, d in graph.edges(keys=True, data=True)]
+        else:
+            wanted = {a for a in actors if a in graph}
+            nodes = {a: graph.nodes[a] for a in sorted(wanted)}
+            edges = [
+                (key, u, v, attrs)
+                for u in sorted(wanted)
+                for v, links in graph._succ[u].items()
+                if v in wanted
+                for key, attrs in links.items()
+            ]
+        edges.sort(key=lambda edge: edge[0])
+        return cls(title=title, nodes=nodes, edges=edges)
+
+    @classmethod
+    def of_links(
+        cls, projection: Projection, links: Iterable[str], actors: Iterable[str], title: str
+    ) -> Subgraph:
+        """Given actors and the given links (by id) among the projection's."""
+        graph = projection.graph
+        nodes = {a: graph.nodes[a] for a in sorted(set(actors)) if a in graph}
+        wanted = set(links)
+        edges = []
+        for u in nodes:
+            for v, keyed in graph._succ[u].items():
+                for key, attrs in keyed.items():
+                    if key in wanted and v in nodes:
+                        edges.append((key, u, v, attrs))
+        edges.sort(key=lambda edge: edge[0])
+        return cls(title=title, nodes=nodes, edges=edges)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set | list | tuple):
+        return "|".join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def _sources(value: Any) -> str:
+    """Sources as ``system:key`` separated by ``|`` (their JSON is kept in GraphML/GeoJSON)."""
+    keys = []
+    for raw in value or ():
+        try:
+            data = json.loads(raw)
+            keys.append(f"{data.get('system')}:{data.get('key')}")
+        except (TypeError, ValueError, AttributeError):
+            keys.append(str(raw))
+    return "|".join(keys)
+
+
+def _extra_keys(subgraph: Subgraph) -> list[str]:
+    return sorted({k for extra in subgraph.node_extra.values() for k in extra})
+
+
+# -- GEXF 1.3 -----------------------------------------------------------------------------------
+def to_gexf(subgraph: Subgraph) -> bytes:
+    """The subgraph as GEXF 1.3 with time spells (see the module docstring)."""
+    ET.register_namespace("", GEXF_NS)
+    ET.register_namespace("viz", VIZ_NS)
+    ET.register_namespace("xsi", XSI_NS)
+    root = ET.Element(
+        f"{{{GEXF_NS}}}gexf",
+        {"version": "1.3", f"{{{XSI_NS}}}schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd"},
+    )
+    meta = ET.SubElement(root, f"{{{GEXF_NS}}}meta", {"lastmodifieddate": date.today().isoformat()})
+    ET.SubElement(meta, f"{{{GEXF_NS}}}creator").text = "Maillage"
+    ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = subgraph.title
+    graph = ET.SubElement(
+        root,
+        f"{{{GEXF_NS}}}graph",
+        {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "date"},
+    )
+    extra = _extra_keys(subgraph)
+    node_fields = [*NODE_FIELDS, "themes", *extra]
+    attributes = ET.SubElement(
+        graph, f"{{{GEXF_NS}}}attributes", {"class": "node", "mode": "static"}
+    )
+    for index, name in enumerate(node_fields):
+        ET.SubElement(
+            attributes,
+            f"{{{GEXF_NS}}}attribute",
+            {"id": f"n{index}", "title": name, "type": "string"},
+        )
+    edge_fields = ["subkind", "sources"]
+    attributes = ET.SubElement(
+        graph, f"{{{GEXF_NS}}}attributes", {"class": "edge", "mode": "static"}
+    )
+    for index, name in enumerate(edge_fields):
+        ET.SubElement(
+            attributes,
+            f"{{{GEXF_NS}}}attribute",
+            {"id": f"e{index}", "title": name, "type": "string"},
+        )
+    nodes = ET.SubElement(graph, f"{{{GEXF_NS}}}nodes")
+    for actor_id, attrs in subgraph.nodes.items():
+        node = ET.SubElement(
+            nodes,
+            f"{{{GEXF_NS}}}node",
+            {"id": actor_id, "label": str(attrs.get("name") or actor_id)},
+        )
+        values = ET.SubElement(node, f"{{{GEXF_NS}}}attvalues")
+        more = subgraph.node_extra.get(actor_id, {})
+        for index, name in enumerate(node_fields):
+            value = more.get(name) if name in extra else attrs.get(name)
+            if value not in (None, "") and value != frozenset():
+                ET.SubElement(
+                    values, f"{{{GEXF_NS}}}attvalue", {"for": f"n{index}", "value": _text(value)}
+                )
+        if attrs.get("lat") is not None and attrs.get("lon") is not None:
+            ET.SubElement(
+                node,
+                f"{{{VIZ_NS}}}position",
+                {"x": repr(float(attrs["lon"])), "y": repr(float(attrs["lat"])), "z": "0.0"},
+            )
+    edges = ET.SubElement(graph, f"{{{GEXF_NS}}}edges")
+    for link_id, source, target, attrs in subgraph.edges:
+        edge = ET.SubElement(
+            edges,
+            f"{{{GEXF_NS}}}edge",
+            {
+                "id": link_id,
+                "source": source,
+                "target": target,
+                "kind": str(attrs.get("kind")),
+                "label": str(attrs.get("kind")),
+            },
+        )
+        values = ET.SubElement(edge, f"{{{GEXF_NS}}}attvalues")
+        if attrs.get("subkind"):
+            ET.SubElement(
+                values, f"{{{GEXF_NS}}}attvalue", {"for": "e0", "value": str(attrs["subkind"])}
+            )
+        if attrs.get("sources"):
+            ET.SubElement(
+                values, f"{{{GEXF_NS}}}attvalue", {"for": "e1", "value": _sources(attrs["sources"])}
+            )
+        since, until = attrs.get("since"), attrs.get("until")
+        if since is not None or until is not None:
+            spells = ET.SubElement(edge, f"{{{GEXF_NS}}}spells")
+            spell: dict[str, str] = {}
+            if since is not None:
+                spell["start"] = since.isoformat()
+            if until is not None:
+                spell["end"] = until.isoformat()
+            ET.SubElement(spells, f"{{{GEXF_NS}}}spell", spell)
+    buffer = io.BytesIO()
+    ET.ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=True)
+    return buffer.getvalue()
+
+
+# -- GraphML ------------------------------------------------------------------------------------
+def to_networkx(subgraph: Subgraph) -> nx.MultiDiGraph:
+    """The subgraph as a networkx graph with string/float attributes only (GraphML's types)."""
+    graph = nx.MultiDiGraph(name=subgraph.title)
+    for actor_id, attrs in subgraph.nodes.items():
+        data: dict[str, Any] = {"label": str(attrs.get("name") or actor_id)}
+        for name in NODE_FIELDS:
+            if attrs.get(name):
+                data[name] = _text(attrs[name])
+        if attrs.get("themes"):
+            data["themes"] = _text(attrs["themes"])
+        if attrs.get("lat") is not None and attrs.get("lon") is not None:
+            data["latitude"] = float(attrs["lat"])
+            data["longitude"] = float(attrs["lon"])
+        for name, value in subgraph.node_extra.get(actor_id, {}).items():
+            if value is not None:
+                data[name] = (
+                    value
+                    if isinstance(value, int | float) and not isinstance(value, bool)
+                    else _text(value)
+                )
+        graph.add_node(actor_id, **data)
+    for link_id, source, target, attrs in subgraph.edges:
+        data = {"id": link_id, "kind": str(attrs.get("kind"))}
+        for name in ("subkind", "since", "until"):
+            if attrs.get(name) is not None:
+                data[name] = _text(attrs[name])
+        if attrs.get("sources"):
+            data["sources"] = _sources(attrs["sources"])
+        graph.add_edge(source, target, key=link_id, **data)
+    return graph
+
+
+def to_graphml(subgraph: Subgraph) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(to_networkx(subgraph), buffer, encoding="utf-8", named_key_ids=True)
+    return buffer.getvalue()
+
+
+# -- GeoJSON ------------------------------------------------------------------------------------
+def to_geojson(subgraph: Subgraph) -> dict[str, Any]:
+    """A FeatureCollection: located actors as points, links between them as lines."""
+    features: list[dict[str, Any]] = []
+    points: dict[str, list[float]] = {}
+    for actor_id, attrs in subgraph.nodes.items():
+        if attrs.get("lat") is None or attrs.get("lon") is None:
+            continue
+        point = [round(float(attrs["lon"]), 6), round(float(attrs["lat"]), 6)]
+        points[actor_id] = point
+        properties: dict[str, Any] = {
+            "id": actor_id,
+            "name": attrs.get("name"),
+            "precise": bool(attrs.get("precise")),
+            **{name: attrs.get(name) for name in NODE_FIELDS},
+            "themes": sorted(attrs.get("themes") or ()),
+            **subgraph.node_extra.get(actor_id, {}),
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "id": actor_id,
+                "geometry": {"type": "Point", "coordinates": point},
+                "properties": properties,
+            }
+        )
+    for link_id, source, target, attrs in subgraph.edges:
+        if source not in points or target not in points:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": link_id,
+                "geometry": {"type": "LineString", "coordinates": [points[source], points[target]]},
+                "properties": {
+                    "id": link_id,
+                    "kind": attrs.get("kind"),
+                    "subkind": attrs.get("subkind"),
+                    "from": source,
+                    "to": target,
+                    "since": _text(attrs.get("since")) or None,
+                    "until": _text(attrs.get("until")) or None,
+                    "sources": list(attrs.get("sources") or ()),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "name": subgraph.title, "features": features}
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+def _csv(rows: Iterable[list[Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_csv_zip(subgraph: Subgraph) -> bytes:
+    """A zip of nodes.csv and links.csv (Gephi's spreadsheet import reads both)."""
+    extra = _extra_keys(subgraph)
+    node_rows: list[list[Any]] = [
+        ["Id", "Label", *NODE_FIELDS, "themes", "latitude", "longitude", *extra]
+    ]
+    for actor_id, attrs in subgraph.nodes.items():
+        more = subgraph.node_extra.get(actor_id, {})
+        node_rows.append(
+            [
+                actor_id,
+                attrs.get("name") or actor_id,
+                *(_text(attrs.get(name)) for name in NODE_FIELDS),
+                _text(attrs.get("themes")),
+                "" if attrs.get("lat") is None else attrs["lat"],
+                "" if attrs.get("lon") is None else attrs["lon"],
+                *(_text(more.get(name)) for name in extra),
+            ]
+        )
+    link_rows: list[list[Any]] = [
+        ["Id", "Source", "Target", "Type", "kind", "subkind", "since", "until", "sources"]
+    ]
+    for link_id, source, target, attrs in subgraph.edges:
+        link_rows.append(
+            [
+                link_id,
+                source,
+                target,
+                "Directed",
+                attrs.get("kind"),
+                attrs.get("subkind") or "",
+                _text(attrs.get("since")),
+                _text(attrs.get("until")),
+                _sources(attrs.get("sources")),
+            ]
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("nodes.csv", _csv(node_rows))
+        archive.writestr("links.csv", _csv(link_rows))
+    return buffer.getvalue()
+
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "gexf": ("application/gexf+xml", "gexf"),
+    "graphml": ("application/graphml+xml", "graphml"),
+    "geojson": ("application/geo+json", "geojson"),
+    "csv": ("application/zip", "zip"),
+}
+
+
+def render(subgraph: Subgraph, fmt: str) -> bytes:
+    if fmt == "gexf":
+        return to_gexf(subgraph)
+    if fmt == "graphml":
+        return to_graphml(subgraph)
+    if fmt == "geojson":
+        return json.dumps(to_geojson(subgraph), ensure_ascii=False, default=str).encode("utf-8")
+    if fmt == "csv":
+        return to_csv_zip(subgraph)
+    raise ValueError(f"unknown export format {fmt!r}")

@@ -1,0 +1,126 @@
+"""The store guard: every API call to the store goes through it, so an outage is answered at once.
+
+The sync :class:`~queries.store.Store` runs in worker threads (``anyio.to_thread``, abandoned
+on cancellation so a request never outlives its time limit). When a call fails with
+:class:`~graph_model.errors.StoreUnavailable`, or does not return within the request's time
+limit, the guard marks the store *down*: from then on every call fails immediately with the
+same clear error (no request waits on a dead socket) while one background task pings the store
+every ``store_probe_interval`` seconds; the first successful ping marks it *up* again. So the API
+recovers by itself when the server comes back, and the Store re-follows an embedded server that
+restarted on other ports (see ``Store._maybe_follow_embedded``).
+
+Invariant: at most one probe task runs at a time, and it ends as soon as the store answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import anyio.to_thread
+
+from graph_model.errors import StoreUnavailable
+from queries.store import Store
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class StoreGuard:
+    """Fail fast while the store is down; probe it in the background; recover by itself."""
+
+    def __init__(
+        self, store: Store, *, probe_interval: float = 1.0, call_timeout: float = 10.0
+    ) -> None:
+        self.store = store
+        self.probe_interval = probe_interval
+        self.call_timeout = call_timeout
+        self._down_since: float | None = None
+        self._reason = ""
+        self._probe: asyncio.Task[None] | None = None
+
+    @property
+    def available(self) -> bool:
+        return self._down_since is None
+
+    @property
+    def reason(self) -> str:
+        return self._reason
+
+    def check(self) -> None:
+        """Raise :class:`StoreUnavailable` at once while the store is known to be down."""
+        if self._down_since is not None:
+            raise StoreUnavailable(self._reason)
+
+    async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a sync store call in a worker thread, through the guard."""
+        return await self.run_within(self.call_timeout, fn, *args, **kwargs)
+
+    async def run_within(
+        self, timeout: float, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """:meth:`run` with its own time limit (exports are allowed longer than requests)."""
+        self.check()
+        call = functools.partial(fn, *args, **kwargs)
+        try:
+            with anyio.fail_after(timeout):
+                return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+        except StoreUnavailable as exc:
+            self.mark_down(str(exc))
+            raise
+        except TimeoutError as exc:
+            message = (
+                f"the graph store at {self.store.uri} did not answer within {timeout:g} s; "
+                "the API answers 'store unavailable' until it does"
+            )
+            self.mark_down(message)
+            raise StoreUnavailable(message) from exc
+
+    def mark_down(self, reason: str) -> None:
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            logger.warning("graph store unavailable: %s", reason)
+        self._reason = reason or (
+            f"the graph store at {self.store.uri} is unavailable; it is probed every "
+            f"{self.probe_interval:g} s and the API resumes when it answers"
+        )
+        self._start_probe()
+
+    def _start_probe(self) -> None:
+        if self._probe is not None and not self._probe.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # called outside the event loop: the next async call starts the probe
+        self._probe = loop.create_task(self._probe_until_up(), name="maillage-store-probe")
+
+    async def _probe_until_up(self) -> None:
+        while self._down_since is not None:
+            await asyncio.sleep(self.probe_interval)
+            try:
+                with anyio.fail_after(max(self.probe_interval * 5, 5.0)):
+                    await anyio.to_thread.run_sync(self.store.ping, abandon_on_cancel=True)
+            except (StoreUnavailable, TimeoutError) as exc:
+                logger.debug("store still unavailable: %s", exc)
+                continue
+            except Exception:  # any other answer means the server is back
+                logger.exception("unexpected error while probing the store")
+            down_for = time.monotonic() - (self._down_since or time.monotonic())
+            self._down_since = None
+            self._reason = ""
+            logger.warning("graph store available again after %.1f s", down_for)
+
+    async def ensure_probe_stopped(self) -> None:
+        if self._probe is not None:
+            self._probe.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._probe
+            self._probe = None

@@ -1,0 +1,71 @@
+"""The typed context of one GraphQL request: services, loaders, and who is asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
+
+from strawberry.types import Info as StrawberryInfo
+
+from api.auth import ANONYMOUS, AuthError, Principal, Role, Unauthenticated
+from api.schema.loaders import Loaders, make_loaders
+
+if TYPE_CHECKING:
+    from api.services import Services
+    from api.settings import ApiSettings
+
+
+@dataclass
+class Context:
+    services: Services
+    loaders: Loaders
+    request_id: str
+    token: str | None = None
+    _principal: Principal | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, services: Services, *, request_id: str, token: str | None) -> Context:
+        return cls(
+            services=services,
+            loaders=make_loaders(services.guard),
+            request_id=request_id,
+            token=token,
+        )
+
+    @property
+    def settings(self) -> ApiSettings:
+        return self.services.settings
+
+    async def principal(self) -> Principal:
+        """Who asks (the anonymous public without a token); a read may use the token cache."""
+        if self._principal is not None:
+            return self._principal
+        if self.token is None:
+            self._principal = ANONYMOUS
+            return ANONYMOUS
+        tokens = self.services.tokens
+        principal = tokens.cached(self.token)
+        if principal is None:
+            principal = await self.services.guard.run(tokens.verify, self.token)
+        self._principal = principal
+        return principal
+
+    async def require(self, role: Role) -> Principal:
+        """The caller, checked against the graph now (never the cache), if it has ``role``."""
+        if self.token is None:
+            raise Unauthenticated(
+                f"this needs a token with the role {role.value}: send 'Authorization: Bearer "
+                "<token>' (an admin creates one with `maillage token create --role editor "
+                "--name <who>`)"
+            )
+        principal = await self.services.guard.run(self.services.tokens.verify, self.token)
+        self._principal = principal
+        if not principal.may(role):
+            granted = principal.role.value if principal.role else "none"
+            raise AuthError(
+                f"the token {principal.name!r} has the role {granted}; this needs {role.value}"
+            )
+        return principal
+
+
+Info: TypeAlias = StrawberryInfo[Context, None]

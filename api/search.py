@@ -1,0 +1,270 @@
+"""Actor search: accent-insensitive, typo-tolerant, ranked, in memory.
+
+ArcadeDB has no full-text index reachable from Cypher (DESIGN.md), so search runs in Python over
+the folded names (:func:`graph_model.identifiers.fold`), the same way on both servers. The index
+holds, for every actor, its folded name split into words:
+
+* an inverted index word → actors;
+* the sorted vocabulary, for prefixes (the last word of a query is matched as a prefix, as
+  people type);
+* a one-deletion neighbourhood of every word (the SymSpell idea), for typos: a query word
+  matches the words within one edit (insertion, deletion, substitution, and most
+  transpositions), two edits for words of eight letters or more.
+
+A query word scores its best match in each actor (exact 1.0, prefix 0.75, typo 0.6), weighted
+by how rare the matched word is (idf); French stop words count only when the query has nothing
+else. Actors matching more query words rank first, then higher scores, then names closer in
+length to the query. A SIREN, SIRET, RNA number or actor id finds its actor directly.
+
+>>> index = SearchIndex.build([
+...     {"id": "mai-1", "name": "Mouvement pour l'Économie Solidaire", "kind": "Network"},
+...     {"id": "mai-2", "name": "Économie solidaire Occitanie", "kind": "Network"},
+...     {"id": "mai-3", "name": "Les Jardins du Lien", "kind": "Organisation"},
+... ])
+>>> [hit.id for hit in index.search("economie solidaire")]
+['mai-2', 'mai-1']
+>>> [hit.id for hit in index.search("jardin du lein")]  # a missing s, a transposition
+['mai-3']
+>>> [hit.id for hit in index.search("mouvem")]  # a prefix
+['mai-1']
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph_model.identifiers import fold
+from queries.projection import Projection
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "pour",
+        "par",
+        "sur",
+        "un",
+        "une",
+        "dans",
+        "the",
+        "of",
+        "and",
+    ]
+)
+_DIGITS = re.compile(r"[\s.]")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    score: float
+    matched: int
+
+
+_RNA = re.compile(r"^W\d{9}$")
+_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-zA-Z0-9]+)+$")
+
+
+def identity_keys(text: str) -> list[str]:
+    """The alias keys a search text may be (a SIREN, a SIRET, an RNA number, an actor id).
+
+    >>> identity_keys("732 829 320"), identity_keys("w751234567"), identity_keys("net-mes")
+    (['siren:732829320'], ['rna:W751234567'], ['id:net-mes'])
+    """
+    compact = _DIGITS.sub("", text.strip())
+    keys = []
+    if compact.isdigit() and len(compact) == 9:
+        keys.append(f"siren:{compact}")
+    elif compact.isdigit() and len(compact) == 14:
+        keys.append(f"siret:{compact}")
+    elif _RNA.match(compact.upper()):
+        keys.append(f"rna:{compact.upper()}")
+    elif _ID.match(text.strip()):
+        keys.append(f"id:{text.strip()}")
+    return keys
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _max_edits(word: str) -> int:
+    if len(word) >= 8:
+        return 2
+    if len(word) >= 4:
+        return 1
+    return 0
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, or ``limit + 1`` beyond it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        best = current[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class SearchIndex:
+    """An immutable index of actor names; build a new one when the graph changes."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        lengths: array[int],
+        postings: Mapping[str, array[int]],
+        keys: Mapping[str, int],
+    ) -> None:
+        self.ids = ids
+        self._lengths = lengths
+        self._postings = postings
+        self._keys = keys  # siren / siret / rna / id -> document
+        self._vocabulary = sorted(postings)
+        neighbours: defaultdict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            if _max_edits(word):
+                for variant in _deletions(word):
+                    neighbours[variant].append(word)
+        self._neighbours = dict(neighbours)
+        self._total = max(1, len(ids))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(cls, rows: Iterable[Mapping[str, Any]]) -> SearchIndex:
+        """Index rows with ``id`` and ``name`` (``name_key``, ``siren``, ``siret``, ``rna``
+        are used when present)."""
+        ids: list[str] = []
+        lengths = array("H")
+        postings: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        keys: dict[str, int] = {}
+        for row in rows:
+            doc = len(ids)
+            ids.append(str(row["id"]))
+            key = row.get("name_key") or fold(str(row.get("name") or ""))
+            words = key.split()
+            lengths.append(min(len(key), 65_535))
+            for word in set(words):
+                postings[word].append(doc)
+            keys[str(row["id"]).lower()] = doc
+            for name in ("siren", "siret", "rna"):
+                if row.get(name):
+                    keys[str(row[name]).lower()] = doc
+        return cls(ids, lengths, dict(postings), keys)
+
+    # -- matching --------------------------------------------------------------------------
+    def _idf(self, word: str) -> float:
+        return math.log(1 + self._total / (1 + len(self._postings.get(word, ()))))
+
+    def _candidates(self, word: str, *, last: bool) -> list[tuple[str, float]]:
+        """Vocabulary words that match a query word, with the weight of the match."""
+        found: dict[str, float] = {}
+        if word in self._postings:
+            found[word] = 1.0
+        if last and len(word) >= 3:
+            start = bisect.bisect_left(self._vocabulary, word)
+            for other in self._vocabulary[start : start + 200]:
+                if not other.startswith(word):
+                    break
+                found.setdefault(other, 0.75)
+        limit = _max_edits(word)
+        if limit:
+            variants = {word} | _deletions(word)
+            if limit > 1:
+                variants |= {v2 for v in list(variants) for v2 in _deletions(v)}
+            for variant in variants:
+                for other in self._neighbours.get(variant, ()):
+                    if other not in found and _edit_distance(word, other, limit) <= limit:
+                        found[other] = 0.6
+                if (
+                    variant in self._postings
+                    and variant not in found
+                    and _edit_distance(word, variant, limit) <= limit
+                ):
+                    found[variant] = 0.6
+        return list(found.items())
+
+    def search(self, text: str, limit: int = 20) -> list[Hit]:
+        """The best ``limit`` actors for ``text`` (empty text, empty answer)."""
+        direct = self._keys.get(_DIGITS.sub("", text).lower()) or self._keys.get(
+            text.strip().lower()
+        )
+        query = fold(text)
+        words = query.split()
+        if not words:
+            return [Hit(self.ids[direct], 100.0, 1)] if direct is not None else []
+        meaningful = [w for w in words if w not in STOP_WORDS] or words
+        scores: defaultdict[int, float] = defaultdict(float)
+        matched: defaultdict[int, int] = defaultdict(int)
+        for position, word in enumerate(meaningful):
+            best: dict[int, float] = {}
+            last = position == len(meaningful) - 1
+            for other, weight in self._candidates(word, last=last):
+                value = weight * self._idf(other)
+                for doc in self._postings[other]:
+                    if value > best.get(doc, 0.0):
+                        best[doc] = value
+            for doc, value in best.items():
+                scores[doc] += value
+                matched[doc] += 1
+        if direct is not None:
+            scores[direct] += 100.0
+            matched[direct] = len(meaningful)
+        size = len(query)
+
+        def rank(doc: int) -> tuple[int, float, int, str]:
+            return (-matched[doc], -scores[doc], abs(self._lengths[doc] - size), self.ids[doc])
+
+        best_docs = sorted(scores, key=rank)[:limit]
+        return [Hit(self.ids[d], round(scores[d], 4), matched[d]) for d in best_docs]
+
+
+def _folded(projection: Projection) -> dict[str, str]:
+    return {actor_id: fold(str(name)) for actor_id, name in projection.graph.nodes(data="name")}
+
+
+def folded_names(projection: Projection) -> dict[str, str]:
+    """Actor id → folded name, computed once per projection (search and lists share it)."""
+    return projection.derived("api.folded_names", _folded)
+
+
+def search_index(projection: Projection) -> SearchIndex:
+    """The search index of a projection, built once (about a second for 100k actors)."""
+    # the names first: Projection.derived holds a (non-reentrant) lock while it builds
+    names = folded_names(projection)
+    return projection.derived(
+        "api.search",
+        lambda _: SearchIndex.build({"id": i, "name_key": key} for i, key in names.items()),
+    )

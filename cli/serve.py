@@ -1,0 +1,72 @@
+"""``maillage serve``: the GraphQL API (and GraphiQL, the exports, the web map) over HTTP.
+
+On the embedded default it starts the graph server when needed and, on first run, loads the
+territories and the movement reference dataset (in the background: ``/ready`` answers 200
+when done). It binds to 127.0.0.1 unless told otherwise (``--host`` or ``MAILLAGE_HOST``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from cli.context import console, err_console
+
+
+def serve(
+    host: str | None = typer.Option(
+        None, "--host", help="Interface to bind (default MAILLAGE_HOST, else 127.0.0.1)."
+    ),
+    port: int | None = typer.Option(
+        None, "--port", help="Port (default MAILLAGE_PORT, else 8000)."
+    ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Processes (each opens its own connection to the store)."
+    ),
+    access_log: bool = typer.Option(False, "--access-log", help="Log every request."),
+) -> None:
+    """Serve the API: GraphQL and GraphiQL on /graphql, /health, /ready, /export/…"""
+    import uvicorn
+
+    from api.settings import ApiSettings
+
+    try:
+        settings = ApiSettings()
+    except ValueError as exc:
+        err_console.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    # the API's own progress (first-run loading, readiness) is worth seeing at INFO
+    logging.getLogger("api").setLevel(logging.INFO)
+    shown = "127.0.0.1" if bind_host in ("0.0.0.0", "::") else bind_host  # noqa: S104
+    console.print(
+        f"Maillage API on http://{shown}:{bind_port}/graphql (GraphiQL in a browser); "
+        f"readiness on /ready. Ctrl-C stops it."
+    )
+    if bind_host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(
+            f"[yellow]listening on {bind_host}: reachable from other machines[/yellow] "
+            "(reads are public unless MAILLAGE_PUBLIC_READ=false)"
+        )
+    if workers > 1:
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=bind_host,
+            port=bind_port,
+            workers=workers,
+            access_log=access_log,
+            log_level="info",
+        )
+        return
+    from api.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=bind_host,
+        port=bind_port,
+        access_log=access_log,
+        log_level="info",
+    )

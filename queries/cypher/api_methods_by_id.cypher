@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (m:Method {id: id})
+RETURN m.id AS id, properties(m) AS props

@@ -1,0 +1,164 @@
+"""The API under test: the real app, on the session's embedded server, with real data.
+
+The graph is brought to the state ``maillage serve`` gives it on first run (schema, French
+territories, the movement reference dataset) plus a small generated movement
+(:mod:`bench.generator`: :data:`N_ACTORS` actors, about :data:`LINKS_PER_ACTOR` links each).
+Loading the territories takes a while, so the dataset is loaded once and checked before each
+test: a marker node says it is in place (another test module may have emptied the graph; it is
+then loaded again). Tests that write create their own actors, so the dataset's own figures stay
+true for every test.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # bench/ is not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from api.app import create_app  # noqa: E402
+from api.auth import Role, create_token  # noqa: E402
+from api.bootstrap import bootstrap  # noqa: E402
+from api.settings import ApiSettings  # noqa: E402
+from bench.api_bench import load_generated  # noqa: E402
+from queries.store import Store, cypher  # noqa: E402
+
+N_ACTORS = 1_500
+LINKS_PER_ACTOR = 3.0
+SEED = 11
+MARKER = "api-test-dataset"
+MARKER_VALUE = f"{N_ACTORS}:{LINKS_PER_ACTOR}:{SEED}:v1"
+
+
+def _loaded(store: Store) -> bool:
+    rows = store.read(cypher("meta_get"), id=MARKER)
+    return bool(rows) and rows[0]["value"] == MARKER_VALUE
+
+
+@pytest.fixture(scope="module")
+def dataset(_arcadedb: Store) -> Store:
+    """The session's embedded store holding the reference and generated data."""
+    store = _arcadedb
+    if not _loaded(store):
+        store.write([(cypher("delete_all"), {})])
+        bootstrap(store)
+        load_generated(store, N_ACTORS, LINKS_PER_ACTOR, SEED)
+        store.write([(cypher("meta_set"), {"id": MARKER, "value": MARKER_VALUE})])
+    return store
+
+
+def settings(**overrides: Any) -> ApiSettings:
+    values: dict[str, Any] = {
+        "bootstrap": False,
+        "token_cache_seconds": 0.0,
+        "store_probe_interval": 0.2,
+        # the small test graph rebuilds in well under a second, but a busy machine can be slow:
+        # tests that query right after a write wait for the projection rather than flake
+        "projection_max_wait": 30.0,
+        **overrides,
+    }
+    return ApiSettings(**values)
+
+
+@contextmanager
+def start(store: Store, **overrides: Any) -> Iterator[httpx.Client]:
+    """A new app over ``store``, served by uvicorn on 127.0.0.1 (a free port) in a thread, and
+    an httpx client of it: the requests go through real sockets, as a client's would."""
+    app = create_app(settings(**overrides), store=store)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        loop="asyncio",
+        http="h11",
+        ws="none",
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="api-under-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise AssertionError("the API server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30.0) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def wait_ready(client: httpx.Client, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if client.get("/ready").status_code == 200:
+            return
+        time.sleep(0.05)
+    raise AssertionError(
+        f"/ready did not answer 200 within {timeout} s: {client.get('/ready').text}"
+    )
+
+
+@pytest.fixture(scope="module")
+def client(dataset: Store) -> Iterator[httpx.Client]:
+    with start(dataset) as opened:
+        wait_ready(opened)
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def editor_token(dataset: Store) -> str:
+    return create_token(dataset, name="test-editor", role=Role.EDITOR)[1]
+
+
+@pytest.fixture(scope="module")
+def reader_token(dataset: Store) -> str:
+    return create_token(dataset, name="test-reader", role=Role.READER)[1]
+
+
+def gql(
+    client: httpx.Client,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
+    status: int | None = 200,
+) -> dict[str, Any]:
+    """POST a GraphQL request; check the HTTP status (None: any); return the JSON body."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    if status is not None:
+        assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def data(
+    client: httpx.Client, query: str, variables: dict[str, Any] | None = None, **kw: Any
+) -> Any:
+    """The ``data`` of a request that must succeed without errors."""
+    body = gql(client, query, variables, **kw)
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors", [])]

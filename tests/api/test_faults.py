@@ -1,0 +1,115 @@
+"""Store outages: the embedded server is killed during the test and started again.
+
+While the store is down, ``/ready`` answers 503 and every query answers at once with a clear
+``store_unavailable`` error (HTTP 503), none past the request's time limit; when the server is
+back the API recovers by itself, without a restart. A write interrupted by the outage is either
+wholly applied or not at all (one transaction per mutation).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from queries.store import Store
+from queries.store.embedded import EmbeddedServer
+from tests.api.conftest import error_codes, gql, start, wait_ready
+
+pytestmark = pytest.mark.arcadedb
+
+TIME_LIMIT = 5.0
+UPSERT = """mutation($id: ID!, $key: String!) { upsertActor(input: {id: $id,
+  kind: ORGANISATION, name: "Outage test", commune: "31555",
+  source: {system: "test", key: $key}}) { __typename } }"""
+
+
+def _kill(server: EmbeddedServer) -> None:
+    state = server.running_state()
+    assert state is not None, "the embedded server should be running"
+    os.kill(state.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while server.running_state() is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _timed(client: httpx.Client, query: str, **kw: Any) -> tuple[float, dict[str, Any]]:
+    started = time.monotonic()
+    body = gql(client, query, status=None, **kw)
+    return time.monotonic() - started, body
+
+
+def _artefacts(store: Store, actor_id: str) -> tuple[bool, bool, bool]:
+    actor = store.read("MATCH (a:Actor {id: $id}) RETURN count(a) AS n", id=actor_id)[0]["n"]
+    alias = store.read("MATCH (al:Alias {key: $k}) RETURN count(al) AS n", k=f"id:{actor_id}")
+    change = store.read("MATCH (c:Change) WHERE c.target = $id RETURN count(c) AS n", id=actor_id)
+    return bool(actor), bool(alias[0]["n"]), bool(change[0]["n"])
+
+
+@pytest.mark.slow
+def test_outage_answers_at_once_and_the_api_recovers_by_itself(
+    dataset: Store, editor_token: str
+) -> None:
+    server = dataset.embedded
+    assert server is not None
+    attempted: list[tuple[str, int]] = []
+    stop = threading.Event()
+    with start(dataset, request_timeout=TIME_LIMIT, store_probe_interval=0.2) as client:
+        wait_ready(client)
+        assert gql(client, '{ actor(id: "net-mes") { name } }')["data"]["actor"]
+
+        def write_continuously() -> None:
+            with httpx.Client(base_url=client.base_url, timeout=30) as writer:
+                while not stop.is_set():
+                    actor_id = "mai-" + secrets.token_hex(6)
+                    response = writer.post(
+                        "/graphql",
+                        json={"query": UPSERT, "variables": {"id": actor_id, "key": actor_id}},
+                        headers={"Authorization": f"Bearer {editor_token}"},
+                    )
+                    attempted.append((actor_id, response.status_code))
+
+        writer = threading.Thread(target=write_continuously)
+        writer.start()
+        time.sleep(1.0)
+        _kill(server)
+        try:
+            elapsed, body = _timed(client, '{ actor(id: "adv-csess") { name siren } }')
+            assert elapsed < TIME_LIMIT, elapsed
+            assert error_codes(body) == ["store_unavailable"]
+            assert "unavailable" in body["errors"][0]["message"]
+            for query in (
+                '{ actor(id: "net-mes") { name } }',
+                '{ search(text: "mouvement") { id } }',
+                '{ cooperationPaths(from: "net-mes", to: "adv-csess") { found } }',
+                "{ actors(first: 2) { totalCount } }",
+            ):
+                elapsed, body = _timed(client, query)
+                assert elapsed < 1.0, (query, elapsed)
+                assert error_codes(body) == ["store_unavailable"], (query, body)
+            ready = client.get("/ready")
+            assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
+            export = client.get("/export/scope.gexf?scope=departement:31")
+            assert export.status_code == 503
+            assert client.get("/health").status_code == 200
+            time.sleep(1.0)  # writes keep failing meanwhile
+        finally:
+            stop.set()
+            writer.join(timeout=60)
+            server.start()
+        wait_ready(client, timeout=60)
+        assert gql(client, '{ actor(id: "adv-csess") { name siren } }')["data"]["actor"]["name"]
+
+    succeeded = [i for i, status in attempted if status == 200]
+    failed = [i for i, status in attempted if status != 200]
+    assert succeeded and failed, attempted
+    for actor_id in succeeded:
+        assert _artefacts(dataset, actor_id) == (True, True, True), actor_id
+    for actor_id in failed:
+        assert len(set(_artefacts(dataset, actor_id))) == 1, actor_id  # all or nothing

@@ -1,0 +1,315 @@
+"""Mutations through the real app: typed results, one transaction each, every change recorded."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+import pytest
+
+from queries.store import Store
+from tests.api.conftest import data
+
+pytestmark = pytest.mark.arcadedb
+
+SOURCE = {"system": "test", "key": "k1", "url": "https://example.org/source"}
+
+UPSERT = """mutation($input: ActorInput!) { upsertActor(input: $input) {
+  __typename
+  ... on ActorSaved { created actor { id name kind siren seat { code } aliases
+    territories(relation: ACTIVE_IN) { id } updatedBy }
+    change { id by operation target at } }
+  ... on Problem { code message }
+  ... on InvalidInput { field }
+  ... on KindChangeRefused { current requested }
+} }"""
+
+LINK = """mutation($input: LinkInput!) { linkActors(input: $input) {
+  __typename
+  ... on LinkSaved { link { id kind since until from { id } to { id } sources { system key }
+    updatedBy } change { by operation } }
+  ... on DuplicateLink { existing { id since } }
+  ... on Problem { code message }
+} }"""
+
+UNLINK = """mutation($input: UnlinkInput!) { unlinkActors(input: $input) {
+  __typename
+  ... on LinksEnded { removed links { id until sources { key } } change { operation } }
+  ... on Problem { code message }
+} }"""
+
+
+def new_id() -> str:
+    return "mai-" + secrets.token_hex(6)
+
+
+def upsert(client: httpx.Client, token: str, **fields: Any) -> dict[str, Any]:
+    result: dict[str, Any] = data(client, UPSERT, {"input": fields}, token=token)["upsertActor"]
+    return result
+
+
+def test_create_then_update_an_actor(client: httpx.Client, editor_token: str) -> None:
+    actor_id = new_id()
+    created = upsert(
+        client,
+        editor_token,
+        id=actor_id,
+        kind="ORGANISATION",
+        name="La Recyclerie Test",
+        commune="31555",
+        activeIn=["departement:31"],
+        siren="732829320",
+        source=SOURCE,
+    )
+    assert created["__typename"] == "ActorSaved" and created["created"] is True
+    assert created["actor"]["seat"] == {"code": "31555"}
+    assert created["actor"]["territories"] == [{"id": "departement:31"}]
+    assert "siren:732829320" in created["actor"]["aliases"]
+    assert created["change"]["by"] == "test-editor"
+    assert created["change"]["operation"] == "create_actor"
+    updated = upsert(client, editor_token, id=actor_id, kind="ORGANISATION", name="Renamed")
+    assert updated["created"] is False
+    assert updated["actor"]["name"] == "Renamed"
+    assert updated["actor"]["siren"] == "732829320"  # kept: not given
+    assert updated["actor"]["seat"] == {"code": "31555"}
+    assert updated["actor"]["updatedBy"] == "test-editor"
+    changes = data(client, f'{{ changes(target: "{actor_id}") {{ operation by }} }}')["changes"]
+    assert [c["operation"] for c in changes] == ["update_actor", "create_actor"]
+
+
+def test_an_actor_found_by_its_siren_is_updated_not_duplicated(
+    client: httpx.Client, editor_token: str
+) -> None:
+    first = upsert(client, editor_token, kind="NETWORK", name="Réseau SIREN", siren="552100554")
+    again = upsert(
+        client, editor_token, kind="NETWORK", name="Réseau SIREN bis", siren="552 100 554"
+    )
+    assert first["actor"]["id"] == again["actor"]["id"] == "siren-552100554"
+    assert again["created"] is False
+
+
+def test_expected_failures_are_typed_results(client: httpx.Client, editor_token: str) -> None:
+    bad = upsert(
+        client, editor_token, id=new_id(), kind="ORGANISATION", name="X", siren="123456789"
+    )
+    assert bad["__typename"] == "InvalidInput"
+    assert bad["code"] == "invalid_identifier" and bad["field"] == "siren"
+    assert "Luhn" in bad["message"]
+    no_id = upsert(client, editor_token, kind="ORGANISATION", name="Nobody knows me")
+    assert no_id["__typename"] == "InvalidInput" and no_id["field"] == "id"
+    kind = upsert(client, editor_token, id="net-mes", kind="PROJECT", name="MES")
+    assert kind["__typename"] == "KindChangeRefused"
+    assert (kind["current"], kind["requested"]) == ("NETWORK", "PROJECT")
+    commune = upsert(client, editor_token, id=new_id(), kind="PROJECT", name="P", commune="99999")
+    assert commune["__typename"] == "InvalidInput" and commune["code"] == "unknown_territory"
+
+
+def test_link_duplicate_end_and_remove(client: httpx.Client, editor_token: str) -> None:
+    a = upsert(client, editor_token, id=new_id(), kind="ORGANISATION", name="A", source=SOURCE)
+    b = upsert(client, editor_token, id=new_id(), kind="NETWORK", name="B", source=SOURCE)
+    ends = {"from": a["actor"]["id"], "to": b["actor"]["id"], "kind": "MEMBER_OF"}
+    saved = data(
+        client,
+        LINK,
+        {"input": {**ends, "since": "2019-01-01", "source": SOURCE}},
+        token=editor_token,
+    )["linkActors"]
+    assert saved["__typename"] == "LinkSaved"
+    assert saved["link"]["from"]["id"] == ends["from"] and saved["link"]["since"] == "2019-01-01"
+    assert saved["link"]["updatedBy"] == "test-editor"
+    duplicate = data(
+        client,
+        LINK,
+        {"input": {**ends, "since": "2020-06-01", "source": SOURCE}},
+        token=editor_token,
+    )["linkActors"]
+    assert duplicate["__typename"] == "DuplicateLink"
+    assert duplicate["existing"]["id"] == saved["link"]["id"]
+    assert duplicate["code"] == "duplicate_link"
+    # the network lists its member, as of a date inside the link's period only
+    members = """query($id: ID!, $day: Date) { actor(id: $id) { ... on Network {
+      members(asOf: $day) { totalCount nodes { id } } } } }"""
+    now = data(client, members, {"id": ends["to"], "day": "2021-01-01"})["actor"]["members"]
+    before = data(client, members, {"id": ends["to"], "day": "2018-01-01"})["actor"]["members"]
+    assert now["nodes"] == [{"id": ends["from"]}] and before["totalCount"] == 0
+
+    ended = data(
+        client,
+        UNLINK,
+        {"input": {**ends, "until": "2022-12-31", "source": SOURCE}},
+        token=editor_token,
+    )["unlinkActors"]
+    assert ended["__typename"] == "LinksEnded" and ended["links"][0]["until"] == "2022-12-31"
+    after = data(client, members, {"id": ends["to"], "day": "2023-06-01"})["actor"]["members"]
+    assert after["totalCount"] == 0
+    # a new period after the end is not a duplicate
+    again = data(
+        client,
+        LINK,
+        {"input": {**ends, "since": "2024-01-01", "source": SOURCE}},
+        token=editor_token,
+    )["linkActors"]
+    assert again["__typename"] == "LinkSaved"
+    removed = data(
+        client, UNLINK, {"input": {**ends, "remove": True, "source": SOURCE}}, token=editor_token
+    )["unlinkActors"]
+    assert removed["removed"] is True
+    nothing = data(client, UNLINK, {"input": {**ends, "source": SOURCE}}, token=editor_token)[
+        "unlinkActors"
+    ]
+    assert nothing["__typename"] == "LinkNotFound"
+
+
+def test_link_failures(client: httpx.Client, editor_token: str) -> None:
+    unknown = data(
+        client,
+        LINK,
+        {
+            "input": {
+                "from": "net-mes",
+                "to": "mai-000000000000",
+                "kind": "SUPPORTS",
+                "source": SOURCE,
+            }
+        },
+        token=editor_token,
+    )["linkActors"]
+    assert unknown["__typename"] == "ActorNotFound"
+    dates = data(
+        client,
+        LINK,
+        {
+            "input": {
+                "from": "net-mes",
+                "to": "adv-csess",
+                "kind": "FUNDS",
+                "since": "2020-01-01",
+                "until": "2019-01-01",
+                "source": SOURCE,
+            }
+        },
+        token=editor_token,
+    )["linkActors"]
+    assert dates["__typename"] == "InvalidInput" and dates["code"] == "invalid_dates"
+    source = data(
+        client,
+        LINK,
+        {
+            "input": {
+                "from": "net-mes",
+                "to": "adv-csess",
+                "kind": "FUNDS",
+                "source": {"system": "Not A System", "key": "1"},
+            }
+        },
+        token=editor_token,
+    )["linkActors"]
+    assert source["__typename"] == "InvalidInput"
+    missing = client.post(
+        "/graphql",
+        json={
+            "query": 'mutation { linkActors(input: {from: "a-b", to: "c-d", kind: FUNDS}) '
+            "{ __typename } }"
+        },
+        headers={"Authorization": f"Bearer {editor_token}"},
+    )
+    assert missing.status_code == 400 and "source" in missing.json()["errors"][0]["message"]
+
+
+def test_a_failed_mutation_writes_nothing(
+    client: httpx.Client, editor_token: str, dataset: Store
+) -> None:
+    before = dataset.version()
+    bad = upsert(client, editor_token, id="net-mes", kind="PROJECT", name="MES")
+    assert bad["__typename"] == "KindChangeRefused"
+    assert dataset.version() == before  # rolled back: not even the version moved
+
+
+def test_resolve_duplicate_of_an_unknown_candidate(client: httpx.Client, editor_token: str) -> None:
+    found = data(
+        client,
+        'mutation { resolveDuplicate(candidate: "dup-nope", accept: true) { __typename '
+        "... on Problem { code message } } }",
+        token=editor_token,
+    )["resolveDuplicate"]
+    assert found["__typename"] == "CandidateNotFound"
+
+
+def test_analytics_follow_a_mutation(client: httpx.Client, editor_token: str) -> None:
+    a = upsert(
+        client, editor_token, id=new_id(), kind="ORGANISATION", name="Seule A", source=SOURCE
+    )
+    b = upsert(
+        client, editor_token, id=new_id(), kind="ORGANISATION", name="Seule B", source=SOURCE
+    )
+    query = """query($a: ID!, $b: ID!) { cooperationPaths(from: $a, to: $b) { found } }"""
+    ids = {"a": a["actor"]["id"], "b": b["actor"]["id"]}
+    assert data(client, query, ids)["cooperationPaths"]["found"] is False
+    data(
+        client,
+        LINK,
+        {"input": {"from": ids["a"], "to": ids["b"], "kind": "COOPERATES_WITH", "source": SOURCE}},
+        token=editor_token,
+    )
+    assert data(client, query, ids)["cooperationPaths"]["found"] is True
+
+
+def _hold_candidate(store: Store, actor_id: str, name: str) -> str:
+    """A duplicate candidate as an import holds it (a record that resembles ``actor_id``)."""
+    from datetime import UTC, datetime
+
+    from graph_model.model import SourceRef
+    from importers.records import ActorRecord
+    from queries.store import cypher
+
+    key = secrets.token_hex(4)
+    record = ActorRecord(
+        line=2, raw={"Nom": name}, source=SourceRef(system="test", key=key), name=name
+    )
+    candidate = f"dup-test-{key}"
+    props = {
+        "actor": actor_id,
+        "score": 0.9,
+        "reasons": "similar names (test)",
+        "record_name": name,
+        "record_alias": record.source.alias,
+        "payload": record.to_json(),
+        "format": "test",
+        "file_name": "test.csv",
+        "line": 2,
+    }
+    store.write(
+        [
+            (
+                cypher("review_upsert_candidates"),
+                {
+                    "rows": [
+                        {"id": candidate, "props": props, "now": datetime.now(UTC), "run": None}
+                    ]
+                },
+            )
+        ]
+    )
+    return candidate
+
+
+RESOLVE = """mutation($c: ID!, $accept: Boolean!) { resolveDuplicate(candidate: $c, accept: $accept,
+  note: "checked by hand") { __typename ... on DuplicateResolved { accepted actor { id name } }
+  ... on Problem { code message } } }"""
+
+
+def test_resolve_duplicate_accept_and_reject(
+    client: httpx.Client, editor_token: str, dataset: Store
+) -> None:
+    kept = _hold_candidate(dataset, "net-mes", "Mouvement Economie Solidaire")
+    listed = data(client, "{ duplicateCandidates(first: 100) { id actor { id } score } }")
+    assert {"id": kept, "actor": {"id": "net-mes"}, "score": 0.9} in listed["duplicateCandidates"]
+    accepted = data(client, RESOLVE, {"c": kept, "accept": True}, token=editor_token)
+    assert accepted["resolveDuplicate"]["actor"]["id"] == "net-mes"
+    again = data(client, RESOLVE, {"c": kept, "accept": True}, token=editor_token)
+    assert again["resolveDuplicate"]["__typename"] == "InvalidInput"  # already decided
+    other = _hold_candidate(dataset, "net-mes", "Mouvement des Ecureuils Solitaires")
+    rejected = data(client, RESOLVE, {"c": other, "accept": False}, token=editor_token)
+    created = rejected["resolveDuplicate"]["actor"]
+    assert created["id"] != "net-mes" and created["name"] == "Mouvement des Ecureuils Solitaires"

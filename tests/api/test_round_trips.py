@@ -1,0 +1,40 @@
+"""No N+1: a page of 100 actors with their links, territories and link ends costs a bounded
+number of store round trips, counted on the store itself."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from queries.store import Store
+from tests.api.conftest import data
+
+pytestmark = pytest.mark.arcadedb
+
+PAGE = """query($n: Int, $links: Int) { actors(first: $n) { edges { node {
+  id name siren
+  territories { id name }
+  themes { id }
+  links(first: $links) { totalCount edges { node { id kind since
+    from { id name website } to { id name siren } } } }
+} } } }"""
+
+
+def _trips(client: httpx.Client, store: Store, n: int, links: int) -> tuple[int, int]:
+    before = store.round_trips
+    page = data(client, PAGE, {"n": n, "links": links})["actors"]["edges"]
+    linked = sum(len(e["node"]["links"]["edges"]) for e in page)
+    return store.round_trips - before, linked
+
+
+def test_a_page_of_100_actors_with_links_and_territories(
+    client: httpx.Client, dataset: Store
+) -> None:
+    data(client, "{ actors(first: 1) { totalCount } }")  # the projection is loaded
+    trips, linked = _trips(client, dataset, 100, 20)
+    assert linked > 100, "the page should hold links"
+    # actors' fields (1) + links (1) + territories (1) + themes (1) + link ends' stored fields
+    # (1) + at most one graph-version check of the projection (1)
+    assert trips <= 6, trips
+    small, _ = _trips(client, dataset, 5, 20)
+    assert trips <= small + 1, (trips, small)  # the count does not grow with the page

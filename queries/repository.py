@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
+from graph_model.errors import ValidationError
 from graph_model.identifiers import fold
 from graph_model.model import (
     Actor,
@@ -154,36 +155,55 @@ def upsert_actors(
     context: WriteContext | None = None,
     batch_size: int = 2_000,
 ) -> int:
-    """Create or update actors, their aliases and their territory/theme links. Idempotent."""
+    """Create or update actors with their aliases and territory links. Idempotent.
+
+    Each batch is one transaction (actors, aliases, ``LOCATED_IN``/``ACTIVE_IN``): a write cut
+    short never leaves an actor that its keys cannot find. An actor's kind is fixed at
+    creation: asking for another kind raises :class:`ValidationError` and writes nothing of
+    that batch.
+    """
     stamp = (context or WriteContext()).stamp()
-    by_kind: dict[ActorKind, list[dict[str, Any]]] = defaultdict(list)
-    aliases: list[dict[str, Any]] = []
-    located: list[dict[str, Any]] = []
-    active: list[dict[str, Any]] = []
-    for actor in actors:
-        by_kind[actor.kind].append(
-            {"id": actor.id, "props": actor_properties(actor, territories), **stamp}
-        )
-        aliases.extend({"key": key, "actor": actor.id} for key in actor.identity_keys())
-        if actor.commune:
-            located.append(
-                {"actor": actor.id, "territory": f"commune:{actor.commune}", "props": {}}
-            )
-        active.extend(
-            {"actor": actor.id, "territory": territory, "props": {}}
-            for territory in actor.active_in
-        )
     written = 0
-    for kind, rows in by_kind.items():
-        written += store.write_batches(
-            cypher("upsert_actors", kind=kind), rows, batch_size=batch_size
-        )
-    store.write_batches(cypher("upsert_aliases"), aliases, batch_size=batch_size * 2)
-    for link, rows in ((LinkKind.LOCATED_IN, located), (LinkKind.ACTIVE_IN, active)):
-        if rows:
-            store.write_batches(
-                cypher("upsert_actor_territories", link=link), rows, batch_size=batch_size
+    for start in range(0, len(actors), batch_size):
+        batch = actors[start : start + batch_size]
+        existing = {
+            row["id"]: row["kind"]
+            for row in store.read(cypher("actor_kinds"), ids=[a.id for a in batch])
+        }
+        by_kind: dict[ActorKind, list[dict[str, Any]]] = defaultdict(list)
+        aliases: list[dict[str, Any]] = []
+        located: list[dict[str, Any]] = []
+        active: list[dict[str, Any]] = []
+        for actor in batch:
+            known = existing.get(actor.id)
+            if known is not None and known != actor.kind.value:
+                raise ValidationError(
+                    f"actor {actor.id} is a {known}; its kind cannot become {actor.kind.value} "
+                    "(a kind is fixed at creation)",
+                    field="kind",
+                )
+            by_kind[actor.kind].append(
+                {"id": actor.id, "props": actor_properties(actor, territories)}
             )
+            aliases.extend({"key": key, "actor": actor.id} for key in actor.identity_keys())
+            if actor.commune:
+                located.append(
+                    {"actor": actor.id, "territory": f"commune:{actor.commune}", "props": {}}
+                )
+            active.extend(
+                {"actor": actor.id, "territory": territory, "props": {}}
+                for territory in actor.active_in
+            )
+        statements: list[tuple[LiteralString, Mapping[str, Any]]] = [
+            (cypher("upsert_actors", kind=kind), {"rows": rows, **stamp})
+            for kind, rows in by_kind.items()
+        ]
+        statements.append((cypher("upsert_aliases"), {"rows": aliases}))
+        for link, rows in ((LinkKind.LOCATED_IN, located), (LinkKind.ACTIVE_IN, active)):
+            if rows:
+                statements.append((cypher("upsert_actor_territories", link=link), {"rows": rows}))
+        store.write(statements)
+        written += len(batch)
     return written
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph_model.errors import DuplicateError, QueryError
+from graph_model.errors import DuplicateError, QueryError, ValidationError
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef
 from graph_model.territories import read_reference
 from queries import repository
@@ -103,6 +103,14 @@ def test_upsert_updates_properties_in_place(store: Store) -> None:
     assert repository.counts(store)["nodes.Actor"] == 4
 
 
+def test_an_actor_kind_cannot_change(store: Store) -> None:
+    repository.upsert_actors(store, _actors())
+    as_project = _actors()[0].model_copy(update={"kind": ActorKind.PROJECT})
+    with pytest.raises(ValidationError, match="is a Network; its kind cannot become Project"):
+        repository.upsert_actors(store, [as_project])
+    assert repository.actors_by_id(store, ["net-mes"])["net-mes"]["kind"] == "Network"
+
+
 def test_aliases_resolve_to_the_actor(store: Store) -> None:
     repository.upsert_actors(store, _actors())
     resolved = repository.resolve_keys(store, ["movement:test", "id:net-mes", "siren:000"])
@@ -126,7 +134,9 @@ def test_a_rolled_back_transaction_leaves_nothing(store: Store) -> None:
     with pytest.raises(Boom), store.transaction() as tx:
         tx.run(
             cypher("upsert_actors", kind=ActorKind.NETWORK),
-            rows=[{"id": "net-ghost", "props": {"name": "Ghost"}, "now": None, "run": None}],
+            rows=[{"id": "net-ghost", "props": {"name": "Ghost"}}],
+            now=None,
+            run=None,
         )
         assert tx.run("MATCH (a:Actor {id: 'net-ghost'}) RETURN count(a) AS n")[0]["n"] == 1
         raise Boom
@@ -143,9 +153,9 @@ def test_a_failing_statement_rolls_back_the_whole_write(store: Store) -> None:
                 (
                     cypher("upsert_actors", kind=ActorKind.PROJECT),
                     {
-                        "rows": [
-                            {"id": "prj-new", "props": {"name": "New"}, "now": None, "run": None}
-                        ]
+                        "rows": [{"id": "prj-new", "props": {"name": "New"}}],
+                        "now": None,
+                        "run": None,
                     },
                 ),
                 ("CREATE (a:Actor:Network {id: $id})", {"id": "net-mes"}),

@@ -1,0 +1,223 @@
+"""``maillage import …``: load a source file into the graph through the import pipeline.
+
+One command per format; each shows a progress bar (rows/s, time left) and ends with a summary
+table. ``--rejects FILE`` writes every row that was not loaded as is (rejected, skipped, held
+for review, flagged) with its line and the reason; ``--dry-run`` says what would happen and
+writes nothing. See ``docs/importers.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from cli.context import console, err_console, handled, store
+
+app = typer.Typer(
+    help="Import a source file (member lists, maps, registers) into the graph.",
+    no_args_is_help=True,
+)
+
+REJECTS = typer.Option(
+    None, "--rejects", help="Write the rows not loaded as is (line, status, reason) to this CSV."
+)
+DRY_RUN = typer.Option(False, "--dry-run", help="Say what would change; write nothing.")
+MAPPING = typer.Option(
+    None, "--mapping", help="YAML file naming columns, encoding, separator… (docs/importers.md)."
+)
+SOURCE = typer.Option(
+    None,
+    "--source",
+    help="Name of the source system (lower-case, e.g. reseau-occitanie); the same for every "
+    "export of the same list.",
+)
+BATCH = typer.Option(None, "--batch-size", hidden=True, min=1)
+FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The file to import.")
+
+
+class RateColumn(ProgressColumn):
+    """Rows per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows/s" if speed else "… rows/s", style="progress.data.speed")
+
+
+def _run(reader: object, rejects: Path | None, dry_run: bool, batch_size: int | None) -> None:
+    from importers.pipeline import ImportOptions, Pipeline, Reader
+    from importers.records import Outcome
+
+    assert isinstance(reader, Reader)
+    with handled(), store() as opened:
+        if not dry_run:
+            opened.setup_schema()
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err_console, transient=False) as progress:
+            task = progress.add_task(f"{reader.format} {reader.file_name}", total=None)
+
+            def advance(rows: int) -> None:
+                if progress.tasks[0].total is None and reader.total is not None:
+                    progress.update(task, total=reader.total)
+                progress.advance(task, rows)
+
+            options = ImportOptions(
+                dry_run=dry_run, rejects=rejects, batch_size=batch_size, progress=advance
+            )
+            summary = Pipeline(opened, reader, options).run()
+            progress.update(task, total=summary.rows, completed=summary.rows)
+    title = f"{summary.format}: {summary.file_name}" + (
+        " — DRY RUN, nothing written" if dry_run else ""
+    )
+    table = Table(title=title)
+    table.add_column("rows")
+    table.add_column("count", justify="right")
+    for what, count in summary.table():
+        table.add_row(what, count)
+    console.print(table)
+    if summary.run_id:
+        console.print(f"import run {summary.run_id} ({summary.seconds:.1f} s)")
+    if rejects is not None:
+        console.print(f"report: {rejects}")
+    elif summary.outcomes.get(Outcome.REJECTED) or summary.flagged:
+        console.print("some rows were rejected or flagged: add --rejects FILE to see why")
+
+
+@app.command()
+def movement(
+    file: Path | None = typer.Argument(
+        None, help="The movement dataset (default: the one shipped with Maillage)."
+    ),
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    batch_size: int | None = BATCH,
+) -> None:
+    """The movement reference dataset: MES, axes, networks, projects, methods, events, bodies."""
+    from importers.formats import MovementReader
+
+    _run(MovementReader(file), rejects, dry_run, batch_size)
+
+
+@app.command()
+def spreadsheet(
+    file: Path = FILE,
+    mapping: Path | None = MAPPING,
+    source: str | None = SOURCE,
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    batch_size: int | None = BATCH,
+) -> None:
+    """A list of members, partners or projects (CSV or XLSX)."""
+    from importers.formats import SpreadsheetReader
+    from importers.tabular import load_mapping
+
+    with handled():
+        reader = SpreadsheetReader(file, mapping=load_mapping(mapping), system=source)
+    _run(reader, rejects, dry_run, batch_size)
+
+
+@app.command()
+def links(
+    file: Path = FILE,
+    mapping: Path | None = MAPPING,
+    source: str | None = SOURCE,
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    batch_size: int | None = BATCH,
+) -> None:
+    """Cooperation links (CSV or XLSX): from, to, kind, since, until, source."""
+    from importers.formats import LinksReader
+    from importers.tabular import load_mapping
+
+    with handled():
+        reader = LinksReader(file, mapping=load_mapping(mapping), system=source)
+    _run(reader, rejects, dry_run, batch_size)
+
+
+@app.command()
+def gogocarto(
+    file: Path = FILE,
+    taxonomy: Path | None = typer.Option(
+        None, "--taxonomy", exists=True, dir_okay=False, help="The map's taxonomy.json."
+    ),
+    mapping: Path | None = MAPPING,
+    source: str | None = SOURCE,
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    batch_size: int | None = BATCH,
+) -> None:
+    """A GoGoCarto export (/api/elements.json, gogofull or gogocompact)."""
+    from importers.formats import GoGoCartoReader
+    from importers.tabular import load_mapping
+
+    with handled():
+        reader = GoGoCartoReader(
+            file, taxonomy=taxonomy, mapping=load_mapping(mapping), system=source
+        )
+    _run(reader, rejects, dry_run, batch_size)
+
+
+@app.command()
+def essglobal(
+    file: Path = FILE,
+    mapping: Path | None = MAPPING,
+    source: str | None = SOURCE,
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    batch_size: int | None = BATCH,
+) -> None:
+    """An ESSGlobal standard CSV (RIPESS vocabulary)."""
+    from importers.formats import EssGlobalReader
+    from importers.tabular import load_mapping
+
+    with handled():
+        reader = EssGlobalReader(file, mapping=load_mapping(mapping), system=source)
+    _run(reader, rejects, dry_run, batch_size)
+
+
+@app.command()
+def murmurations(
+    file: Path = FILE,
+    source: str | None = SOURCE,
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    batch_size: int | None = BATCH,
+) -> None:
+    """Murmurations organisation profiles (JSON: one profile, a list, or an index answer)."""
+    from importers.formats import MurmurationsReader
+
+    _run(MurmurationsReader(file, system=source), rejects, dry_run, batch_size)
+
+
+@app.command()
+def sirene(
+    file: Path = FILE,
+    ess_only: bool = typer.Option(False, "--ess-only", help="Only the ESS legal units."),
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    batch_size: int | None = BATCH,
+) -> None:
+    """An INSEE SIRENE unités légales file (streamed: any size)."""
+    from importers.formats import SireneReader
+
+    _run(SireneReader(file, ess_only=ess_only), rejects, dry_run, batch_size)

@@ -1,0 +1,175 @@
+"""How a record's values join an actor the graph already knows (the merge policy).
+
+Nothing is lost and nothing is invented: a value is only ever replaced by another value a source
+states, never by an empty one, and lists (themes, methods, territories of action, aliases,
+sources) only grow. Which source's value wins when two sources disagree:
+
+* the **leading source** of an actor is the highest-priority source among those that know it —
+  ``movement`` (curated) > member spreadsheets and link files > ``murmurations`` (self-published)
+  > ``essglobal`` > ``gogocarto`` maps > ``sirene`` — ties broken by the alias, alphabetically;
+  a record from the leading source sets every value it states; any other record only fills
+  fields that are empty;
+* a source is *authoritative* for some fields whatever its rank: SIRENE for the legal form and
+  the legal identifiers (SIREN, seat SIRET, RNA).
+
+The rule is deterministic and idempotent: re-importing a file never flips a value back and forth.
+
+>>> source_priority("sirene"), source_priority("sheet-adherents"), source_priority("movement")
+(5, 1, 0)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graph_model.errors import ValidationError
+from graph_model.model import Actor, ActorKind, AdvocacyLevel, LocationPrecision, SourceRef
+from importers.places import Place
+
+_PRIORITY_PREFIXES = (
+    ("movement", 0),
+    ("murmurations", 2),
+    ("essglobal", 3),
+    ("gogocarto", 4),
+    ("sirene", 5),
+)
+_SCALARS = ("name", "legal_form", "level", "website", "email", "description")
+_IDENTIFIERS = ("siren", "siret", "rna")
+_FIELDS = tuple(
+    name
+    for name in Actor.model_fields
+    if name not in ("themes", "methods", "active_in", "aliases", "sources")
+)
+
+
+def source_priority(system: str) -> int:
+    """Rank of a source system (0 is the strongest); unknown systems rank as spreadsheets."""
+    for prefix, rank in _PRIORITY_PREFIXES:
+        if system == prefix or system.startswith(prefix + "-"):
+            return rank
+    return 1
+
+
+def _rank(source: SourceRef) -> tuple[int, str]:
+    return source_priority(source.system), source.alias
+
+
+def leads(record_source: SourceRef, actor_sources: Iterable[SourceRef]) -> bool:
+    """True when ``record_source`` outranks every other source of the actor."""
+    others = [s for s in actor_sources if s.alias != record_source.alias]
+    return not others or _rank(record_source) < min(_rank(s) for s in others)
+
+
+def actor_from_props(actor_id: str, props: Mapping[str, Any]) -> Actor:
+    """Rebuild an :class:`Actor` from the properties the graph stores (``actor_properties``).
+
+    Derived values are dropped so that they are derived again: the département and région of a
+    commune, and a point that is only the centre of a territory.
+    """
+    exact = props.get("location_precision") == LocationPrecision.EXACT.value
+    commune = props.get("commune")
+    departement = None if commune else props.get("departement")
+    level = props.get("level")
+    data: dict[str, Any] = {
+        "id": actor_id,
+        "kind": ActorKind(props.get("kind") or ActorKind.ORGANISATION.value),
+        "level": AdvocacyLevel(level) if level else None,
+        "name": props.get("name") or actor_id,
+        "commune": commune,
+        "departement": departement,
+        "region": None if (commune or departement) else props.get("region"),
+        "latitude": props.get("latitude") if exact else None,
+        "longitude": props.get("longitude") if exact else None,
+        "location_precision": LocationPrecision.EXACT if exact else None,
+        "themes": list(props.get("themes") or []),
+        "methods": list(props.get("methods") or []),
+        "sources": [SourceRef.model_construct(**json.loads(s)) for s in props.get("sources") or []],
+        "active_in": [],
+        "aliases": [],
+    }
+    for key in (*_SCALARS, *_IDENTIFIERS):
+        if key != "level" and props.get(key) is not None:
+            data[key] = props[key]
+    # values the graph holds were validated when they were written: not again, for speed
+    return _construct(data)
+
+
+def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
+
+
+def merge_record(  # noqa: PLR0912 — one rule per kind of field, as the docstring lists
+    actor: Actor | None,
+    *,
+    actor_id: str,
+    kind: ActorKind,
+    values: Mapping[str, Any],
+    place: Place,
+    latitude: float | None,
+    longitude: float | None,
+    source: SourceRef,
+    themes: Iterable[str],
+    methods: Iterable[str],
+    aliases: Iterable[str],
+    authoritative: frozenset[str],
+) -> Actor:
+    """The actor after one record joined it (a new actor when ``actor`` is ``None``).
+
+    ``values`` holds the record's scalar fields (name, legal form, identifiers, …), ``None`` where
+    the record says nothing.
+    """
+    if actor is None:
+        data: dict[str, Any] = {"id": actor_id, "kind": kind, "sources": []}
+        leading = True
+    else:
+        data = dict(actor.__dict__)  # a shallow copy: lists are rebuilt below
+        leading = leads(source, actor.sources)
+    for key in (*_SCALARS, *_IDENTIFIERS):
+        value = values.get(key)
+        if value is None:
+            continue
+        if leading or data.get(key) is None or key in authoritative:
+            data[key] = value
+    if data.get("siret") and data.get("siren") and data["siret"][:9] != data["siren"]:
+        data["siret"] = None  # a seat SIRET from a weaker source that contradicts the SIREN
+    if place.commune and (leading or not data.get("commune")):
+        data["commune"], data["departement"], data["region"] = place.commune, None, None
+    elif place.departement and not data.get("commune") and (leading or not data.get("departement")):
+        data["departement"], data["region"] = place.departement, None
+    elif place.region and not (
+        data.get("commune") or data.get("departement") or data.get("region")
+    ):
+        data["region"] = place.region
+    has_point = latitude is not None and longitude is not None
+    if has_point and (leading or data.get("latitude") is None):
+        data["latitude"], data["longitude"] = latitude, longitude
+        data["location_precision"] = LocationPrecision.EXACT
+    data["themes"] = _union(data.get("themes") or [], themes)
+    data["methods"] = _union(data.get("methods") or [], methods)
+    data["active_in"] = _union(data.get("active_in") or [], place.active_in)
+    data["aliases"] = _union(data.get("aliases") or [], aliases)
+    known = {s.alias for s in actor.sources} if actor is not None else set()
+    sources = list(actor.sources) if actor is not None else []
+    if source.alias not in known:
+        sources.append(source)
+    else:  # keep one entry per alias; the newest URL wins
+        sources = [source if s.alias == source.alias else s for s in sources]
+    data["sources"] = sources
+    if not data.get("name"):
+        data["name"] = values.get("name") or actor_id
+    if data.get("level") is not None and data["kind"] is not ActorKind.ADVOCACY_BODY:
+        raise ValidationError(
+            f"only an AdvocacyBody has a level, not a {data['kind'].value}", field="level"
+        )
+    # every value was validated on its way in (the record by the pipeline, the actor by the
+    # graph's own write): the model is built without validating again, which costs
+    return _construct(data)
+
+
+def _construct(data: Mapping[str, Any]) -> Actor:
+    values: dict[str, Any] = {k: data.get(k) for k in _FIELDS}
+    for key in ("themes", "methods", "active_in", "aliases", "sources"):
+        values[key] = list(data.get(key) or [])
+    return Actor.model_construct(**values)

@@ -1,0 +1,366 @@
+"""Reading tables as French offices write them: CSV or XLSX, detected, overridable.
+
+The first step (read) for the spreadsheet, links, ESSGlobal and SIRENE formats. What is detected:
+
+* **encoding** — a BOM says UTF-8 (``utf-8-sig``) or UTF-16; otherwise the whole file is tried as
+  UTF-8, then CP1252 (Excel's "CSV (séparateur: point-virgule)" on Windows), then Latin-1. A file
+  with NUL bytes and no UTF-16 BOM is not a text table: :class:`ImportFailure`;
+* **separator** — ``;``, ``,``, tab or ``|``, whichever splits the header line most;
+* **header row** — the first of the first 15 rows where at least two cells name known columns
+  (title rows above the header are common); then each column is matched to a field by its folded
+  header (``Nom``, ``Raison sociale``, ``Structure``… all mean ``name``).
+
+A mapping file (:class:`TableMapping`, ``--mapping M.yaml``) overrides any of it. The whole file is
+read once before anything is written (SHA-256, encoding check, row count), so an undecodable file
+fails before the first write; the rows are then streamed, never held in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph_model.errors import ImportFailure
+from graph_model.identifiers import fold
+from graph_model.model import parse
+
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_DELIMITERS = (";", ",", "\t", "|")
+_HEADER_SCAN = 15
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class TableMapping(BaseModel):
+    """A mapping file: how to read one table when detection is not enough (all optional).
+
+    ``columns`` maps a field (``name``, ``siren``, ``postcode``…; see ``docs/importers.md``) to
+    the column header as written in the file; ``null`` ignores a column detection would take.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str | None] = Field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = Field(default=None, ge=1)
+    sheet: str | None = None
+    list_separator: str = ";|\n,"
+    source: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
+    defaults: dict[str, str] = Field(default_factory=dict)
+    kinds: dict[str, str] = Field(default_factory=dict)
+    link_kinds: dict[str, str] = Field(default_factory=dict)
+    networks: list[str] = Field(default_factory=list)
+    ignore_categories: list[str] = Field(default_factory=list)
+
+
+def load_mapping(path: Path | None) -> TableMapping:
+    """Read a mapping file; a missing or malformed one is an :class:`ImportFailure`."""
+    if path is None:
+        return TableMapping()
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeError, yaml.YAMLError) as exc:
+        raise ImportFailure(f"mapping file {path}: cannot be read ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ImportFailure(f"mapping file {path}: expected a YAML mapping at the top level")
+    try:
+        return parse(TableMapping, data)
+    except Exception as exc:
+        raise ImportFailure(f"mapping file {path}: {exc}") from exc
+
+
+def _header_key(text: object) -> str:
+    return fold(str(text)) if text is not None else ""
+
+
+class Table:
+    """A CSV or XLSX file read as rows of named fields."""
+
+    def __init__(
+        self, path: Path, fields: Mapping[str, Sequence[str]], mapping: TableMapping
+    ) -> None:
+        self.path = Path(path)
+        self.fields = fields
+        self.mapping = mapping
+        self.sha256 = ""
+        self.total: int | None = None
+        self.encoding: str | None = mapping.encoding
+        self.delimiter: str | None = mapping.delimiter
+        self.header: list[str] = []
+        self.header_line = 0
+        self.columns: dict[str, int] = {}  # field → column index
+        self.is_xlsx = self.path.suffix.lower() in (".xlsx", ".xlsm")
+        self._sheet: str | None = None
+
+    # -- preparation: one full read, nothing written -------------------------------------------
+    def prepare(self, required: Sequence[str] = ()) -> None:
+        if not self.path.is_file():
+            raise ImportFailure(f"{self.path}: no such file")
+        if self.path.suffix.lower() in (".xls", ".ods"):
+            raise ImportFailure(
+                f"{self.path.name}: {self.path.suffix} files are not read; save it as .xlsx "
+                "or as CSV (UTF-8) from the spreadsheet program"
+            )
+        if self.is_xlsx:
+            self._prepare_xlsx()
+        else:
+            self._prepare_csv()
+        self._match_columns(required)
+
+    def _prepare_csv(self) -> None:
+        explicit = self.encoding
+        if explicit:
+            try:
+                codecs.lookup(explicit)
+            except LookupError as exc:
+                raise ImportFailure(
+                    f"mapping: unknown encoding {explicit!r} (try utf-8, cp1252 or latin-1)"
+                ) from exc
+        scan = _scan(self.path, explicit or "utf-8")
+        self.sha256 = scan.sha256
+        self.encoding = self._encoding(scan, explicit)
+        sample, lines = scan.sample, scan.lines
+        text = sample.decode(self.encoding, errors="replace")
+        if self.delimiter is None:
+            self.delimiter = _sniff_delimiter(text)
+        rows = list(_take(csv.reader(io.StringIO(text), delimiter=self.delimiter), _HEADER_SCAN))
+        self._find_header(rows)
+        self.total = max(0, lines + (0 if sample.endswith(b"\n") else 1) - self.header_line)
+
+    def _encoding(self, scan: _Scan, explicit: str | None) -> str:
+        """The encoding to read the file with (see the module docstring)."""
+        if scan.sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if scan.nul:
+            raise ImportFailure(
+                f"{self.path.name}: this is not a text table (it holds NUL bytes: a binary "
+                "file, or UTF-16 without a byte-order mark); export it as CSV UTF-8"
+            )
+        if explicit:
+            if not scan.decodes:
+                raise ImportFailure(
+                    f"{self.path.name}: cannot be read as {explicit} ({scan.failure}); fix the "
+                    "encoding in the mapping file or remove it to let it be detected"
+                )
+            return explicit
+        if scan.decodes:
+            return "utf-8-sig" if scan.sample.startswith(codecs.BOM_UTF8) else "utf-8"
+        return "latin-1" if scan.undefined_cp1252 else "cp1252"
+
+    def _open_workbook(self) -> Any:
+        from openpyxl import load_workbook
+
+        try:
+            return load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ImportFailure(
+                f"{self.path.name}: not a readable .xlsx workbook ({exc}); re-save it from the "
+                "spreadsheet program"
+            ) from exc
+
+    def _worksheet(self, workbook: Any) -> Any:
+        if self.mapping.sheet:
+            if self.mapping.sheet not in workbook.sheetnames:
+                raise ImportFailure(
+                    f"{self.path.name}: no sheet named {self.mapping.sheet!r} (sheets: "
+                    f"{', '.join(workbook.sheetnames)})"
+                )
+            return workbook[self.mapping.sheet]
+        return workbook[workbook.sheetnames[0]]
+
+    def _prepare_xlsx(self) -> None:
+        digest = hashlib.sha256()
+        with self.path.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+        self.sha256 = digest.hexdigest()
+        workbook = self._open_workbook()
+        try:
+            sheet = self._worksheet(workbook)
+            rows = [list(r) for r in _take(sheet.iter_rows(values_only=True), _HEADER_SCAN)]
+            self._find_header(rows)
+            max_row = sheet.max_row or 0
+            self.total = max(0, max_row - self.header_line) if max_row else None
+            self._sheet = sheet.title
+        finally:
+            workbook.close()
+
+    def _field_of(self, header: object) -> str | None:
+        key = _header_key(header)
+        if not key:
+            return None
+        for name, variants in self.fields.items():
+            if key in variants:
+                return name
+        return None
+
+    def _find_header(self, rows: list[list[Any]]) -> None:
+        if not rows:
+            raise ImportFailure(f"{self.path.name}: the file is empty")
+        if self.mapping.header_row:
+            index = self.mapping.header_row - 1
+            if index >= len(rows):
+                raise ImportFailure(f"{self.path.name}: no row {self.mapping.header_row}")
+        else:
+            mapped = {v for v in self.mapping.columns.values() if v}
+            index = 0
+            for i, row in enumerate(rows):
+                known = [
+                    c for c in row if self._field_of(c) or (c is not None and str(c) in mapped)
+                ]
+                if len(known) >= 2:
+                    index = i
+                    break
+        self.header = ["" if c is None else str(c).strip() for c in rows[index]]
+        self.header_line = index + 1
+
+    def _match_columns(self, required: Sequence[str]) -> None:
+        by_header = {h: i for i, h in enumerate(self.header) if h}
+        columns: dict[str, int] = {}
+        for i, header in enumerate(self.header):
+            name = self._field_of(header)
+            if name and name not in columns:
+                columns[name] = i
+        for name, wanted in self.mapping.columns.items():
+            if wanted is None:
+                columns.pop(name, None)
+            elif wanted in by_header:
+                columns[name] = by_header[wanted]
+            else:
+                raise ImportFailure(
+                    f"{self.path.name}: the mapping names column {wanted!r} for {name!r}, but "
+                    f"the header (line {self.header_line}) has: {', '.join(self.header)}"
+                )
+        missing = [name for name in required if name not in columns]
+        if missing:
+            raise ImportFailure(
+                f"{self.path.name}: no column for {', '.join(missing)} in the header (line "
+                f"{self.header_line}: {', '.join(h for h in self.header if h) or 'empty'}); "
+                "name the columns in a mapping file (--mapping), see docs/importers.md"
+            )
+        self.columns = columns
+
+    # -- rows ---------------------------------------------------------------------------------
+    def rows(self) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+        """(line number, values by field, raw values by header) for each row after the header;
+        a row with no value at all gives empty dicts (the caller counts it as skipped)."""
+        source = self._xlsx_rows() if self.is_xlsx else self._csv_rows()
+        width = len(self.header)
+        for line, cells in source:
+            if line <= self.header_line:
+                continue
+            if not any(c is not None and str(c).strip() for c in cells):
+                yield line, {}, {}
+                continue
+            raw = {
+                (self.header[i] if i < width and self.header[i] else f"column {i + 1}"): _plain(c)
+                for i, c in enumerate(cells)
+                if c is not None and str(c) != ""
+            }
+            values = {name: cells[i] for name, i in self.columns.items() if i < len(cells)}
+            yield line, values, raw
+
+    def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        assert self.encoding is not None
+        assert self.delimiter is not None
+        with self.path.open("r", encoding=self.encoding, newline="") as stream:
+            reader = csv.reader(stream, delimiter=self.delimiter)
+            start = 1
+            for cells in reader:
+                yield start, cells
+                start = reader.line_num + 1
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        workbook = self._open_workbook()
+        try:
+            sheet = workbook[self._sheet] if self._sheet else self._worksheet(workbook)
+            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield line, list(cells)
+        finally:
+            workbook.close()
+
+
+@dataclass
+class _Scan:
+    """What one pass over a file's bytes tells: hash, lines, a sample, and how it decodes."""
+
+    sha256: str = ""
+    lines: int = 0
+    sample: bytes = b""
+    nul: bool = False
+    undefined_cp1252: bool = False
+    decodes: bool = True
+    failure: str | None = None
+
+
+def _scan(path: Path, encoding: str) -> _Scan:
+    """Read the whole file once, in 1 MiB chunks: nothing is kept but the first 64 KiB."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder(encoding)()
+    scan = _Scan()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+            if len(scan.sample) < 65_536:
+                scan.sample += chunk[: 65_536 - len(scan.sample)]
+            scan.lines += chunk.count(b"\n")
+            scan.nul = scan.nul or b"\x00" in chunk
+            scan.undefined_cp1252 = scan.undefined_cp1252 or bool(_CP1252_UNDEFINED.search(chunk))
+            if scan.decodes:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    scan.decodes, scan.failure = False, str(exc)
+    if scan.decodes:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            scan.decodes, scan.failure = False, str(exc)
+    scan.sha256 = digest.hexdigest()
+    return scan
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _take(rows: Any, n: int) -> Iterator[Any]:
+    for i, row in enumerate(rows):
+        if i >= n:
+            return
+        yield row
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:_HEADER_SCAN] if line.strip()]
+    best, best_score = ",", -1
+    for delimiter in _DELIMITERS:
+        counts = [len(next(csv.reader([line], delimiter=delimiter))) - 1 for line in lines[:10]]
+        if not counts:
+            continue
+        top = max(counts)
+        # a separator splits the header and most rows alike; prefer the one that splits most
+        consistent = sum(1 for c in counts if c == top and c > 0)
+        score = top * 10 + consistent
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def variants(*names: str) -> tuple[str, ...]:
+    """Folded header variants (``variants("N° SIREN", "siren")``)."""
+    return tuple(dict.fromkeys(_header_key(n) for n in names))

@@ -1,0 +1,2 @@
+MATCH (c:DuplicateCandidate {id: $id})
+RETURN properties(c) AS props

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import db, init
+from cli import analytics, db, importing, init, review, serve, token
 from cli.context import configure_logging
 
 app = typer.Typer(
@@ -23,4 +23,11 @@ def main(
 
 
 app.add_typer(db.app, name="db")
+app.add_typer(importing.app, name="import")
+app.add_typer(review.app, name="review")
+app.add_typer(token.app, name="token")
+app.command(name="serve")(serve.serve)
 app.command(name="init")(init.init)
+app.command(name="path")(analytics.path)
+app.command(name="clusters")(analytics.clusters)
+app.command(name="peers")(analytics.peers)

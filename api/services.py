@@ -74,9 +74,7 @@ class Services:
                 warmers=[listing_index, search_index],
             ),
             limits=Limits(settings),
-            clusters=ClusterCache(
-                directory=snapshot_dir / "clusters" if snapshot_dir else None
-            ),
+            clusters=ClusterCache(directory=snapshot_dir / "clusters" if snapshot_dir else None),
         )
 
     @property

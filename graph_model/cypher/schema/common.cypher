@@ -7,12 +7,18 @@ CREATE CONSTRAINT method_id IF NOT EXISTS FOR (n:Method) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT duplicate_candidate_id IF NOT EXISTS FOR (n:DuplicateCandidate) REQUIRE n.id IS UNIQUE;
 // Properties that queries filter on.
 CREATE INDEX actor_name_key IF NOT EXISTS FOR (n:Actor) ON (n.name_key);
 CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind);
 CREATE INDEX actor_siren IF NOT EXISTS FOR (n:Actor) ON (n.siren);
 CREATE INDEX actor_rna IF NOT EXISTS FOR (n:Actor) ON (n.rna);
 CREATE INDEX actor_commune IF NOT EXISTS FOR (n:Actor) ON (n.commune);
+CREATE INDEX alias_actor IF NOT EXISTS FOR (n:Alias) ON (n.actor);
+CREATE INDEX api_token_hash IF NOT EXISTS FOR (n:ApiToken) ON (n.hash);
+CREATE INDEX change_target IF NOT EXISTS FOR (n:Change) ON (n.target);
 CREATE INDEX territory_code IF NOT EXISTS FOR (n:Territory) ON (n.code);
 CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level);
 CREATE INDEX territory_name_key IF NOT EXISTS FOR (n:Territory) ON (n.name_key);

@@ -63,15 +63,25 @@ def content_hash(props: Mapping[str, Any]) -> str:
 
 
 def actor_properties(actor: Actor, territories: TerritoryLookup | None = None) -> dict[str, Any]:
-    """The node properties of an actor (``None`` values are simply not stored)."""
+    """The node properties of an actor (``None`` values are simply not stored).
+
+    Territories are filled from the most precise place known: the seat's commune, else the
+    département or région given, else the area the actor is active in when it lies within
+    one région (a regional project with no seat belongs to its région). The point is the
+    source's coordinates, else the centre of that commune / département / région, and
+    ``location_precision`` says which, so that nobody takes a centre for an address.
+    """
     departement, region, epci = actor.departement, actor.region, None
-    if territories is not None and actor.commune:
-        departement, region, epci = territories.parents_of_commune(actor.commune)
-    elif territories is not None and departement and not region:
-        region = territories.region_of_departement(departement)
+    if territories is not None:
+        if actor.commune:
+            departement, region, epci = territories.parents_of_commune(actor.commune)
+        elif departement and not region:
+            region = territories.region_of_departement(departement)
+        elif not departement and not region and actor.active_in:
+            departement, region = territories.common_area(actor.active_in)
     latitude, longitude, precision = actor.latitude, actor.longitude, actor.location_precision
     if latitude is None and territories is not None:
-        point = territories.centre(actor.commune, departement)
+        point = territories.centre(actor.commune, departement, region)
         if point is not None:
             latitude, longitude, precision = point
     elif latitude is not None and precision is None:
@@ -109,10 +119,33 @@ class TerritoryLookup:
         self,
         communes: Mapping[str, tuple[str, str, str | None, float | None, float | None]],
         departements: Mapping[str, tuple[str, float | None, float | None]],
+        regions: Mapping[str, tuple[float | None, float | None]] | None = None,
     ) -> None:
-        # commune code -> (departement, region, epci, lat, lon); departement -> (region, lat, lon)
+        # commune code -> (departement, region, epci, lat, lon); departement -> (region, lat,
+        # lon); region -> (lat, lon)
         self._communes = communes
         self._departements = departements
+        self._regions = regions or {}
+
+    def common_area(self, territory_ids: Sequence[str]) -> tuple[str | None, str | None]:
+        """The département and région that every one of ``territory_ids`` lies within
+        (``None`` where they differ or cannot be told, e.g. for ``FR`` or an EPCI)."""
+        places: set[tuple[str | None, str | None]] = set()
+        for territory in territory_ids:
+            level, _, code = territory.partition(":")
+            if level == "commune" and code in self._communes:
+                places.add((self._communes[code][0], self._communes[code][1]))
+            elif level == "departement" and code in self._departements:
+                places.add((code, self._departements[code][0]))
+            elif level == "region" and code in self._regions:
+                places.add((None, code))
+            else:
+                return None, None
+        regions = {r for _, r in places}
+        if len(regions) != 1:
+            return None, None
+        departements = {d for d, _ in places}
+        return (departements.pop() if len(departements) == 1 else None), regions.pop()
 
     def parents_of_commune(self, code: str) -> tuple[str | None, str | None, str | None]:
         row = self._communes.get(code)
@@ -123,7 +156,7 @@ class TerritoryLookup:
         return row[0] if row else None
 
     def centre(
-        self, commune: str | None, departement: str | None
+        self, commune: str | None, departement: str | None, region: str | None = None
     ) -> tuple[float, float, LocationPrecision] | None:
         if commune and commune in self._communes:
             _, _, _, lat, lon = self._communes[commune]
@@ -133,6 +166,10 @@ class TerritoryLookup:
             _, lat, lon = self._departements[departement]
             if lat is not None and lon is not None:
                 return lat, lon, LocationPrecision.DEPARTEMENT
+        if region and region in self._regions:
+            lat, lon = self._regions[region]
+            if lat is not None and lon is not None:
+                return lat, lon, LocationPrecision.REGION
         return None
 
 
@@ -384,6 +421,7 @@ def territory_lookup(reference: TerritoryReference) -> TerritoryLookup:
             for c in reference.communes.values()
         },
         departements={d.code: (d.region, d.lat, d.lon) for d in reference.departements.values()},
+        regions={r.code: (r.lat, r.lon) for r in reference.regions.values()},
     )
 
 

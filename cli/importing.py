@@ -8,6 +8,7 @@ writes nothing. See ``docs/importers.md``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -118,6 +119,23 @@ def movement(
     _run(MovementReader(file), rejects, dry_run, batch_size)
 
 
+def _run_mapped(
+    reader_class: Callable[..., object],
+    file: Path,
+    mapping: Path | None,
+    source: str | None,
+    rejects: Path | None,
+    dry_run: bool,
+    batch_size: int | None,
+) -> None:
+    """A tabular format read through a mapping file (spreadsheet, links, ESSGlobal)."""
+    from importers.tabular import load_mapping
+
+    with handled():
+        reader = reader_class(file, mapping=load_mapping(mapping), system=source)
+    _run(reader, rejects, dry_run, batch_size)
+
+
 @app.command()
 def spreadsheet(
     file: Path = FILE,
@@ -129,11 +147,8 @@ def spreadsheet(
 ) -> None:
     """A list of members, partners or projects (CSV or XLSX)."""
     from importers.formats import SpreadsheetReader
-    from importers.tabular import load_mapping
 
-    with handled():
-        reader = SpreadsheetReader(file, mapping=load_mapping(mapping), system=source)
-    _run(reader, rejects, dry_run, batch_size)
+    _run_mapped(SpreadsheetReader, file, mapping, source, rejects, dry_run, batch_size)
 
 
 @app.command()
@@ -147,11 +162,8 @@ def links(
 ) -> None:
     """Cooperation links (CSV or XLSX): from, to, kind, since, until, source."""
     from importers.formats import LinksReader
-    from importers.tabular import load_mapping
 
-    with handled():
-        reader = LinksReader(file, mapping=load_mapping(mapping), system=source)
-    _run(reader, rejects, dry_run, batch_size)
+    _run_mapped(LinksReader, file, mapping, source, rejects, dry_run, batch_size)
 
 
 @app.command()
@@ -188,11 +200,8 @@ def essglobal(
 ) -> None:
     """An ESSGlobal standard CSV (RIPESS vocabulary)."""
     from importers.formats import EssGlobalReader
-    from importers.tabular import load_mapping
 
-    with handled():
-        reader = EssGlobalReader(file, mapping=load_mapping(mapping), system=source)
-    _run(reader, rejects, dry_run, batch_size)
+    _run_mapped(EssGlobalReader, file, mapping, source, rejects, dry_run, batch_size)
 
 
 @app.command()

@@ -40,7 +40,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from graph_model.errors import ImportFailure, InvalidDates, InvalidIdentifier, ValidationError
 from graph_model.identifiers import (
@@ -78,6 +78,9 @@ from importers.records import ActorRecord, LinkRecord, Membership, Outcome, Reco
 from importers.report import RejectReport, Summary
 from queries.repository import WriteContext, actor_properties, source_json
 from queries.store import Store, cypher
+
+if TYPE_CHECKING:
+    from importers.tabular import Table
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +213,37 @@ class _Local:
     links: dict[tuple[str, str, LinkKind], list[dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+
+
+class TableReader(Reader):
+    """A format read as a table (CSV/XLSX through :class:`~importers.tabular.Table`): the file
+    is checked whole before anything is written, and empty rows are counted as skipped."""
+
+    #: the fields a file must have (after its mapping) to be read at all
+    required: ClassVar[tuple[str, ...]]
+    table: Table
+
+    def prepare(self) -> None:
+        self.table.prepare(required=list(self.required))
+        self.sha256 = self.table.sha256
+        self.total = self.table.total
+
+    def records(self) -> Iterator[Record]:
+        for line, values, raw in self.table.rows():
+            if not values and not raw:
+                yield self.empty_row(line)
+                continue
+            yield self.record(line, values, raw)
+
+    def empty_row(self, line: int) -> Record:
+        """The record of an empty row: counted, skipped, never loaded."""
+        return ActorRecord(
+            line=line, raw={}, source=SourceRef(system=self.system, key="-"), skip="empty row"
+        )
+
+    @abc.abstractmethod
+    def record(self, line: int, values: dict[str, Any], raw: dict[str, Any]) -> Record:
+        """The record of one non-empty row."""
 
 
 class _WriteBehind:

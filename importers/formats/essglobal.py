@@ -27,7 +27,6 @@ An unknown term is flagged and left out, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,9 +38,9 @@ import yaml
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, SourceRef, Theme
 from importers.normalise import clean_text, parse_float, slug, split_list
-from importers.pipeline import Reader
+from importers.pipeline import TableReader
 from importers.places import PlaceInput
-from importers.records import ActorRecord, Record
+from importers.records import ActorRecord
 from importers.tabular import Table, TableMapping, variants
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -114,8 +113,9 @@ def activity_theme(term: Term) -> Theme:
     )
 
 
-class EssGlobalReader(Reader):
+class EssGlobalReader(TableReader):
     format = "essglobal"
+    required = ("id", "name")
 
     def __init__(
         self, path: Path, *, mapping: TableMapping | None = None, system: str | None = None
@@ -124,21 +124,6 @@ class EssGlobalReader(Reader):
         name = system or self.mapping.source
         super().__init__(path, system=f"essglobal-{slug(name)}" if name else "essglobal")
         self.table = Table(self.path, FIELDS, self.mapping)
-
-    def prepare(self) -> None:
-        self.table.prepare(required=["id", "name"])
-        self.sha256 = self.table.sha256
-        self.total = self.table.total
-
-    def records(self) -> Iterator[Record]:
-        for line, values, raw in self.table.rows():
-            if not values and not raw:
-                yield ActorRecord(
-                    line=line, raw={}, source=SourceRef(system=self.system, key="-"),
-                    skip="empty row",
-                )  # fmt: skip
-                continue
-            yield self.record(line, values, raw)
 
     def record(self, line: int, values: dict[str, Any], raw: dict[str, Any]) -> ActorRecord:
         vocab = vocabulary()

@@ -23,7 +23,6 @@ no actor, or several, rejects the row and the report names the candidates: nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,8 @@ from graph_model.identifiers import fold
 from graph_model.model import LinkKind, SourceRef
 from importers.formats.spreadsheet import default_system
 from importers.normalise import clean_text, normalise_url, parse_date
-from importers.pipeline import Reader
-from importers.records import LinkRecord, Record
+from importers.pipeline import TableReader
+from importers.records import LinkRecord
 from importers.tabular import Table, TableMapping, variants
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -103,8 +102,9 @@ def link_kind(value: str, overrides: dict[str, str]) -> tuple[LinkKind | None, s
     return (found, None) if found in ACTOR_LINKS else (None, None)
 
 
-class LinksReader(Reader):
+class LinksReader(TableReader):
     format = "links"
+    required = ("from", "to", "kind")
     fuzzy = False
     batch_size = 5_000
 
@@ -118,17 +118,8 @@ class LinksReader(Reader):
         self.table = Table(self.path, FIELDS, self.mapping)
         self._kinds: dict[str, tuple[LinkKind | None, str | None]] = {}
 
-    def prepare(self) -> None:
-        self.table.prepare(required=["from", "to", "kind"])
-        self.sha256 = self.table.sha256
-        self.total = self.table.total
-
-    def records(self) -> Iterator[Record]:
-        for line, values, raw in self.table.rows():
-            if not values and not raw:
-                yield LinkRecord(line=line, raw={}, source_ref="", target_ref="", skip="empty row")
-                continue
-            yield self.record(line, values, raw)
+    def empty_row(self, line: int) -> LinkRecord:
+        return LinkRecord(line=line, raw={}, source_ref="", target_ref="", skip="empty row")
 
     def record(self, line: int, values: dict[str, Any], raw: dict[str, Any]) -> LinkRecord:
         source_ref = clean_text(values.get("from")) or ""

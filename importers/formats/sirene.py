@@ -35,7 +35,7 @@ from typing import Any
 from graph_model.identifiers import is_valid_siret
 from graph_model.model import ActorKind, SourceRef
 from importers.normalise import clean_text
-from importers.pipeline import Reader
+from importers.pipeline import TableReader
 from importers.records import ActorRecord, Record
 from importers.tabular import Table, TableMapping
 
@@ -80,8 +80,9 @@ def legal_form_label(code: str | None) -> str | None:
     return legal_forms().get(code, f"catégorie juridique {code}")
 
 
-class SireneReader(Reader):
+class SireneReader(TableReader):
     format = "sirene"
+    required = ("siren", "denominationunitelegale")
     fuzzy = False
     links = False
     batch_size = 5_000
@@ -90,11 +91,6 @@ class SireneReader(Reader):
         super().__init__(path, system=system or "sirene")
         self.ess_only = ess_only
         self.table = Table(self.path, FIELDS, TableMapping())
-
-    def prepare(self) -> None:
-        self.table.prepare(required=["siren", "denominationunitelegale"])
-        self.sha256 = self.table.sha256
-        self.total = self.table.total
 
     def records(self) -> Iterator[Record]:
         for line, values, raw in self.table.rows():

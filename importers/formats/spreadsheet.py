@@ -35,7 +35,6 @@ folded name and postcode.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,9 +43,9 @@ from graph_model.errors import InvalidDates
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, AdvocacyLevel, SourceRef, Theme
 from importers.normalise import clean_text, parse_date, parse_float, slug, split_list
-from importers.pipeline import Reader
+from importers.pipeline import TableReader
 from importers.places import PlaceInput
-from importers.records import ActorRecord, Membership, Record
+from importers.records import ActorRecord, Membership
 from importers.tabular import Table, TableMapping, variants
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -144,10 +143,11 @@ def default_system(path: Path, prefix: str) -> str:
     return f"{prefix}-{stem}"[:40].rstrip("-")
 
 
-class SpreadsheetReader(Reader):
+class SpreadsheetReader(TableReader):
     """A list of actors (members, partners, projects) in CSV or XLSX."""
 
     format = "spreadsheet"
+    required = ("name",)
 
     def __init__(
         self, path: Path, *, mapping: TableMapping | None = None, system: str | None = None
@@ -157,21 +157,6 @@ class SpreadsheetReader(Reader):
             path, system=system or self.mapping.source or default_system(Path(path), "sheet")
         )
         self.table = Table(self.path, FIELDS, self.mapping)
-
-    def prepare(self) -> None:
-        self.table.prepare(required=["name"])
-        self.sha256 = self.table.sha256
-        self.total = self.table.total
-
-    def records(self) -> Iterator[Record]:
-        for line, values, raw in self.table.rows():
-            if not values and not raw:
-                yield ActorRecord(
-                    line=line, raw={}, source=SourceRef(system=self.system, key="-"),
-                    skip="empty row",
-                )  # fmt: skip
-                continue
-            yield self.record(line, values, raw)
 
     def _cell(self, values: dict[str, Any], name: str) -> str | None:
         value = values.get(name)

@@ -44,11 +44,12 @@ The fourth step of every import, in two stages:
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from rapidfuzz.distance import Indel
 
 from graph_model.identifiers import fold
 
@@ -129,25 +130,26 @@ class Match:
     reasons: str
 
 
+def _ratio(a: str, b: str, cutoff: float = 0.0) -> float:
+    """Character similarity ``2·LCS / (len a + len b)`` (the InDel ratio, computed by
+    ``rapidfuzz`` in C); 0 when under ``cutoff``."""
+    return float(Indel.normalized_similarity(a, b, score_cutoff=cutoff))
+
+
 @lru_cache(maxsize=262_144)
 def _token_ratio(a: str, b: str) -> float:
-    # words repeat across names (jardins, solidaire, the communes'): cached
-    if a == b:
-        return 1.0
-    short, total = min(len(a), len(b)), len(a) + len(b)
-    if 2 * short / total < 0.8:
-        return 2 * short / total  # lengths alone keep it under the 0.8 that counts
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    bound = matcher.quick_ratio()
-    return bound if bound < 0.8 else matcher.ratio()
+    # words repeat across names (jardins, solidaire, the communes'): cached; only a ratio of
+    # 0.8 or more counts, so anything under is 0
+    return 1.0 if a == b else _ratio(a, b, 0.8)
 
 
 def name_similarity(a: str, b: str, a_tokens: tuple[str, ...], b_tokens: tuple[str, ...]) -> float:
     """Similarity of two names' distinctive words, 0..1.
 
-    The mean of two views: the characters (``difflib`` ratio, word order as written or
-    sorted: catches typos and split words) and the words (each word paired with its closest
-    counterpart, ratio ≥ 0.8, weighted by length: a shared long word is not a shared name).
+    The mean of two views: the characters (the ratio ``2·LCS / total length``, word order
+    as written or sorted: catches typos and split words) and the words (each word paired with
+    its closest counterpart, ratio ≥ 0.8, weighted by length: a shared long word is not a
+    shared name).
     When each name has a word the other lacks entirely (``Café des Possibles`` / ``Épicerie
     des Possibles``) the names are different and the similarity stays below 0.7.
 
@@ -178,10 +180,10 @@ def name_similarity(a: str, b: str, a_tokens: tuple[str, ...], b_tokens: tuple[s
     words = matched / total if total else 0.0
     if words < 0.4:
         return words  # hardly a word in common: no need to compare characters
-    chars = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    chars = _ratio(a, b)
     sa, sb = " ".join(sorted(a_tokens)), " ".join(sorted(b_tokens))
     if (sa, sb) != (a, b):
-        chars = max(chars, difflib.SequenceMatcher(None, sa, sb, autojunk=False).ratio())
+        chars = max(chars, _ratio(sa, sb))
     similarity = (chars + words) / 2
     if a_alone and unused:
         similarity = min(similarity, 0.7)
@@ -196,11 +198,10 @@ def score(probe: Probe, entry: Entry) -> tuple[float, str] | None:  # noqa: PLR0
         return None
     if probe.rna and entry.rna and probe.rna != entry.rna:
         return None
-    # cheap upper bound first: most index entries are far from the probe
-    if probe.core != entry.core:
-        quick = difflib.SequenceMatcher(None, probe.core, entry.core, autojunk=False)
-        if quick.real_quick_ratio() < 0.6:
-            return None
+    # cheap upper bound first (the lengths alone): most index entries are far from the probe
+    la, lb = len(probe.core), len(entry.core)
+    if probe.core != entry.core and 2 * min(la, lb) < 0.6 * (la + lb):
+        return None
     name = name_similarity(probe.core, entry.core, probe.tokens, entry.tokens)
     if name < 0.6:
         return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from graph_model.errors import InvalidDates
@@ -98,7 +99,9 @@ def clean_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    if not text or text.isspace():
+    if text.isascii():  # most cells: no mojibake, already NFC; whitespace as ``\s`` has it
+        return " ".join(text.split()) or None
+    if text.isspace():
         return None
     text = repair_mojibake(text)  # first: a non-breaking space may be half of a sequence
     text = _SPACES.sub(" ", text).strip()
@@ -106,7 +109,7 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
-def parse_date(value: object, *, end: bool = False) -> date | None:  # noqa: PLR0911 — one per shape
+def parse_date(value: object, *, end: bool = False) -> date | None:
     """A date from ``dd/mm/yyyy`` (French), ``yyyy-mm-dd`` (ISO, with or without time), an
     Excel date, or a year alone (1 January, or 31 December when ``end``). Empty gives ``None``;
     anything else raises :class:`InvalidDates`.
@@ -116,6 +119,9 @@ def parse_date(value: object, *, end: bool = False) -> date | None:  # noqa: PLR
     ...
     graph_model.errors.InvalidDates: '31/02/2020' is not a date: day is out of range for month
     """
+    if isinstance(value, str):
+        # member lists repeat the same few dates: each text is read once per run of the process
+        return _parse_date_text(value, end)
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -123,20 +129,24 @@ def parse_date(value: object, *, end: bool = False) -> date | None:  # noqa: PLR
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        text = str(int(value))
-    else:
-        text = clean_text(value) or ""
+        return _parse_date_text(str(int(value)), end)
+    return _parse_date_text(str(value), end)
+
+
+@lru_cache(maxsize=65_536)
+def _parse_date_text(value: str, end: bool) -> date | None:
+    text = clean_text(value) or ""
     if not text:
         return None
     try:
         if match := _DATE_DMY.match(text):
-            day, month, year = (int(g) for g in match.groups())
+            day, month, year = map(int, match.groups())
             if year < 100:
                 # two-digit years in member lists are founding or joining years: 1900s or 2000s
                 year += 2000 if year <= date.today().year % 100 else 1900
             return date(year, month, day)
         if match := _DATE_ISO.match(text):
-            year, month, day = (int(g) for g in match.groups())
+            year, month, day = map(int, match.groups())
             return date(year, month, day)
         if match := _YEAR.match(text):
             year = int(match.group(1))

@@ -257,19 +257,25 @@ class Table:
         """(line number, values by field, raw values by header) for each row after the header;
         a row with no value at all gives empty dicts (the caller counts it as skipped)."""
         source = self._xlsx_rows() if self.is_xlsx else self._csv_rows()
-        width = len(self.header)
+        names = [h or f"column {i + 1}" for i, h in enumerate(self.header)]
+        columns = list(self.columns.items())
         for line, cells in source:
             if line <= self.header_line:
                 continue
-            if not any(c is not None and str(c).strip() for c in cells):
+            if self.is_xlsx:
+                if not any(c is not None and str(c).strip() for c in cells):
+                    yield line, {}, {}
+                    continue
+                shown = [_plain(c) for c in cells]
+            elif "".join(cells).strip():  # CSV cells are text
+                shown = cells
+            else:
                 yield line, {}, {}
                 continue
-            raw = {
-                (self.header[i] if i < width and self.header[i] else f"column {i + 1}"): _plain(c)
-                for i, c in enumerate(cells)
-                if c is not None and str(c) != ""
-            }
-            values = {name: cells[i] for name, i in self.columns.items() if i < len(cells)}
+            if len(names) < len(cells):
+                names += [f"column {i + 1}" for i in range(len(names), len(cells))]
+            raw = {n: c for n, c in zip(names, shown, strict=False) if c is not None and c != ""}
+            values = {name: cells[i] for name, i in columns if i < len(cells)}
             yield line, values, raw
 
     def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
+from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 from typing import Any, LiteralString
 
@@ -39,13 +40,18 @@ _ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN}
 def source_json(source: SourceRef) -> str:
     """A source as stored on nodes and links: compact JSON without the run and the time
     (those live in ``created_run``/``updated_run``), so re-importing the same facts writes the
-    same value."""
-    return json.dumps(
-        {"system": source.system, "key": source.key, "url": source.url},
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    same value.
+
+    Written out by hand (an import makes one per link and per actor): the exact text
+    ``json.dumps(…, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` gives, which is
+    what graphs already hold.
+
+    >>> source_json(SourceRef(system="ess", key="Créteil 1", url=None))
+    '{"key":"Créteil 1","system":"ess","url":null}'
+    """
+    key, system = _json_string(source.key), _json_string(source.system)
+    url = "null" if source.url is None else _json_string(source.url)
+    return f'{{"key":{key},"system":{system},"url":{url}}}'
 
 
 def _json_safe(value: Any) -> Any:

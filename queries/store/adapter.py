@@ -140,10 +140,15 @@ class Store:
 
     # -- reads ----------------------------------------------------------------------------
     def read(self, query: LiteralString, /, **params: Any) -> list[Row]:
-        """Run one read statement; return its rows as dicts."""
+        """Run one read statement; return its rows as dicts.
+
+        The catalogue's statements return values (properties, lists, maps), never nodes or
+        relationships: a row is the record's keys and values as they are, without the
+        driver's ``Record.data()`` pass over every value (a third of the time of large reads).
+        """
         self.round_trips += 1
         try:
-            records, _, _ = self._driver.execute_query(
+            records, _, keys = self._driver.execute_query(
                 Query(query, timeout=self.settings.query_timeout),
                 params,
                 database_=self.database,
@@ -151,12 +156,13 @@ class Store:
             )
         except Exception as exc:
             self._translate(exc)
-        return [record.data() for record in records]
+        return [dict(zip(keys, record, strict=True)) for record in records]
 
     def read_stream(
         self, query: LiteralString, /, *, fetch_size: int = 10_000, **params: Any
     ) -> Iterator[Row]:
-        """Stream the rows of one read statement (large pulls: projection, exports)."""
+        """Stream the rows of one read statement (large pulls: projection, exports), as
+        :meth:`read` gives them."""
         self.round_trips += 1
         try:
             with self._driver.session(
@@ -165,8 +171,9 @@ class Store:
                 fetch_size=fetch_size,
             ) as session:
                 result = session.run(Query(query, timeout=self.settings.query_timeout), params)
+                keys = result.keys()
                 for record in result:
-                    yield record.data()
+                    yield dict(zip(keys, record, strict=True))
         except Exception as exc:
             self._translate(exc)
 

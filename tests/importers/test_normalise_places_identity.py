@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -27,6 +28,7 @@ from importers.normalise import (
     website_domain,
 )
 from importers.places import PlaceInput, shared_resolver
+from queries.repository import source_json
 
 
 # -- normalise ------------------------------------------------------------------------------
@@ -41,6 +43,10 @@ from importers.places import PlaceInput, shared_resolver
         ("   ", None),
         (None, None),
         (14000.0, "14000"),
+        ("\tRéseau\r\n Cocagne  ", "Réseau Cocagne"),
+        ("\tLa  Ruche\x1f\n", "La Ruche"),  # ASCII text: the same spaces as any other
+        ("Cafe\u0301 des  possibles", "Café des possibles"),  # NFC
+        (" \u00a0\u2009 ", None),
     ],
 )
 def test_clean_text(raw: object, clean: str | None) -> None:
@@ -63,9 +69,12 @@ def test_mojibake_repair_leaves_genuine_text_alone() -> None:
         ("2019", False, date(2019, 1, 1)),
         ("2019", True, date(2019, 12, 31)),
         ("", False, None),
+        ("  03/07/2019 ", False, date(2019, 7, 3)),
+        (2019.0, True, date(2019, 12, 31)),
+        (None, False, None),
     ],
 )
-def test_parse_date(raw: str, end: bool, expected: date | None) -> None:
+def test_parse_date(raw: object, end: bool, expected: date | None) -> None:
     assert parse_date(raw, end=end) == expected
 
 
@@ -73,6 +82,30 @@ def test_parse_date(raw: str, end: bool, expected: date | None) -> None:
 def test_parse_date_refuses_what_is_not_a_date(raw: str) -> None:
     with pytest.raises(InvalidDates, match="is not a date"):
         parse_date(raw)
+    with pytest.raises(InvalidDates, match="is not a date"):  # also when asked again
+        parse_date(raw)
+
+
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("membres:42", None),
+        ('ligne "3"\\bis', "https://exemple.org/a?b=1&c=é"),
+        ("Créteil\n\t\x00\u2028😀", None),
+    ],
+)
+def test_source_json_is_the_text_graphs_already_hold(key: str, url: str | None) -> None:
+    """Stored sources are compared as text on re-import: the hand-written JSON must be
+    exactly what ``json.dumps`` wrote before it."""
+    source = SourceRef(system="reseau-bfc", key=key, url=url)
+    expected = json.dumps(
+        {"system": "reseau-bfc", "key": key, "url": url},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert source_json(source) == expected
+    assert json.loads(source_json(source)) == {"system": "reseau-bfc", "key": key, "url": url}
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ the catalogue's statements and the repository's row shapes
 the graph is the same as the repository writes it.
 
 Order inside the transaction: territories (and their ``PART_OF``), themes, actors, aliases,
-``LOCATED_IN``/``ACTIVE_IN``, ``WORKS_ON``, actor-to-actor links, duplicate candidates.
+``LOCATED_IN``/``ACTIVE_IN``, ``WORKS_ON``, actor-to-actor links, duplicate candidates, then the
+links created unless the graph already holds them (and, in a second step of the same
+transaction, the merge of those it held).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class BatchWrite:
         self.active: list[dict[str, Any]] = []
         self.works_on: list[dict[str, Any]] = []
         self.links: dict[LinkKind, list[dict[str, Any]]] = defaultdict(list)
+        self.new_links: dict[LinkKind, list[dict[str, Any]]] = defaultdict(list)
         self.candidates: list[dict[str, Any]] = []
 
     def __bool__(self) -> bool:
@@ -56,6 +59,7 @@ class BatchWrite:
             or self.actors
             or self.aliases
             or self.links
+            or self.new_links
             or self.candidates
         )
 
@@ -101,15 +105,20 @@ class BatchWrite:
             for theme in (actor.themes if themes is None else themes)
         )
 
-    def add_link(self, link: Link, row: dict[str, Any] | None = None) -> None:
+    def add_link(
+        self, link: Link, row: dict[str, Any] | None = None, *, unless_known: bool = False
+    ) -> None:
         """A link; ``row`` (its id and properties, as the pipeline compared them) saves
-        computing them again."""
+        computing them again. ``unless_known``: created only if the graph holds no link that
+        is the same statement (``import_create_links``); the ones it holds come back in
+        :meth:`known_links` for the pipeline to merge into."""
         if row is None:
             props, link_id = link_properties(link), link.id
         else:
             props = {k: row[k] for k in ("subkind", "since", "until", "sources")}
             link_id = row["id"]
-        self.links[link.kind].append(
+        rows = self.new_links if unless_known else self.links
+        rows[link.kind].append(
             {"source": link.source_id, "target": link.target_id, "id": link_id, "props": props}
         )
 
@@ -141,4 +150,18 @@ class BatchWrite:
             out.append((statement, {"rows": rows, **self._stamp}))
         if self.candidates:
             out.append((cypher("review_upsert_candidates"), {"rows": self.candidates}))
+        for link_kind, rows in self.new_links.items():  # last: see known_links
+            statement = cypher("import_create_links", link=link_kind)
+            out.append((statement, {"rows": rows, **self._stamp}))
         return out
+
+    def known_links(self, results: list[list[dict[str, Any]]]) -> dict[LinkKind, list[Any]]:
+        """From the rows of :meth:`statements`: by link type, the links added ``unless_known``
+        that the graph already held, each as ``{id, same: [stored links]}``."""
+        kinds = list(self.new_links)
+        found = results[len(results) - len(kinds) : len(results)] if kinds else []
+        return {kind: rows for kind, rows in zip(kinds, found, strict=True) if rows}
+
+    def update_links(self, kind: LinkKind, rows: list[dict[str, Any]]) -> Statement:
+        """The statement that rewrites links already in the graph (``import_upsert_links``)."""
+        return (cypher("import_upsert_links", link=kind), {"rows": rows, **self._stamp})

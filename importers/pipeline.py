@@ -275,23 +275,34 @@ class _WriteBehind:
         self._store = store
         self._depth = depth
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maillage-import")
-        self.inflight: deque[tuple[Future[Any], _Local]] = deque()
+        self.inflight: deque[tuple[Future[Any], _Local, Callable[[], None] | None]] = deque()
 
-    def submit(self, statements: list[Statement], local: _Local) -> None:
-        self.inflight.append((self._pool.submit(self._store.write, statements), local))
+    def submit(
+        self,
+        statements: list[Statement],
+        local: _Local,
+        then: Callable[[list[list[dict[str, Any]]]], list[Statement]] | None = None,
+        done: Callable[[], None] | None = None,
+    ) -> None:
+        """Queue one transaction; ``then`` as :meth:`Store.write` takes it, ``done`` called
+        (on the caller's thread) once the transaction is committed."""
+        future = self._pool.submit(self._store.write, statements, then)
+        self.inflight.append((future, local, done))
         self.drain(keep=self._depth)
 
     def drain(self, keep: int = 0) -> None:
         while len(self.inflight) > keep:
-            future, _ = self.inflight[0]
+            future, _, done = self.inflight[0]
             future.result()  # raises the write's error, if any
             self.inflight.popleft()
+            if done is not None:
+                done()
 
     def close(self) -> None:
         try:
             self.drain()
         finally:
-            for future, _ in self.inflight:
+            for future, _, _ in self.inflight:
                 future.cancel()
             self.inflight.clear()
             self._pool.shutdown(wait=True)
@@ -438,7 +449,7 @@ class Pipeline:
         then the batches in flight, newest first."""
         yield self._local
         if self._writer is not None:
-            for _, local in reversed(self._writer.inflight):
+            for _, local, _ in reversed(self._writer.inflight):
                 yield local
 
     def _known_key(self, key: str) -> str | None:
@@ -455,12 +466,18 @@ class Pipeline:
                 return found
         return None
 
-    def _end_batch(self, write: BatchWrite) -> None:
-        """Queue the batch's transaction; what it carries stays visible until committed."""
+    def _end_batch(self, write: BatchWrite, settle: _LinkSettlement | None = None) -> None:
+        """Queue the batch's transaction; what it carries stays visible until committed.
+        ``settle``: the links the graph decides on as the transaction runs (real runs)."""
         if self.dry_run:
             return  # the dry run's local view accumulates: nothing is ever committed
-        if write:
-            self._write(write.statements(), self._local)
+        if write and self._writer is not None:
+            if settle is None:
+                self._writer.submit(write.statements(), self._local)
+            else:
+                self._writer.submit(
+                    write.statements(), self._local, settle.merge_known, settle.count
+                )
         self._local = _Local()
 
     def _reject(self, record: Record, reason: str) -> None:
@@ -1131,8 +1148,7 @@ class Pipeline:
                 self._reject(record, str(exc))
                 continue
             pending.append((record, link))
-        self._load_links(pending, write)
-        self._end_batch(write)
+        self._end_batch(write, self._load_links(pending, write))
 
     def _derived_network(
         self, record: LinkRecord, write: BatchWrite, created: dict[str, str]
@@ -1200,38 +1216,136 @@ class Pipeline:
                         existing[key] = [*rows, row]
         return existing
 
-    def _load_links(self, pending: list[tuple[LinkRecord, Link]], write: BatchWrite) -> None:
+    def _load_links(
+        self, pending: list[tuple[LinkRecord, Link]], write: BatchWrite
+    ) -> _LinkSettlement | None:
+        """Decide what each link statement does to the graph, and add the writes to the batch.
+
+        A statement is compared with the links already joining the same ends with the same
+        type: the same id, or for an undated statement the same sub-kind, is the same link
+        (sources added, gaps filled: *updated*, or *unchanged*); otherwise a new link. In a
+        real run the graph's side of that comparison happens as the batch is written
+        (``import_create_links``: no read beforehand, the server checks while it writes) and
+        the returned :class:`_LinkSettlement` merges and counts what the graph held; a dry run
+        reads the links first. Statements of one link within a batch are merged here first.
+        """
         if not pending:
-            return
-        existing = self._existing_links(link for _, link in pending)
+            return None
+        settlement = None if self.dry_run else _LinkSettlement(self, write)
+        if settlement is not None:
+            existing: dict[tuple[str, str, LinkKind], list[dict[str, Any]]] = defaultdict(list)
+        else:
+            existing = self._existing_links(link for _, link in pending)
         written: dict[str, tuple[Link, dict[str, Any]]] = {}
         for record, link in pending:
             ends = (link.source_id, link.target_id, link.kind)
             row = _as_row(link)  # the link's id and properties, computed once
-            candidates = existing[ends]
-            current = next((c for c in candidates if c["id"] == row["id"]), None)
-            if current is None and link.since is None:
-                # an undated statement of a link already known with a date: the same link
-                current = next(
-                    (c for c in candidates if (c.get("subkind") or None) == link.subkind), None
-                )
-            if row["id"] in written:
-                current = written[row["id"]][1]
-            if current is None:
-                outcome, final, final_row = Outcome.CREATED, link, row
-            else:
-                final = _merge_link(current, link)
-                final_row = _as_row(final)
-                same = _row_state(final_row) == _row_state(current)
-                outcome = Outcome.UNCHANGED if same else Outcome.UPDATED
-            self._count(record, outcome)
+            current = _same_link(existing[ends], row["id"], link)
+            if current is not None and current["id"] in written:  # as this batch left it
+                current = written[current["id"]][1]
+            outcome, final, final_row = _merged(current, link, row)
+            if settlement is None:
+                self._count(record, outcome)
+            else:  # counted once the graph has told what it held
+                settlement.groups[final_row["id"]].append((record, link, outcome))
             self._flag(record, record.flags)
             if outcome is not Outcome.UNCHANGED:
                 written[final_row["id"]] = (final, final_row)
-                existing[ends].append(final_row)
+                others = [c for c in existing[ends] if c["id"] != final_row["id"]]
+                existing[ends] = [*others, final_row]
         for link, row in written.values():
-            write.add_link(link, row)
-            self._local.links[(link.source_id, link.target_id, link.kind)].append(row)
+            if settlement is not None:
+                settlement.links[row["id"]] = link
+                write.add_link(link, row, unless_known=True)
+            else:
+                write.add_link(link, row)
+                self._local.links[(link.source_id, link.target_id, link.kind)].append(row)
+        return settlement
+
+
+class _LinkSettlement:
+    """The links of one batch whose fate the graph tells as the batch is written: created, or
+    merged into the link the graph already held (each statement then *updated* or
+    *unchanged*, in file order, as if the stored link had been read beforehand)."""
+
+    def __init__(self, pipeline: Pipeline, write: BatchWrite) -> None:
+        self._pipeline = pipeline
+        self._write = write
+        #: link id → its statements in this batch, with their outcomes within the batch
+        self.groups: dict[str, list[tuple[LinkRecord, Link, Outcome]]] = defaultdict(list)
+        #: link id → the link as the batch writes it (its statements merged)
+        self.links: dict[str, Link] = {}
+        self._settled: dict[str, list[Outcome]] = {}
+
+    def merge_known(self, results: list[list[dict[str, Any]]]) -> list[Statement]:
+        """In the write's transaction: merge the statements of each link the graph held into
+        it (``Store.write``'s ``then``; runs again if the transaction is retried)."""
+        settled: dict[str, list[Outcome]] = {}
+        statements: list[Statement] = []
+        for kind, rows in self._write.known_links(results).items():
+            updates = []
+            for row in rows:
+                stored = _same_link(row["same"], row["id"], self.links[row["id"]])
+                assert stored is not None
+                state, outcomes = stored, []
+                for _, link, _ in self.groups[row["id"]]:
+                    outcome, final, final_row = _merged(state, link, {})
+                    outcomes.append(outcome)
+                    if outcome is Outcome.UPDATED:
+                        state = final_row
+                settled[row["id"]] = outcomes
+                if state is not stored:
+                    props = {k: state[k] for k in ("subkind", "since", "until", "sources")}
+                    updates.append(
+                        {
+                            "source": final.source_id,
+                            "target": final.target_id,
+                            "id": state["id"],
+                            "props": props,
+                        }
+                    )
+            if updates:
+                statements.append(self._write.update_links(kind, updates))
+        self._settled = settled
+        return statements
+
+    def count(self) -> None:
+        """Once committed: count each statement (as settled against the graph, or as decided
+        within the batch for links the graph did not hold)."""
+        for link_id, group in self.groups.items():
+            settled = self._settled.get(link_id)
+            for i, (record, _, outcome) in enumerate(group):
+                self._pipeline._count(record, settled[i] if settled else outcome)
+
+
+def _merged(
+    current: Mapping[str, Any] | None, link: Link, row: dict[str, Any]
+) -> tuple[Outcome, Link, dict[str, Any]]:
+    """A statement (``link``, and ``row`` as :func:`_as_row` gives it) against the link it
+    is about (none: a new link): the outcome, and the link to write with its row."""
+    if current is None:
+        return Outcome.CREATED, link, row
+    final = _merge_link(current, link)
+    final_row = _as_row(final)
+    same = _row_state(final_row) == _row_state(current)
+    return (Outcome.UNCHANGED if same else Outcome.UPDATED), final, final_row
+
+
+def _same_link(
+    candidates: Iterable[Mapping[str, Any]], link_id: str, link: Link
+) -> Mapping[str, Any] | None:
+    """Among the stored links joining the same ends with the same type, the one a statement
+    is about: the same id; else, for an undated statement, the first with the same sub-kind
+    (by id, so that the choice does not depend on the order links are read in)."""
+    candidates = list(candidates)
+    for candidate in candidates:
+        if candidate["id"] == link_id:
+            return candidate
+    if link.since is None:
+        alike = [c for c in candidates if (c.get("subkind") or None) == link.subkind]
+        if alike:
+            return min(alike, key=lambda c: str(c["id"]))
+    return None
 
 
 _NOT_ACTOR_LINKS = frozenset(

@@ -21,7 +21,7 @@ import contextlib
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, LiteralString, NoReturn
 
@@ -44,11 +44,19 @@ from queries.store.settings import Backend, StoreSettings
 logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+#: one statement of a write: catalogue text and parameters
+Statement = tuple[LiteralString, Mapping[str, Any]]
 _DUPLICATE_KEY = re.compile(r"Duplicated key \[([^\]]*)\]|property `\w+` = '([^']*)'")
 
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _rows(result: neo4j.Result) -> list[Row]:
+    """A result's records as dicts of their values (statements return values, not nodes)."""
+    keys = result.keys()
+    return [dict(zip(keys, record, strict=True)) for record in result]
 
 
 class Store:
@@ -187,12 +195,22 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------
     def write(
-        self, statements: Sequence[tuple[LiteralString, Mapping[str, Any]]]
+        self,
+        statements: Sequence[Statement],
+        then: Callable[[list[list[Row]]], Sequence[Statement]] | None = None,
     ) -> list[list[Row]]:
-        """Run statements in one transaction (all or nothing) and bump the graph version."""
+        """Run statements in one transaction (all or nothing) and bump the graph version.
+
+        ``then``, when given, receives the statements' rows and returns more statements for
+        the same transaction (a write that depends on what the first ones found). The driver
+        may run the transaction again after a transient error: ``then`` must not keep state
+        between calls.
+        """
 
         def work(tx: ManagedTransaction) -> list[list[Row]]:
-            results = [tx.run(q, dict(p)).data() for q, p in statements]
+            results = [_rows(tx.run(q, dict(p))) for q, p in statements]
+            if then is not None:
+                results += [_rows(tx.run(q, dict(p))) for q, p in then(results)]
             tx.run(cypher("bump_version"), now=now()).consume()
             return results
 

@@ -3,6 +3,7 @@ dry runs, unreadable files. The fixtures are in ``tests/fixtures/importers``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,50 @@ def test_links_file(store: Store, fixtures: Path, tmp_path: Path) -> None:
     before = snapshot(store)
     again = run(store, LinksReader(fixtures / "links.csv"))
     assert again.outcomes == {S: 3, R: 5, K: 1}
+    assert snapshot(store) == before
+
+
+LINK_STATEMENTS = """de;vers;type;depuis;jusqu'à;source
+prj-generateur-bfc;prj-tzcld-colombelles;partenariat;01/03/2020;;convention A
+prj-generateur-bfc;prj-tzcld-colombelles;partenariat;01/03/2020;;convention B
+prj-generateur-bfc;prj-tzcld-colombelles;partenariat;;31/12/2022;compte rendu C
+prj-generateur-bfc;prj-tzcld-colombelles;partenariat;01/03/2020;;convention A
+prj-generateur-bfc;prj-tzcld-colombelles;mutualisation;;;D
+prj-tzcld-colombelles;prj-generateur-bfc;partenariat;2021;;E
+"""
+
+
+@pytest.mark.parametrize("batch_size", [2, 100])
+def test_statements_of_one_link_make_one_link(
+    store: Store, tmp_path: Path, batch_size: int
+) -> None:
+    """Restating a link (another source, a missing end date, an undated mention) joins it,
+    whether the earlier statement is in the same batch, an earlier batch or the graph; and a
+    dry run says what the real run does."""
+    run(store, MovementReader())
+    path = tmp_path / "liens.csv"
+    path.write_text(LINK_STATEMENTS, encoding="utf-8")
+    preview = run(store, LinksReader(path), dry_run=True, batch_size=batch_size)
+    summary = run(store, LinksReader(path), batch_size=batch_size)
+    # created: the dated partnership, the undated mutualisation, the reverse partnership;
+    # updated: source B, then C (an undated statement: the same partnership, its end date)
+    assert summary.outcomes == {C: 3, U: 2, S: 1}
+    assert preview.outcomes == summary.outcomes
+    rows = store.read(
+        "MATCH (:Actor {id: 'prj-generateur-bfc'})-[r:COOPERATES_WITH]->"
+        "(:Actor {id: 'prj-tzcld-colombelles'}) "
+        "RETURN r.subkind AS subkind, r.since AS since, r.until AS until, r.sources AS sources "
+        "ORDER BY subkind"
+    )
+    assert [r["subkind"] for r in rows] == ["mutualisation", "partenariat"]
+    partnership = rows[1]
+    assert str(partnership["since"]) == "2020-03-01" and str(partnership["until"]) == "2022-12-31"
+    keys = sorted(json.loads(s)["key"] for s in partnership["sources"])
+    assert keys == ["compte rendu C", "convention A", "convention B"]
+    before = snapshot(store)
+    again = run(store, LinksReader(path), batch_size=batch_size)
+    assert again.outcomes == {S: 6}
+    assert run(store, LinksReader(path), dry_run=True).outcomes == {S: 6}
     assert snapshot(store) == before
 
 

@@ -59,6 +59,30 @@ def _rows(result: neo4j.Result) -> list[Row]:
     return [dict(zip(keys, record, strict=True)) for record in result]
 
 
+def _run(tx: ManagedTransaction, query: LiteralString, params: Mapping[str, Any]) -> list[Row]:
+    """Run one statement of a transaction and read its rows."""
+    with _lent(params) as sent:
+        return _rows(tx.run(query, sent))
+
+
+@contextlib.contextmanager
+def _lent(params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Parameters for the driver, emptied once the statement has run.
+
+    The driver's result objects reference each other in cycles and keep the parameters they
+    were given until the garbage collector's next pass; an import's batches (thousands of
+    rows each) would pile up there. The driver gets copies of the top-level lists, cleared
+    afterwards, so that the rows themselves go as soon as their batch is done.
+    """
+    sent = {k: list(v) if isinstance(v, list) else v for k, v in params.items()}
+    try:
+        yield sent
+    finally:
+        for value in sent.values():
+            if isinstance(value, list):
+                value.clear()
+
+
 class Store:
     """One driver, one database, one dialect. Thread-safe; open once per process."""
 
@@ -156,12 +180,13 @@ class Store:
         """
         self.round_trips += 1
         try:
-            records, _, keys = self._driver.execute_query(
-                Query(query, timeout=self.settings.query_timeout),
-                params,
-                database_=self.database,
-                routing_=RoutingControl.READ,
-            )
+            with _lent(params) as sent:
+                records, _, keys = self._driver.execute_query(
+                    Query(query, timeout=self.settings.query_timeout),
+                    sent,
+                    database_=self.database,
+                    routing_=RoutingControl.READ,
+                )
         except Exception as exc:
             self._translate(exc)
         return [dict(zip(keys, record, strict=True)) for record in records]
@@ -208,9 +233,9 @@ class Store:
         """
 
         def work(tx: ManagedTransaction) -> list[list[Row]]:
-            results = [_rows(tx.run(q, dict(p))) for q, p in statements]
+            results = [_run(tx, q, p) for q, p in statements]
             if then is not None:
-                results += [_rows(tx.run(q, dict(p))) for q, p in then(results)]
+                results += [_run(tx, q, p) for q, p in then(results)]
             tx.run(cypher("bump_version"), now=now()).consume()
             return results
 

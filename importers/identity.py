@@ -289,10 +289,13 @@ class NameIndex:
             block = self._blocks.get(key)
             if block is None:
                 continue
-            lists = sorted(
-                (block.postings[t] for t in set(probe.tokens) if t in block.postings),
-                key=len,
+            # rarest words first; ties by the word, so that the same file finds the same
+            # candidates whatever the order of a set
+            words = sorted(
+                (t for t in set(probe.tokens) if t in block.postings),
+                key=lambda t: (len(block.postings[t]), t),
             )
+            lists = [block.postings[t] for t in words]
             # a word most of the block shares (its commune's name, "solidaire") finds everyone:
             # vote with the distinctive words only (the rarest one if none is)
             limit = min(_COMMON, max(50, block.size // 20))

@@ -491,12 +491,9 @@ class Pipeline:
             self.summary.count(outcome)
 
     def _flag(self, record: Record, flags: list[str]) -> None:
-        if not flags:
-            return
-        flags = list(dict.fromkeys(flags))
         if flags:
             self.summary.flagged += 1
-            self.report.add(record.line, "flagged", "; ".join(flags), record.raw)
+            self.report.add(record.line, "flagged", "; ".join(dict.fromkeys(flags)), record.raw)
 
     def _batch(self, batch: list[Record]) -> None:
         actors: list[ActorRecord] = []

@@ -503,7 +503,9 @@ class Pipeline:
                 self.summary.rows += 1
             if record.skip:
                 self._count(record, Outcome.SKIPPED)
-                self.report.add(record.line, Outcome.SKIPPED.value, record.skip, record.raw)
+                self.summary.skipped_by[record.skip] += 1
+                if not record.quiet:
+                    self.report.add(record.line, Outcome.SKIPPED.value, record.skip, record.raw)
             elif record.error:
                 self._reject(record, record.error)
             elif isinstance(record, ActorRecord):

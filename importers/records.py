@@ -82,6 +82,9 @@ class ActorRecord:
     authoritative: frozenset[str] = frozenset()  # fields this source always sets
     error: str | None = None
     skip: str | None = None
+    #: a skip counted by reason in the summary but not listed in the report: rows a filter
+    #: leaves out by the million (SIRENE units outside the ESS, ceased…)
+    quiet: bool = False
     flags: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -139,6 +142,7 @@ class LinkRecord:
     target_id: str | None = None
     error: str | None = None
     skip: str | None = None
+    quiet: bool = False  # as ActorRecord.quiet
     flags: list[str] = field(default_factory=list)
     counted: bool = True  # False for links derived from an actor row (not an input row)
 

@@ -7,7 +7,10 @@ relationships) and nodes other than actors are counted apart, they are not input
 
 The reject report (``--rejects FILE``) is a CSV as French offices open it (``;``, UTF-8 with
 BOM): one line per row that was rejected, skipped, held as a duplicate candidate or flagged, with
-its line number, the reason and the raw row as JSON.
+its line number, the reason and the raw row as JSON — except the rows a filter leaves out by
+the million (SIRENE units outside the ESS with ``--ess-only``, ceased, natural persons, not
+public): those are counted by reason in the summary (:attr:`Summary.skipped_by`, and the
+``ImportRun``'s ``skipped_reasons``), not listed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from typing import Any, TextIO
 
 from graph_model.errors import ImportFailure
 from importers.records import Outcome
+
+#: skip reasons listed in the summary table (the most frequent)
+_REASONS = 8
 
 
 @dataclass
@@ -40,6 +46,8 @@ class Summary:
     outcomes: Counter[Outcome] = field(default_factory=Counter)
     links: Counter[Outcome] = field(default_factory=Counter)
     nodes: Counter[str] = field(default_factory=Counter)
+    #: skipped rows by reason
+    skipped_by: Counter[str] = field(default_factory=Counter)
     flagged: int = 0
     merged: int = 0
 
@@ -69,6 +77,8 @@ class Summary:
                 props[f"links_{outcome.value}"] = self.links[outcome]
         for name, n in sorted(self.nodes.items()):
             props[f"nodes_{name}"] = n
+        if self.skipped_by:
+            props["skipped_reasons"] = json.dumps(dict(self.skipped_by), ensure_ascii=False)
         # the run node's own word for what the issue calls "candidates"
         props["candidates"] = props.pop(Outcome.CANDIDATE.value)
         return props
@@ -76,7 +86,14 @@ class Summary:
     def table(self) -> list[tuple[str, str]]:
         """(what, count) rows for the summary table the CLI prints."""
         rows = [("rows read", str(self.rows))]
-        rows.extend((outcome.value, str(self.outcomes.get(outcome, 0))) for outcome in Outcome)
+        for outcome in Outcome:
+            rows.append((outcome.value, str(self.outcomes.get(outcome, 0))))
+            if outcome is Outcome.SKIPPED:
+                reasons = self.skipped_by.most_common()
+                rows.extend((f"  {why}", str(n)) for why, n in reasons[:_REASONS])
+                if len(reasons) > _REASONS:
+                    others = sum(n for _, n in reasons[_REASONS:])
+                    rows.append((f"  {len(reasons) - _REASONS} other reasons", str(others)))
         rows.append(("  of which merged by name", str(self.merged)))
         rows.append(("flagged (loaded, see report)", str(self.flagged)))
         for outcome in Outcome:

@@ -127,6 +127,8 @@ class SireneReader(TableReader):
         category = get("categorieJuridiqueUniteLegale")
         record.skip = self._skip(get)
         if record.skip:
+            # most of a stock file (~28M units): counted by reason, not listed in the report
+            record.quiet = True
             return record
         name = get("denominationUniteLegale") or get("denominationUsuelle1UniteLegale")
         acronym = get("sigleUniteLegale")

@@ -240,6 +240,21 @@ def test_sirene_enriches_and_adds(store: Store, fixtures: Path, tmp_path: Path) 
         store, SireneReader(fixtures / "sirene_unites_legales.csv", ess_only=True), tmp_path
     )
     assert summary.outcomes == {U: 2, C: 1, K: 4, R: 1}
+    # units the register or --ess-only leaves out are counted by reason, not listed one by one
+    # (a stock file has millions); the rejected row is listed with its line
+    assert summary.skipped_by == {
+        "not in the ESS (--ess-only)": 1,
+        "ceased legal unit (état administratif C)": 1,
+        "natural person (entrepreneur individuel): not imported": 1,
+        "not public in SIRENE (statut de diffusion partielle)": 1,
+    }
+    listed = report_rows(tmp_path / "sirene-rejects.csv")
+    assert [r["status"] for r in listed if r["status"] != "flagged"] == ["rejected"]
+    assert ("  not in the ESS (--ess-only)", "1") in summary.table()
+    reasons = store.read(
+        "MATCH (r:ImportRun {id: $id}) RETURN r.skipped_reasons AS reasons", id=summary.run_id
+    )[0]["reasons"]
+    assert json.loads(reasons) == dict(summary.skipped_by)
     fabrique = actor(store, "siren-812345676")
     assert fabrique["legal_form"] == "SARL coopérative ouvrière de production (SCOP)"
     assert fabrique["siret"] == "81234567600017"

@@ -7,7 +7,10 @@ limit, the guard marks the store *down*: from then on every call fails immediate
 same clear error (no request waits on a dead socket) while one background task pings the store
 every ``store_probe_interval`` seconds; the first successful ping marks it *up* again. So the API
 recovers by itself when the server comes back, and the Store re-follows an embedded server that
-restarted on other ports (see ``Store._maybe_follow_embedded``).
+restarted on other ports (see ``Store._maybe_follow_embedded``). With ``restart`` (the embedded
+server's :meth:`~queries.store.embedded.EmbeddedServer.restart_after_crash`, on by default) the
+probe also starts a server that died — not one stopped on purpose — at most once every
+``RESTART_SPACING`` seconds.
 
 Invariant: at most one probe task runs at a time, and it ends as soon as the store answers.
 """
@@ -29,6 +32,10 @@ from queries.store import Store
 
 logger = logging.getLogger(__name__)
 
+#: seconds between two attempts to restart a server that died (a start takes a few seconds;
+#: one that fails, on a port taken or a full disk, is not retried in a tight loop)
+RESTART_SPACING = 15.0
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -37,14 +44,21 @@ class StoreGuard:
     """Fail fast while the store is down; probe it in the background; recover by itself."""
 
     def __init__(
-        self, store: Store, *, probe_interval: float = 1.0, call_timeout: float = 10.0
+        self,
+        store: Store,
+        *,
+        probe_interval: float = 1.0,
+        call_timeout: float = 10.0,
+        restart: Callable[[], object] | None = None,
     ) -> None:
         self.store = store
         self.probe_interval = probe_interval
         self.call_timeout = call_timeout
+        self.restart = restart
         self._down_since: float | None = None
         self._reason = ""
         self._probe: asyncio.Task[None] | None = None
+        self._next_restart = 0.0
 
     @property
     def available(self) -> bool:
@@ -110,6 +124,7 @@ class StoreGuard:
                     await anyio.to_thread.run_sync(self.store.ping, abandon_on_cancel=True)
             except (StoreUnavailable, TimeoutError) as exc:
                 logger.debug("store still unavailable: %s", exc)
+                await self._maybe_restart()
                 continue
             except Exception:  # any other answer means the server is back
                 logger.exception("unexpected error while probing the store")
@@ -117,6 +132,18 @@ class StoreGuard:
             self._down_since = None
             self._reason = ""
             logger.warning("graph store available again after %.1f s", down_for)
+
+    async def _maybe_restart(self) -> None:
+        if self.restart is None or time.monotonic() < self._next_restart:
+            return
+        self._next_restart = time.monotonic() + RESTART_SPACING
+        try:
+            state = await anyio.to_thread.run_sync(self.restart, abandon_on_cancel=True)
+        except Exception as exc:  # the probe goes on; the next attempt comes later
+            logger.warning("could not restart the graph store: %s", exc)
+            return
+        if state is not None:
+            logger.warning("restarted the graph store after it stopped answering")
 
     async def ensure_probe_stopped(self) -> None:
         if self._probe is not None:

@@ -57,10 +57,12 @@ class Services:
         from api.schema.listing import listing_index
         from api.search import search_index
 
+        server = store.embedded if settings.restart_embedded else None
         guard = StoreGuard(
             store,
             probe_interval=settings.store_probe_interval,
             call_timeout=settings.request_timeout,
+            restart=server.restart_after_crash if server is not None else None,
         )
         return cls(
             settings=settings,

@@ -61,6 +61,10 @@ class ApiSettings(BaseSettings):
     store_probe_interval: float = Field(
         default=1.0, gt=0, description="seconds between probes while the store is down"
     )
+    restart_embedded: bool = Field(
+        default=True,
+        description="start the embedded server again when it died (not after `maillage db stop`)",
+    )
 
     # -- first run -----------------------------------------------------------------------
     bootstrap: bool = Field(

@@ -211,6 +211,7 @@ class EmbeddedServer:
                 )
             if cleaned:
                 logger.info("recovered from a crash of the previous server")
+            self.stopped_file.unlink(missing_ok=True)
             return self._spawn(timeout)
 
     def _spawn(self, timeout: float) -> ServerState:
@@ -313,9 +314,28 @@ class EmbeddedServer:
         text = self.log_tail(lines=400)
         return "ArcadeDB Server started" in text.split("is starting up...")[-1]
 
+    @property
+    def stopped_file(self) -> Path:
+        """Present while the server is stopped on purpose (:meth:`stop`), until the next
+        start: what tells a deliberate stop from a crash."""
+        return self.home / "stopped"
+
+    def stopped_on_purpose(self) -> bool:
+        return self.stopped_file.exists()
+
+    def restart_after_crash(self) -> ServerState | None:
+        """Start the server again when it died (killed, out of memory…), not when someone
+        stopped it (``maillage db stop``): the running state, or None when it stays stopped."""
+        if self.stopped_on_purpose():
+            return None
+        return self.ensure_started()
+
     def stop(self, *, timeout: float = _STOP_TIMEOUT) -> bool:
-        """Stop the server (flushes to disk); False when none was running."""
+        """Stop the server (flushes to disk); False when none was running. Either way it is
+        then stopped on purpose: nothing restarts it until the next :meth:`start`."""
         with self._lock():
+            self.home.mkdir(parents=True, exist_ok=True)
+            self.stopped_file.write_text(datetime.now(UTC).isoformat() + "\n")
             state, _ = self._live_state()
             if state is None:
                 return False

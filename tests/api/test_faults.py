@@ -3,7 +3,8 @@
 While the store is down, ``/ready`` answers 503 and every query answers at once with a clear
 ``store_unavailable`` error (HTTP 503), none past the request's time limit; when the server is
 back the API recovers by itself, without a restart. A write interrupted by the outage is either
-wholly applied or not at all (one transaction per mutation).
+wholly applied or not at all (one transaction per mutation). An embedded server that died is
+started again by the API; one stopped on purpose (``maillage db stop``) is not.
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ def test_outage_answers_at_once_and_the_api_recovers_by_itself(
     assert server is not None
     attempted: list[tuple[str, int]] = []
     stop = threading.Event()
-    with start(dataset, request_timeout=TIME_LIMIT, store_probe_interval=0.2) as client:
+    settings = {"request_timeout": TIME_LIMIT, "store_probe_interval": 0.2}
+    # the outage lasts until the test starts the server again (no restart by the API)
+    with start(dataset, restart_embedded=False, **settings) as client:
         wait_ready(client)
         assert gql(client, '{ actor(id: "net-mes") { name } }')["data"]["actor"]
 
@@ -113,3 +116,31 @@ def test_outage_answers_at_once_and_the_api_recovers_by_itself(
         assert _artefacts(dataset, actor_id) == (True, True, True), actor_id
     for actor_id in failed:
         assert len(set(_artefacts(dataset, actor_id))) == 1, actor_id  # all or nothing
+
+
+@pytest.mark.slow
+def test_the_api_restarts_an_embedded_server_that_died_not_one_stopped(dataset: Store) -> None:
+    server = dataset.embedded
+    assert server is not None
+    with start(dataset, request_timeout=TIME_LIMIT, store_probe_interval=0.2) as client:
+        wait_ready(client)
+        before = server.running_state()
+        assert before is not None
+        _kill(server)
+        elapsed, body = _timed(client, '{ actor(id: "net-mes") { name } }')
+        assert error_codes(body) == ["store_unavailable"] and elapsed < TIME_LIMIT
+        wait_ready(client, timeout=90)  # nobody but the API starts it
+        after = server.running_state()
+        assert after is not None and after.pid != before.pid
+        assert gql(client, '{ actor(id: "net-mes") { name } }')["data"]["actor"]["name"]
+
+        assert server.stop()  # on purpose: it stays stopped
+        try:
+            _timed(client, '{ actor(id: "net-mes") { name } }')
+            time.sleep(3.0)  # fifteen probes
+            assert server.running_state() is None
+            assert client.get("/ready").status_code == 503
+        finally:
+            server.start()
+        wait_ready(client, timeout=60)
+        assert gql(client, '{ actor(id: "net-mes") { name } }')["data"]["actor"]["name"]

@@ -49,11 +49,12 @@ from queries.analytics.common import (
     check_int,
     check_link_kinds,
     parse_day,
+    remembered,
     resolve_actor,
     valid_on,
 )
 from queries.analytics.engine import engine_of, subgraph
-from queries.analytics.scope import KnownCodes, Scope, select
+from queries.analytics.scope import KnownCodes, Scope, ScopeSelection, select
 from queries.projection import Projection
 
 #: confidence of the stated sampling error bound
@@ -167,6 +168,25 @@ def brokers(
     check_int(pivots, field="pivots", low=1, high=10_000)
     check_int(seed, field="seed", low=0, high=2**31 - 1)
     selection = select(projection, scope, known_codes=known_codes)
+    question = ("brokers", selection.scope.label, limit, exact_limit, pivots, seed)
+    return remembered(
+        projection,
+        question,
+        lambda: _rank(
+            projection, selection, limit=limit, exact_limit=exact_limit, pivots=pivots, seed=seed
+        ),
+    )
+
+
+def _rank(
+    projection: Projection,
+    selection: ScopeSelection,
+    *,
+    limit: int,
+    exact_limit: int,
+    pivots: int,
+    seed: int,
+) -> BrokerRanking:
     engine = engine_of(projection)
     vertices = engine.vertices(selection.actors)
     graph = subgraph(engine, vertices)

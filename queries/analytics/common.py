@@ -23,17 +23,23 @@ graph_model.errors.InvalidDates: as_of: '2019-13-01' is not a date (expected YYY
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from graph_model.errors import AmbiguousReference, InvalidDates, NotFound, ValidationError
 from graph_model.identifiers import fold
 from graph_model.model import COOPERATION_LINKS, ActorKind, AdvocacyLevel
 from queries.projection import Projection
+
+T = TypeVar("T")
+
+#: answers kept per projection by :func:`remembered`
+ANSWERS_KEPT = 64
 
 #: link kinds a cooperation path, a cluster or a figure may count, in a stable order
 LINK_KINDS: tuple[str, ...] = tuple(sorted(k.value for k in COOPERATION_LINKS))
@@ -290,3 +296,38 @@ def example_projection() -> Projection:
         ],
         version=1,
     )
+
+
+class _Answers:
+    """The latest answers computed on one projection, by question (least recently used out)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[no-any-return]
+        value = compute()  # outside the lock: other questions are not kept waiting
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+def remembered(projection: Projection, key: Hashable, compute: Callable[[], T]) -> T:
+    """The answer to ``key`` on this projection, computed once (the last :data:`ANSWERS_KEPT`
+    questions are kept). A projection is one graph version: a write gives a new projection,
+    and so fresh answers. For analytics whose answers are immutable and costly (national
+    brokers: seconds at 100,000 actors).
+
+    >>> p = example_projection()
+    >>> remembered(p, ("twice",), lambda: object()) is remembered(p, ("twice",), object)
+    True
+    """
+    return projection.derived("answers", lambda _: _Answers(ANSWERS_KEPT)).get(key, compute)

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from queries.analytics.common import Count, parse_day, valid_on
-from queries.analytics.scope import KnownCodes, Scope, select
+from queries.analytics.common import Count, parse_day, remembered, valid_on
+from queries.analytics.scope import KnownCodes, Scope, ScopeSelection, select
 from queries.projection import Projection
 
 
@@ -161,6 +161,13 @@ def movement_figures(
     """
     day = parse_day(as_of, field="as_of")
     selection = select(projection, scope, known_codes=known_codes)
+    question = ("figures", selection.scope.label, day)
+    return remembered(projection, question, lambda: _figures(projection, selection, day))
+
+
+def _figures(
+    projection: Projection, selection: ScopeSelection, day: date | None
+) -> MovementFigures:
     graph = projection.graph
     nodes = graph._node
     members = list(graph) if selection.actors is None else sorted(selection.actors)

@@ -122,3 +122,27 @@ def test_neighbourhood_bad_parameters(
     assert getattr(caught.value, "field", None) == field
     with pytest.raises(NotFound, match=r"^actor:"):
         neighbourhood(example, "org-ghost")
+
+
+def test_brokers_and_figures_are_computed_once_per_graph_version(graphs: type[Graphs]) -> None:
+    """National brokers take seconds on a large graph: the same question on the same
+    projection is answered from memory; a new projection (after a write) computes afresh."""
+    from queries.analytics import common
+    from queries.analytics.figures import movement_figures
+
+    projection, _ = graphs.random(60, 120, 1)
+    first = brokers(projection, limit=10)
+    assert brokers(projection, limit=10) is first
+    assert brokers(projection, limit=5) is not first  # another question
+    assert brokers(projection, limit=5).actors == first.actors[:5]
+    figures = movement_figures(projection)
+    assert movement_figures(projection) is figures
+    assert movement_figures(projection, as_of="2015-01-01") is not figures
+
+    rebuilt, _ = graphs.random(60, 120, 1)  # the same graph, as a new version would load it
+    again = brokers(rebuilt, limit=10)
+    assert again is not first and again == first
+
+    for limit in range(100, 100 + common.ANSWERS_KEPT):  # newer questions push it out
+        brokers(projection, limit=limit)
+    assert brokers(projection, limit=10) is not first

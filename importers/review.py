@@ -11,15 +11,18 @@ record through the pipeline, as an ``ImportRun`` of format ``review``:
 
 Either way the decision is recorded on the candidate (status, who, when, note, the resulting
 actor, the run), and a later import of the same row finds the actor by its source key: the
-question is not asked twice.
+question is not asked twice. A decision first claims its candidate (status ``deciding``, in one
+write that two concurrent decisions cannot both pass): an accept and a reject of the same
+candidate at the same time never both apply; the second is told the candidate is being decided.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,10 @@ from importers.pipeline import NEW, ImportOptions, Pipeline, Reader, environment
 from importers.records import ActorRecord, Record
 from importers.report import Summary
 from queries.store import Store, cypher
+
+#: a decision claims its candidate (status ``deciding``) until it is recorded; a claim left by
+#: a decision that died is taken over after this long
+CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -79,18 +86,31 @@ class _HeldRecord(Reader):
         yield self.record
 
 
-def _pending(store: Store, candidate_id: str) -> dict[str, Any]:
-    rows = store.read(cypher("review_get"), id=candidate_id)
-    if not rows:
+def _claim(store: Store, candidate_id: str) -> tuple[str, dict[str, Any]]:
+    """Take the candidate for one decision (the claim's id and the candidate's properties),
+    or say why it cannot be decided now."""
+    claim = secrets.token_hex(8)
+    now = datetime.now(UTC)
+    params = {"id": candidate_id, "claim": claim, "now": now, "stale": now - CLAIM_TIMEOUT}
+    rows = store.write([(cypher("review_claim"), params)])[0]
+    if rows:
+        props: dict[str, Any] = rows[0]["props"]
+        return claim, props
+    found = store.read(cypher("review_get"), id=candidate_id)
+    if not found:
         raise NotFound(f"no duplicate candidate {candidate_id!r}: list them with `maillage review`")
-    props: dict[str, Any] = rows[0]["props"]
-    if props.get("status") != "pending":
+    props = found[0]["props"]
+    if props.get("status") == "deciding":
         raise ValidationError(
-            f"candidate {candidate_id} was already decided ({props.get('status')} on "
-            f"{props.get('decided_at')} by {props.get('decided_by')})",
+            f"candidate {candidate_id} is being decided by someone else (since "
+            f"{props.get('claimed_at')}): see its status in a moment",
             field="status",
         )
-    return props
+    raise ValidationError(
+        f"candidate {candidate_id} was already decided ({props.get('status')} on "
+        f"{props.get('decided_at')} by {props.get('decided_by')})",
+        field="status",
+    )
 
 
 def _decide(
@@ -101,43 +121,49 @@ def _decide(
     by: str | None,
     note: str | None,
 ) -> tuple[Summary, str]:
-    props = _pending(store, candidate_id)
-    record = ActorRecord.from_json(props["payload"])
-    alias = record.source.alias
-    if accepted:
-        actor = props["actor"]
-        if not store.read(cypher("actors_by_id"), ids=[actor]):
-            raise NotFound(
-                f"the actor {actor} this candidate resembles no longer exists: reject the "
-                "candidate to create the record as a new actor"
-            )
-        forced = actor
-    else:
-        forced = NEW
-    pipeline = Pipeline(
-        store,
-        _HeldRecord(candidate_id, record),
-        ImportOptions(forced={alias: forced}, run_format="review"),
-    )
-    summary = pipeline.run()
+    claim, props = _claim(store, candidate_id)
+    try:
+        record = ActorRecord.from_json(props["payload"])
+        alias = record.source.alias
+        if accepted:
+            actor = props["actor"]
+            if not store.read(cypher("actors_by_id"), ids=[actor]):
+                raise NotFound(
+                    f"the actor {actor} this candidate resembles no longer exists: reject the "
+                    "candidate to create the record as a new actor"
+                )
+            forced = actor
+        else:
+            forced = NEW
+        pipeline = Pipeline(
+            store,
+            _HeldRecord(candidate_id, record),
+            ImportOptions(forced={alias: forced}, run_format="review"),
+        )
+        summary = pipeline.run()
+    except BaseException:
+        # nothing applied (or a replay a retry finishes): the candidate is pending again
+        store.write([(cypher("review_release"), {"id": candidate_id, "claim": claim})])
+        raise
     found = store.read(cypher("resolve_aliases"), keys=[alias])
     result = found[0]["actor"] if found else None
-    store.write(
-        [
-            (
-                cypher("review_decide"),
-                {
-                    "id": candidate_id,
-                    "status": "accepted" if accepted else "rejected",
-                    "now": datetime.now(UTC),
-                    "by": by or environment_user(),
-                    "note": note,
-                    "result": result,
-                    "run": summary.run_id,
-                },
-            )
-        ]
-    )
+    decided = {
+        "id": candidate_id,
+        "claim": claim,
+        "status": "accepted" if accepted else "rejected",
+        "now": datetime.now(UTC),
+        "by": by or environment_user(),
+        "note": note,
+        "result": result,
+        "run": summary.run_id,
+    }
+    if not store.write([(cypher("review_decide"), decided)])[0]:
+        raise ValidationError(
+            f"candidate {candidate_id}: the decision took longer than "
+            f"{CLAIM_TIMEOUT.total_seconds():.0f} s and another one took it over; the record "
+            f"was applied (run {summary.run_id}): check the candidate's status",
+            field="status",
+        )
     return summary, result or ""
 
 

@@ -4,7 +4,11 @@ dry runs, unreadable files. The fixtures are in ``tests/fixtures/importers``."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,6 +177,75 @@ def test_rejecting_a_candidate_creates_the_actor(
     assert summary.outcomes == {C: 1}
     assert actor(store, created)["name"] == "Maison des Jardins du Bocage"
     assert created != candidate.actor
+
+
+def test_an_accept_and_a_reject_at_once_never_both_apply(
+    store: Store, fixtures: Path, tmp_path: Path
+) -> None:
+    """Two reviewers decide the same candidate at the same moment, one each way: one decision
+    applies, the other is told the candidate is taken; the graph shows only the first."""
+    members(store, fixtures, tmp_path)
+    run(store, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"), tmp_path)
+    (candidate,) = review.list_candidates(store)
+    actors_before = store.read("MATCH (a:Actor) RETURN count(a) AS n")[0]["n"]
+    start = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def decide(name: str, how: Callable[..., Any]) -> None:
+        start.wait()
+        try:
+            outcomes[name] = how(store, candidate.id, by=name)
+        except Exception as exc:  # the losing decision's error is the point
+            outcomes[name] = exc
+
+    threads = [
+        threading.Thread(target=decide, args=("accepting", review.accept)),
+        threading.Thread(target=decide, args=("rejecting", review.reject)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    errors = {k: v for k, v in outcomes.items() if isinstance(v, Exception)}
+    assert len(outcomes) == 2 and len(errors) == 1, outcomes
+    ((loser, error),) = errors.items()
+    assert isinstance(error, ValidationError), error
+    assert "being decided" in str(error) or "already decided" in str(error)
+    (decided,) = review.list_candidates(store, None)
+    winner = "accepting" if loser == "rejecting" else "rejecting"
+    assert decided.status == ("accepted" if winner == "accepting" else "rejected")
+    assert decided.decided_by == winner
+    actors_after = store.read("MATCH (a:Actor) RETURN count(a) AS n")[0]["n"]
+    assert actors_after == actors_before + (0 if winner == "accepting" else 1)
+
+
+def test_a_decision_that_died_is_taken_over(store: Store, fixtures: Path, tmp_path: Path) -> None:
+    members(store, fixtures, tmp_path)
+    run(store, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"), tmp_path)
+    (candidate,) = review.list_candidates(store)
+    claimed = datetime.now(UTC)
+    store.write(
+        [
+            (
+                "MATCH (c:DuplicateCandidate {id: $id}) "
+                "SET c.status = 'deciding', c.claim = 'gone', c.claimed_at = $at",
+                {"id": candidate.id, "at": claimed},
+            )
+        ]
+    )
+    with pytest.raises(ValidationError, match="being decided"):
+        review.accept(store, candidate.id)
+    store.write(
+        [
+            (
+                "MATCH (c:DuplicateCandidate {id: $id}) SET c.claimed_at = $at",
+                {"id": candidate.id, "at": claimed - review.CLAIM_TIMEOUT - timedelta(seconds=1)},
+            )
+        ]
+    )
+    summary, joined = review.accept(store, candidate.id, by="relief")
+    assert summary.outcomes == {U: 1} and joined == candidate.actor
+    assert review.list_candidates(store, "accepted")[0].decided_by == "relief"
 
 
 def test_gogocarto_maps(store: Store, fixtures: Path, tmp_path: Path) -> None:

@@ -298,25 +298,36 @@ def example_projection() -> Projection:
     )
 
 
-class _Answers:
-    """The latest answers computed on one projection, by question (least recently used out)."""
+class RecentlyUsed:
+    """The last ``size`` values made on one projection, by key (least recently used out).
 
-    def __init__(self, size: int) -> None:
-        self._size = size
+    ``exclusive``: a value is made under the lock, so two threads never make the same one
+    twice (for large values: the filtered adjacencies of paths); otherwise it is made outside
+    it, and other keys are not kept waiting (for slow answers: national brokers).
+    """
+
+    def __init__(self, size: int, *, exclusive: bool) -> None:
+        self.size = size
+        self._exclusive = exclusive
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]  # type: ignore[no-any-return]
-        value = compute()  # outside the lock: other questions are not kept waiting
+            if self._exclusive:
+                return self._keep(key, make())
+        value = make()
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            return self._keep(key, value)
+
+    def _keep(self, key: Hashable, value: T) -> T:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
         return value
 
 
@@ -330,4 +341,5 @@ def remembered(projection: Projection, key: Hashable, compute: Callable[[], T]) 
     >>> remembered(p, ("twice",), lambda: object()) is remembered(p, ("twice",), object)
     True
     """
-    return projection.derived("answers", lambda _: _Answers(ANSWERS_KEPT)).get(key, compute)
+    answers = projection.derived("answers", lambda _: RecentlyUsed(ANSWERS_KEPT, exclusive=False))
+    return answers.get(key, compute)

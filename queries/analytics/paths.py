@@ -60,8 +60,6 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -72,6 +70,7 @@ from typing import Any, Literal, TypeVar
 from graph_model.errors import ValidationError
 from queries.analytics.common import (
     ActorRef,
+    RecentlyUsed,
     SourceInfo,
     actor_ref,
     check_actor_kind,
@@ -323,32 +322,12 @@ class CostedNeighbours(Mapping[str, tuple[tuple[str, float], ...]]):
         return len(self._neighbours)
 
 
-class _Recent:
-    """The few most recently used filtered adjacencies of a projection, by constraint set."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[object, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[no-any-return]
-            value = make()
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-            return value
-
-
 #: constraint sets whose filtered adjacency a projection keeps (each at most a few tens of MB)
 RECENT_CONSTRAINT_SETS = 8
 
 
-def _recent(_: Projection) -> _Recent:
-    return _Recent(RECENT_CONSTRAINT_SETS)
+def _recent(_: Projection) -> RecentlyUsed:
+    return RecentlyUsed(RECENT_CONSTRAINT_SETS, exclusive=True)
 
 
 def bfs_path(

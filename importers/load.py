@@ -17,7 +17,7 @@ transaction, the merge of those it held).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, LiteralString
 
 from graph_model.model import Actor, ActorKind, Link, LinkKind, Theme
@@ -112,15 +112,8 @@ class BatchWrite:
         computing them again. ``unless_known``: created only if the graph holds no link that
         is the same statement (``import_create_links``); the ones it holds come back in
         :meth:`known_links` for the pipeline to merge into."""
-        if row is None:
-            props, link_id = link_properties(link), link.id
-        else:
-            props = {k: row[k] for k in ("subkind", "since", "until", "sources")}
-            link_id = row["id"]
         rows = self.new_links if unless_known else self.links
-        rows[link.kind].append(
-            {"source": link.source_id, "target": link.target_id, "id": link_id, "props": props}
-        )
+        rows[link.kind].append(_link_row(link, row))
 
     def add_candidate(self, candidate_id: str, props: dict[str, Any]) -> None:
         self.candidates.append({"id": candidate_id, "props": props, **self._stamp})
@@ -159,9 +152,23 @@ class BatchWrite:
         """From the rows of :meth:`statements`: by link type, the links added ``unless_known``
         that the graph already held, each as ``{id, same: [stored links]}``."""
         kinds = list(self.new_links)
-        found = results[len(results) - len(kinds) : len(results)] if kinds else []
+        found = results[-len(kinds) :] if kinds else []
         return {kind: rows for kind, rows in zip(kinds, found, strict=True) if rows}
 
-    def update_links(self, kind: LinkKind, rows: list[dict[str, Any]]) -> Statement:
-        """The statement that rewrites links already in the graph (``import_upsert_links``)."""
+    def update_links(
+        self, kind: LinkKind, links: list[tuple[Link, Mapping[str, Any]]]
+    ) -> Statement:
+        """The statement that rewrites links already in the graph (``import_upsert_links``),
+        each given as :meth:`add_link` takes it."""
+        rows = [_link_row(link, row) for link, row in links]
         return (cypher("import_upsert_links", link=kind), {"rows": rows, **self._stamp})
+
+
+def _link_row(link: Link, row: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A link as the link statements take it; ``row``: its id and properties, when known."""
+    if row is None:
+        props, link_id = link_properties(link), link.id
+    else:
+        props = {k: row[k] for k in ("subkind", "since", "until", "sources")}
+        link_id = row["id"]
+    return {"source": link.source_id, "target": link.target_id, "id": link_id, "props": props}

@@ -472,12 +472,8 @@ class Pipeline:
         if self.dry_run:
             return  # the dry run's local view accumulates: nothing is ever committed
         if write and self._writer is not None:
-            if settle is None:
-                self._writer.submit(write.statements(), self._local)
-            else:
-                self._writer.submit(
-                    write.statements(), self._local, settle.merge_known, settle.count
-                )
+            then, done = (settle.merge_known, settle.count) if settle else (None, None)
+            self._writer.submit(write.statements(), self._local, then, done)
         self._local = _Local()
 
     def _reject(self, record: Record, reason: str) -> None:
@@ -1239,10 +1235,12 @@ class Pipeline:
         for record, link in pending:
             ends = (link.source_id, link.target_id, link.kind)
             row = _as_row(link)  # the link's id and properties, computed once
+            # existing holds each link as this batch last left it (see below)
             current = _same_link(existing[ends], row["id"], link)
-            if current is not None and current["id"] in written:  # as this batch left it
-                current = written[current["id"]][1]
-            outcome, final, final_row = _merged(current, link, row)
+            if current is None:
+                outcome, final, final_row = Outcome.CREATED, link, row
+            else:
+                outcome, final, final_row = _merged(current, link)
             if settlement is None:
                 self._count(record, outcome)
             else:  # counted once the graph has told what it held
@@ -1282,27 +1280,20 @@ class _LinkSettlement:
         settled: dict[str, list[Outcome]] = {}
         statements: list[Statement] = []
         for kind, rows in self._write.known_links(results).items():
-            updates = []
+            updates: list[tuple[Link, Mapping[str, Any]]] = []
             for row in rows:
-                stored = _same_link(row["same"], row["id"], self.links[row["id"]])
+                written = self.links[row["id"]]
+                stored = _same_link(row["same"], row["id"], written)
                 assert stored is not None
                 state, outcomes = stored, []
                 for _, link, _ in self.groups[row["id"]]:
-                    outcome, final, final_row = _merged(state, link, {})
+                    outcome, _, final_row = _merged(state, link)
                     outcomes.append(outcome)
                     if outcome is Outcome.UPDATED:
                         state = final_row
                 settled[row["id"]] = outcomes
                 if state is not stored:
-                    props = {k: state[k] for k in ("subkind", "since", "until", "sources")}
-                    updates.append(
-                        {
-                            "source": final.source_id,
-                            "target": final.target_id,
-                            "id": state["id"],
-                            "props": props,
-                        }
-                    )
+                    updates.append((written, state))
             if updates:
                 statements.append(self._write.update_links(kind, updates))
         self._settled = settled
@@ -1317,13 +1308,9 @@ class _LinkSettlement:
                 self._pipeline._count(record, settled[i] if settled else outcome)
 
 
-def _merged(
-    current: Mapping[str, Any] | None, link: Link, row: dict[str, Any]
-) -> tuple[Outcome, Link, dict[str, Any]]:
-    """A statement (``link``, and ``row`` as :func:`_as_row` gives it) against the link it
-    is about (none: a new link): the outcome, and the link to write with its row."""
-    if current is None:
-        return Outcome.CREATED, link, row
+def _merged(current: Mapping[str, Any], link: Link) -> tuple[Outcome, Link, dict[str, Any]]:
+    """A statement merged into the link it is about (as stored, or as the batch left it):
+    *updated* or *unchanged*, and the link to write with its row (:func:`_as_row`)."""
     final = _merge_link(current, link)
     final_row = _as_row(final)
     same = _row_state(final_row) == _row_state(current)

@@ -148,10 +148,16 @@ def test_member_lists_from_two_sources(store: Store, fixtures: Path, tmp_path: P
     assert snapshot(store) == before
 
 
-def test_reviewing_duplicate_candidates(store: Store, fixtures: Path, tmp_path: Path) -> None:
+def held_candidate(store: Store, fixtures: Path, tmp_path: Path) -> review.Candidate:
+    """The members, then the partners file: one row of it resembles a member, and is held."""
     members(store, fixtures, tmp_path)
     run(store, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"), tmp_path)
     (candidate,) = review.list_candidates(store)
+    return candidate
+
+
+def test_reviewing_duplicate_candidates(store: Store, fixtures: Path, tmp_path: Path) -> None:
+    candidate = held_candidate(store, fixtures, tmp_path)
     assert candidate.record_name == "Maison des Jardins du Bocage"
     assert candidate.actor_name == "Les Jardins du Bocage"
     assert candidate.line == 4 and candidate.score >= 0.8
@@ -170,9 +176,7 @@ def test_reviewing_duplicate_candidates(store: Store, fixtures: Path, tmp_path: 
 def test_rejecting_a_candidate_creates_the_actor(
     store: Store, fixtures: Path, tmp_path: Path
 ) -> None:
-    members(store, fixtures, tmp_path)
-    run(store, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"), tmp_path)
-    (candidate,) = review.list_candidates(store)
+    candidate = held_candidate(store, fixtures, tmp_path)
     summary, created = review.reject(store, candidate.id)
     assert summary.outcomes == {C: 1}
     assert actor(store, created)["name"] == "Maison des Jardins du Bocage"
@@ -184,9 +188,7 @@ def test_an_accept_and_a_reject_at_once_never_both_apply(
 ) -> None:
     """Two reviewers decide the same candidate at the same moment, one each way: one decision
     applies, the other is told the candidate is taken; the graph shows only the first."""
-    members(store, fixtures, tmp_path)
-    run(store, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"), tmp_path)
-    (candidate,) = review.list_candidates(store)
+    candidate = held_candidate(store, fixtures, tmp_path)
     actors_before = store.read("MATCH (a:Actor) RETURN count(a) AS n")[0]["n"]
     start = threading.Barrier(2)
     outcomes: dict[str, object] = {}
@@ -220,9 +222,7 @@ def test_an_accept_and_a_reject_at_once_never_both_apply(
 
 
 def test_a_decision_that_died_is_taken_over(store: Store, fixtures: Path, tmp_path: Path) -> None:
-    members(store, fixtures, tmp_path)
-    run(store, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"), tmp_path)
-    (candidate,) = review.list_candidates(store)
+    candidate = held_candidate(store, fixtures, tmp_path)
     claimed = datetime.now(UTC)
     store.write(
         [

@@ -20,6 +20,7 @@ from graph_model.model import (
     Theme,
     parse,
 )
+from graph_model.port import GraphEdit, GraphStore, WriteContext, Written
 
 __all__ = [
     "COOPERATION_LINKS",
@@ -27,6 +28,8 @@ __all__ = [
     "ActorKind",
     "AdvocacyLevel",
     "Event",
+    "GraphEdit",
+    "GraphStore",
     "Link",
     "LinkKind",
     "LocationPrecision",
@@ -36,5 +39,7 @@ __all__ = [
     "Territory",
     "TerritoryLevel",
     "Theme",
+    "WriteContext",
+    "Written",
     "parse",
 ]

@@ -15,8 +15,8 @@ import typer
 from rich.table import Table
 
 from cli.context import console, settings, store
-from queries.analytics import ClusterCache, cooperation_paths, peer_projects
-from queries.analytics.common import ActorRef
+from queries.analytics import ActorRef, ClusterCache, peer_projects
+from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
 from queries.projection import Projection, ProjectionCache
 
 
@@ -41,32 +41,35 @@ def _dates(since: date | None, until: date | None) -> str:
 def path(
     source: str = typer.Argument(..., metavar="FROM", help="actor id or name"),
     target: str = typer.Argument(..., metavar="TO", help="actor id or name"),
-    max_hops: int | None = typer.Option(None, help="longest path accepted"),
+    max_hops: int | None = typer.Option(
+        None, help=f"longest path accepted (1 to {PATH_LIMITS.max_hops}, the default)"
+    ),
     kinds: list[str] = typer.Option([], "--kind", help="link kinds allowed (repeat)"),
     as_of: str | None = typer.Option(None, help="only links valid on this day (YYYY-MM-DD)"),
     avoid: list[str] = typer.Option([], help="actor id to avoid (repeat)"),
     avoid_kinds: list[str] = typer.Option(
         [], "--avoid-kind", help="actor kind to avoid, e.g. AdvocacyBody:national (repeat)"
     ),
-    k: int = typer.Option(1, help="how many alternative paths"),
+    k: int = typer.Option(1, help=f"how many alternative paths (1 to {PATH_LIMITS.max_k})"),
     weighted: bool = typer.Option(
         False, help="cheapest path: strong, long-lived links cost less (docs/analytics.md)"
     ),
 ) -> None:
     """How is FROM connected to TO: cooperation paths, every hop explained."""
+    query = PathQuery.build(
+        source,
+        target,
+        weighted=weighted,
+        max_hops=max_hops,
+        kinds=kinds or None,
+        as_of=as_of,
+        avoid=avoid,
+        avoid_kinds=avoid_kinds,
+        k=k,
+        limits=PATH_LIMITS,
+    )
     with projection() as current:
-        answer = cooperation_paths(
-            current,
-            source,
-            target,
-            weighted=weighted,
-            max_hops=max_hops,
-            kinds=kinds or None,
-            as_of=as_of,
-            avoid=avoid,
-            avoid_kinds=avoid_kinds,
-            k=k,
-        )
+        answer = find_paths(current, query)
     if not answer.found:
         console.print(f"[yellow]{answer.explanation}[/yellow]")
         raise typer.Exit(4)

@@ -23,6 +23,7 @@ Bad parameters raise the project's errors naming the parameter: ``NotFound`` /
 ``InvalidDates`` for dates.
 """
 
+from queries.analytics.actors import ActorRef
 from queries.analytics.brokers import (
     BrokerRanking,
     BrokerScore,
@@ -43,8 +44,9 @@ from queries.analytics.clusters import (
     GeoPoint,
     territorial_clusters,
 )
-from queries.analytics.common import ActorRef, Count, Share, SourceInfo
+from queries.analytics.counts import Count, Share
 from queries.analytics.figures import MovementFigures, RegionCell, movement_figures
+from queries.analytics.links import SourceInfo
 from queries.analytics.paths import (
     KIND_COST,
     CooperationPath,

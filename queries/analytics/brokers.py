@@ -22,7 +22,7 @@ given); with ``within_scope=True``, without any link to another actor of the sco
 **Neighbourhood**: the actors within ``depth`` (1 to 3) hops of an actor, either direction, and
 the links among them, optionally only some link kinds and only links valid on ``as_of``.
 
->>> from queries.analytics.common import example_projection
+>>> from queries.analytics.example import example_projection
 >>> p = example_projection()
 >>> ranking = brokers(p, limit=2)
 >>> [(b.actor.id, b.score) for b in ranking.actors], ranking.exact
@@ -43,17 +43,11 @@ from datetime import date
 
 import numpy as np
 
-from queries.analytics.common import (
-    ActorRef,
-    actor_ref,
-    check_int,
-    check_link_kinds,
-    parse_day,
-    remembered,
-    resolve_actor,
-    valid_on,
-)
+from queries.analytics.actors import ActorRef, actor_ref, resolve_actor
+from queries.analytics.checks import check_int, check_link_kinds, parse_day
 from queries.analytics.engine import engine_of, subgraph
+from queries.analytics.links import valid_on
+from queries.analytics.memo import remembered
 from queries.analytics.scope import KnownCodes, Scope, ScopeSelection, select
 from queries.projection import Projection
 
@@ -158,7 +152,7 @@ def brokers(
 
     Examples
     --------
-    >>> from queries.analytics.common import example_projection
+    >>> from queries.analytics.example import example_projection
     >>> r = brokers(example_projection(), exact_limit=3, pivots=5, seed=1)
     >>> r.exact, r.pivots, round(r.error_bound, 3)
     (False, 5, 0.607)
@@ -242,7 +236,7 @@ def isolated_actors(
 ) -> IsolatedActors:
     """Actors of ``scope`` without a cooperation link (see the module docstring), by id.
 
-    >>> from queries.analytics.common import example_projection
+    >>> from queries.analytics.example import example_projection
     >>> p = example_projection()
     >>> [a.id for a in isolated_actors(p, "13", within_scope=True,
     ...                                known_codes={"departement": {"13"}}).actors]
@@ -286,7 +280,7 @@ def neighbourhood(
 
     Raises :class:`~graph_model.errors.ValidationError` naming ``depth`` above 3.
 
-    >>> from queries.analytics.common import example_projection
+    >>> from queries.analytics.example import example_projection
     >>> n = neighbourhood(example_projection(), "org-collectif", depth=1, as_of="2019-06-01")
     >>> [(a.actor.id, a.distance) for a in n.actors], [l.id for l in n.links]
     ([('org-collectif', 0), ('org-atelier', 1)], ['l1'])

@@ -21,7 +21,7 @@ the cluster; ties broken by id), dominant themes (share of members working on ea
 (mean of the members' coordinates) and bounding box. Clusters smaller than ``min_size`` (by
 default isolated actors) are not listed; their actors are counted in ``unclustered``.
 
->>> from queries.analytics.common import example_projection
+>>> from queries.analytics.example import example_projection
 >>> result = territorial_clusters(example_projection(), seed=1)
 >>> [(c.id, c.members) for c in result.clusters]
 [('c1', ('ab-ess-france', 'org-marseille', 'prj-graines')), \
@@ -45,7 +45,9 @@ from typing import Any
 import numpy as np
 
 from graph_model.errors import ValidationError
-from queries.analytics.common import ActorRef, Share, actor_ref, check_int
+from queries.analytics.actors import ActorRef, actor_ref
+from queries.analytics.checks import check_int
+from queries.analytics.counts import Share
 from queries.analytics.engine import Engine, IntArray, engine_of, seeded, subgraph
 from queries.analytics.scope import KnownCodes, Scope, parse_scope, select
 from queries.projection import Projection
@@ -209,7 +211,7 @@ def territorial_clusters(
 
     Examples
     --------
-    >>> from queries.analytics.common import example_projection
+    >>> from queries.analytics.example import example_projection
     >>> c = territorial_clusters(example_projection(), "departement:69", seed=1,
     ...                          known_codes={"departement": {"69"}})
     >>> [(x.id, x.members) for x in c.clusters]
@@ -443,7 +445,7 @@ class ClusterCache:
     """Clusterings by (graph version, scope, resolution, seed, options), and the latest one of
     each question for stable ids across versions. Thread-safe; keeps ``max_entries`` results.
 
-    >>> from queries.analytics.common import example_projection
+    >>> from queries.analytics.example import example_projection
     >>> cache, p = ClusterCache(), example_projection()
     >>> cache.get(p, seed=1) is cache.get(p, seed=1)
     True

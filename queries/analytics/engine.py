@@ -6,7 +6,7 @@ cooperation link (a *tie*), vertices in the projection's canonical (id) order, e
 the same graph gives the same igraph graph, and a seeded algorithm the same result. It is built
 from an edge list (faster than ``igraph.Graph.from_networkx``).
 
->>> from queries.analytics.common import example_projection
+>>> from queries.analytics.example import example_projection
 >>> engine = engine_of(example_projection())
 >>> engine.graph.vcount(), engine.graph.ecount()
 (7, 7)

@@ -16,7 +16,7 @@ Definitions (``links`` are cooperation links; with ``as_of``, only those valid t
 * ``region_matrix``: links by unordered pair of régions (``region_a <= region_b``; the
   diagonal is links within a région), summing to ``links_touching - unknown_territory``.
 
->>> from queries.analytics.common import example_projection
+>>> from queries.analytics.example import example_projection
 >>> f = movement_figures(example_projection())
 >>> f.actors, f.links_touching, f.same_departement, f.across_regions
 (7, 7, 4, 3)
@@ -32,7 +32,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from queries.analytics.common import Count, parse_day, remembered, valid_on
+from queries.analytics.checks import parse_day
+from queries.analytics.counts import Count
+from queries.analytics.links import valid_on
+from queries.analytics.memo import remembered
 from queries.analytics.scope import KnownCodes, Scope, ScopeSelection, select
 from queries.projection import Projection
 
@@ -151,7 +154,7 @@ def movement_figures(
 
     Examples
     --------
-    >>> from queries.analytics.common import example_projection
+    >>> from queries.analytics.example import example_projection
     >>> f = movement_figures(example_projection(), "departement:69", as_of="2019-06-01",
     ...                      known_codes={"departement": {"69"}})
     >>> f.actors, f.links_inside, f.links_touching, f.density

@@ -24,7 +24,7 @@ is the explanation. ``exclude_linked`` hides actors already linked to the actor;
 they are flagged ``linked``. With ``as_of``, only links valid on that day count (networks,
 carriers, already linked).
 
->>> from queries.analytics.common import example_projection
+>>> from queries.analytics.example import example_projection
 >>> answer = peer_projects(example_projection(), "org-collectif")
 >>> [(p.actor.id, p.score, p.shared_themes, p.shared_methods) for p in answer.peers]
 [('org-marseille', 0.764706, ('alimentation', 'reemploi'), ('vises',))]
@@ -39,15 +39,9 @@ from datetime import date
 from typing import Any
 
 from graph_model.errors import ValidationError
-from queries.analytics.common import (
-    ActorRef,
-    actor_ref,
-    check_actor_kind,
-    check_int,
-    parse_day,
-    resolve_actor,
-    valid_on,
-)
+from queries.analytics.actors import ActorRef, actor_ref, resolve_actor
+from queries.analytics.checks import check_actor_kind, check_int, parse_day
+from queries.analytics.links import valid_on
 from queries.projection import Projection
 
 WEIGHTS: Mapping[str, float] = {
@@ -223,7 +217,7 @@ def peer_projects(
 
     Examples
     --------
-    >>> from queries.analytics.common import example_projection
+    >>> from queries.analytics.example import example_projection
     >>> p = example_projection()
     >>> peer_projects(p, "org-collectif", level="region", kinds=["Project"]).peers[0].actor.id
     'prj-graines'

@@ -16,7 +16,7 @@ exists but where no actor sits is an empty scope, not an error. Existence is che
 the territories reference (``graph_model.territories``) or, when given, ``known_codes``;
 without either, a code is known when some actor of the projection sits there.
 
->>> from queries.analytics.common import example_projection
+>>> from queries.analytics.example import example_projection
 >>> p = example_projection()
 >>> parse_scope("69")
 Scope(level='departement', codes=('69',))

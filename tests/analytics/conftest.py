@@ -91,7 +91,7 @@ def random_projection(
 
 @pytest.fixture
 def example() -> Projection:
-    from queries.analytics.common import example_projection
+    from queries.analytics.example import example_projection
 
     return example_projection()
 

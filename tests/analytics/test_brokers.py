@@ -127,7 +127,7 @@ def test_neighbourhood_bad_parameters(
 def test_brokers_and_figures_are_computed_once_per_graph_version(graphs: type[Graphs]) -> None:
     """National brokers take seconds on a large graph: the same question on the same
     projection is answered from memory; a new projection (after a write) computes afresh."""
-    from queries.analytics import common
+    from queries.analytics import memo as common
     from queries.analytics.figures import movement_figures
 
     projection, _ = graphs.random(60, 120, 1)

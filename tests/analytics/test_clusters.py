@@ -200,7 +200,7 @@ def test_cache_serves_repeats_and_keeps_ids_across_versions(graphs: type[Graphs]
 def test_cluster_ids_survive_a_restart(tmp_path: Path) -> None:
     """A new process (a new cache) reading the kept memberships keeps the ids researchers cite,
     even when the graph changed in between."""
-    from queries.analytics.common import example_projection
+    from queries.analytics.example import example_projection
 
     first = ClusterCache(directory=tmp_path).get(example_projection(), seed=3)
     ids_before = {frozenset(c.members): c.id for c in first.clusters}

@@ -20,7 +20,7 @@ from queries.analytics import (
     peer_projects,
     territorial_clusters,
 )
-from queries.analytics.common import example_projection
+from queries.analytics.example import example_projection
 from queries.projection import Projection, build_projection
 from queries.store import Store
 

@@ -1,0 +1,88 @@
+"""The checks of the analytics' plain parameters: integers in a range, dates, link kinds, actor
+kinds and advocacy levels.
+
+Every check raises the project's errors and names the parameter at fault (``field``), so the API
+can point at it: a bad value is :class:`~graph_model.errors.ValidationError`, a date that does
+not parse is :class:`~graph_model.errors.InvalidDates`.
+
+>>> parse_day("2019-13-01", field="as_of")
+Traceback (most recent call last):
+...
+graph_model.errors.InvalidDates: as_of: '2019-13-01' is not a date (expected YYYY-MM-DD)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from graph_model.errors import InvalidDates, ValidationError
+from graph_model.model import COOPERATION_LINKS, ActorKind, AdvocacyLevel
+
+#: link kinds a cooperation path, a cluster or a figure may count, in a stable order
+LINK_KINDS: tuple[str, ...] = tuple(sorted(k.value for k in COOPERATION_LINKS))
+ACTOR_KINDS: tuple[str, ...] = tuple(k.value for k in ActorKind)
+
+
+def parse_day(value: date | str | None, *, field: str) -> date | None:
+    """A date given as ``datetime.date`` or ISO ``YYYY-MM-DD``; ``None`` stays ``None``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidDates(
+        f"{field}: {value!r} is not a date (expected YYYY-MM-DD)",
+        field=field,
+    )
+
+
+def check_int(value: int, *, field: str, low: int, high: int) -> int:
+    """``value`` when it is an integer in ``[low, high]``, else a :class:`ValidationError`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(
+            f"{field}: {value!r} is out of range (an integer from {low} to {high})", field=field
+        )
+    return value
+
+
+def check_link_kinds(kinds: object, *, field: str = "kinds") -> frozenset[str] | None:
+    """Allowed cooperation link kinds (``None``: all of them)."""
+    if kinds is None:
+        return None
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    result: set[str] = set()
+    for kind in kinds:  # type: ignore[attr-defined]
+        upper = str(kind).strip().upper()
+        if upper not in LINK_KINDS:
+            raise ValidationError(
+                f"{field}: {kind!r} is not a cooperation link kind "
+                f"(one of {', '.join(LINK_KINDS)})",
+                field=field,
+            )
+        result.add(upper)
+    if not result:
+        raise ValidationError(f"{field}: give at least one link kind, or none at all", field=field)
+    return frozenset(result)
+
+
+def check_actor_kind(value: str, *, field: str) -> str:
+    for kind in ACTOR_KINDS:
+        if kind.lower() == value.strip().lower():
+            return kind
+    raise ValidationError(
+        f"{field}: {value!r} is not an actor kind (one of {', '.join(ACTOR_KINDS)})", field=field
+    )
+
+
+def check_level(value: str, *, field: str) -> str:
+    levels = [level.value for level in AdvocacyLevel]
+    if value.strip().lower() in levels:
+        return value.strip().lower()
+    raise ValidationError(
+        f"{field}: {value!r} is not an advocacy level (one of {', '.join(levels)})", field=field
+    )

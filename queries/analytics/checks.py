@@ -40,12 +40,21 @@ def parse_day(value: date | str | None, *, field: str) -> date | None:
     )
 
 
-def check_int(value: int, *, field: str, low: int, high: int) -> int:
-    """``value`` when it is an integer in ``[low, high]``, else a :class:`ValidationError`."""
+def check_int(value: int, *, field: str, low: int, high: int, hint: str | None = None) -> int:
+    """``value`` when it is an integer in ``[low, high]``, else a :class:`ValidationError`;
+    ``hint`` says where a configured limit comes from (``"limit max_paths, MAILLAGE_MAX_PATHS"``).
+
+    >>> check_int(9, field="maxHops", low=1, high=8, hint="limit max_path_hops")
+    Traceback (most recent call last):
+    ...
+    graph_model.errors.ValidationError: maxHops: 9 is outside 1..8 (limit max_path_hops)
+    """
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError(
-            f"{field}: {value!r} is out of range (an integer from {low} to {high})", field=field
-        )
+        if hint is not None:
+            message = f"{field}: {value} is outside {low}..{high} ({hint})"
+        else:
+            message = f"{field}: {value!r} is out of range (an integer from {low} to {high})"
+        raise ValidationError(message, field=field)
     return value
 
 

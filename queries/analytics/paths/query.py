@@ -74,12 +74,7 @@ class PathLimits:
         """``value`` when it is an integer from 1 to ``high``, else a :class:`ValidationError`
         naming the option as the caller spells it (and the limit's origin, when known)."""
         name = self.names.get(option, option)
-        hint = self.hints.get(option)
-        if hint is None:
-            return check_int(value, field=name, low=1, high=high)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
-            raise ValidationError(f"{name}: {value} is outside 1..{high} ({hint})", field=name)
-        return value
+        return check_int(value, field=name, low=1, high=high, hint=self.hints.get(option))
 
 
 #: the product's limits: what the CLI, GraphQL and the HTTP export accept by default

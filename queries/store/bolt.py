@@ -1,0 +1,387 @@
+"""The port over Bolt: :class:`BoltGraph` implements :class:`graph_model.port.GraphStore` with the
+catalogue's statements on a :class:`~queries.store.adapter.Store` (ArcadeDB embedded, Neo4j).
+
+Statements come from the catalogue and values travel as parameters only; what comes back is
+turned into the port's records (:mod:`queries.store.records`) once. Batches go as ``UNWIND
+$rows`` in one transaction (:mod:`queries.store.batches`): no per-row round trip. Hot reads the
+importers make many of (name index, actor state, existing links) return the statements' rows as
+they come, since they hold no driver-specific values but the links' dates, converted in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from graph_model.batch import GraphBatch, Settle
+from graph_model.errors import ValidationError
+from graph_model.model import Actor, Link, LinkKind
+from graph_model.port import (
+    ActorLink,
+    ActorPlace,
+    CandidateRecord,
+    CandidateState,
+    ChangeRecord,
+    Decision,
+    GraphStore,
+    ImportRunRecord,
+    Row,
+    StoredActor,
+    StoredLink,
+    TerritoryRef,
+    TokenRecord,
+    WriteContext,
+    Written,
+)
+from graph_model.stored import (
+    TerritoryLookup,
+    actor_properties,
+    reference_fingerprint,
+    territory_rows,
+)
+from graph_model.territories import TerritoryReference
+from queries.store import batches
+from queries.store.adapter import Store, open_store
+from queries.store.catalog import cypher
+from queries.store.edit import BoltEdit, actor_kinds, actors_by_id, links_between
+from queries.store.records import (
+    candidate_record,
+    change_record,
+    python_props,
+    python_value,
+    stored_link,
+    token_record,
+)
+from queries.store.settings import StoreSettings
+
+_ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
+TERRITORIES_META = "territories"
+
+
+class BoltGraph:
+    """The graph port over one :class:`Store` (thread-safe as the store is)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- lifecycle and meta --------------------------------------------------------------------
+    def ping(self) -> None:
+        self.store.ping()
+
+    def graph_version(self) -> int:
+        return self.store.version()
+
+    def setup_schema(self) -> int:
+        return self.store.setup_schema()
+
+    def delete_all(self) -> None:
+        self.store.write([(cypher("delete_all"), {})])
+
+    def close(self) -> None:
+        self.store.close()
+
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for row in self.store.read(cypher("count_nodes")):
+            result[f"nodes.{row['label']}"] = int(row["n"])
+        for row in self.store.read(cypher("count_territories")):
+            result[f"territories.{row['level']}"] = int(row["n"])
+        for row in self.store.read(cypher("count_links")):
+            result[f"links.{row['kind']}"] = int(row["n"])
+        return result
+
+    def meta_get(self, key: str) -> str | None:
+        rows = self.store.read(cypher("meta_get"), id=key)
+        value = rows[0]["value"] if rows else None
+        return None if value is None else str(value)
+
+    def meta_set(self, key: str, value: str, context: WriteContext) -> Written:
+        self.store.write([(cypher("meta_set"), {"id": key, "value": value})])
+        return Written("meta_set", (key,), 1, context)
+
+    # -- actors and aliases --------------------------------------------------------------------
+    def actors_by_id(self, ids: Iterable[str]) -> dict[str, StoredActor]:
+        return actors_by_id(self.store.read, ids)
+
+    def actor_kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        return actor_kinds(self.store.read, ids)
+
+    def resolve_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        """One record of ``[key, actor]`` pairs (``aliases_resolve_pairs``): the driver reads it
+        much faster than one record per key."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        rows = self.store.read(cypher("aliases_resolve_pairs"), keys=wanted)
+        return dict(rows[0]["pairs"]) if rows else {}
+
+    def aliases_of(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for row in self.store.read(cypher("aliases_of_actors"), ids=sorted(set(ids))):
+            found[row["actor"]].append(str(row["key"]))
+        return {actor: sorted(keys) for actor, keys in found.items()}
+
+    def places_of(self, ids: Iterable[str]) -> list[ActorPlace]:
+        rows = self.store.read(cypher("places_of_actors"), ids=sorted(set(ids)))
+        return [ActorPlace(row["actor"], row["relation"], row["territory"]) for row in rows]
+
+    def write_actors(
+        self,
+        actors: Sequence[Actor],
+        context: WriteContext,
+        *,
+        territories: TerritoryLookup | None = None,
+        batch_size: int = 2_000,
+    ) -> Written:
+        targets: list[str] = []
+        for start in range(0, len(actors), batch_size):
+            chunk = actors[start : start + batch_size]
+            existing = self.actor_kinds(a.id for a in chunk)
+            batch = GraphBatch(context.stamp())
+            for actor in chunk:
+                known = existing.get(actor.id)
+                if known is not None and known != actor.kind.value:
+                    raise ValidationError(
+                        f"actor {actor.id} is a {known}; its kind cannot become "
+                        f"{actor.kind.value} (a kind is fixed at creation)",
+                        field="kind",
+                    )
+                batch.add_actor(
+                    actor,
+                    actor_properties(actor, territories),
+                    actor.identity_keys(),
+                    new=known is None,
+                    themes=(),
+                )
+            self.store.write(batches.statements(batch))
+            targets.extend(a.id for a in chunk)
+        return Written("write_actors", tuple(targets), len(targets), context)
+
+    # -- links ---------------------------------------------------------------------------------
+    def write_links(
+        self, links: Iterable[Link], context: WriteContext, *, batch_size: int = 5_000
+    ) -> Written:
+        by_kind: dict[LinkKind, list[Link]] = defaultdict(list)
+        for link in links:
+            if link.kind in _ACTOR_TERRITORY_LINKS:
+                raise ValueError(f"{link.kind} is not an actor-to-actor link")
+            by_kind[link.kind].append(link)
+        targets: list[str] = []
+        for kind_links in by_kind.values():
+            for start in range(0, len(kind_links), batch_size):
+                batch = GraphBatch(context.stamp())
+                for link in kind_links[start : start + batch_size]:
+                    batch.add_link(link)
+                self.store.write(batches.statements(batch))
+                targets.extend(batches.targets(batch))
+        return Written("write_links", tuple(targets), len(targets), context)
+
+    def links_of_actors(self, ids: Iterable[str]) -> list[ActorLink]:
+        rows = self.store.read(cypher("links_of_actors"), ids=list(dict.fromkeys(ids)))
+        return [ActorLink(row["actor"], stored_link(row)) for row in rows]
+
+    def links_of_actor(self, actor_id: str, as_of: date | None = None) -> list[StoredLink]:
+        day = as_of.isoformat() if as_of is not None else None
+        rows = self.store.read(cypher("links_of_actor"), id=actor_id, as_of=day)
+        return [stored_link(row) for row in rows]
+
+    def links_between(self, source: str, target: str, kind: LinkKind) -> list[StoredLink]:
+        return links_between(self.store.read, source, target, kind)
+
+    def delete_links(self, kind: LinkKind, ids: Sequence[str], context: WriteContext) -> Written:
+        rows = self.store.write([(cypher("links_delete", link=kind), {"ids": list(ids)})])[0]
+        return Written("delete_links", tuple(ids), int(rows[0]["deleted"]) if rows else 0, context)
+
+    # -- batches and edits ---------------------------------------------------------------------
+    def write_batch(
+        self, batch: GraphBatch, settle: Settle | None = None, *, operation: str = "import"
+    ) -> Written:
+        self.store.write(batches.statements(batch), batches.settlement(batch, settle))
+        return Written(operation, batches.targets(batch), batches.size(batch))
+
+    @contextlib.contextmanager
+    def edit(self, context: WriteContext) -> Iterator[BoltEdit]:
+        with self.store.transaction() as tx:
+            yield BoltEdit(tx, context)
+
+    # -- territories ---------------------------------------------------------------------------
+    def load_territories(
+        self, reference: TerritoryReference, context: WriteContext, *, batch_size: int = 5_000
+    ) -> Written:
+        """Every territory, then every ``PART_OF`` (a batch a transaction, parents first)."""
+        rows = territory_rows(reference)
+        self.store.write_batches(
+            cypher("territories_upsert"),
+            ({"id": r["id"], "props": r["props"]} for r in rows),
+            batch_size=batch_size,
+        )
+        self.store.write_batches(
+            cypher("territories_link_parents"),
+            ({"id": r["id"], "parent": p} for r in rows for p in r["parents"]),
+            batch_size=batch_size,
+        )
+        return Written("load_territories", (), len(rows), context)
+
+    def ensure_territories(
+        self, reference: TerritoryReference, context: WriteContext
+    ) -> tuple[int, bool]:
+        fingerprint = reference_fingerprint()
+        if self.meta_get(TERRITORIES_META) == fingerprint:
+            return len(territory_rows(reference)), False
+        written = self.load_territories(reference, context)
+        self.meta_set(TERRITORIES_META, fingerprint, context)
+        return written.count, True
+
+    def territory_ancestors(self, territory_id: str) -> list[TerritoryRef]:
+        rows = self.store.read(cypher("territory_ancestors"), id=territory_id)
+        return [TerritoryRef(row["id"], row["level"], row["name"]) for row in rows]
+
+    def missing_territories(self, ids: Iterable[str]) -> set[str]:
+        rows = self.store.read(cypher("territories_missing"), ids=list(ids))
+        return {row["id"] for row in rows}
+
+    # -- import runs ---------------------------------------------------------------------------
+    def save_import_run(
+        self, run_id: str, props: Mapping[str, Any], context: WriteContext
+    ) -> Written:
+        self.store.write([(cypher("import_run_save"), {"id": run_id, "props": dict(props)})])
+        return Written("save_import_run", (run_id,), 1, context)
+
+    def import_runs(self, limit: int) -> list[ImportRunRecord]:
+        rows = self.store.read(cypher("import_runs_list"), limit=limit)
+        return [ImportRunRecord(str(row["id"]), python_props(row["props"])) for row in rows]
+
+    # -- duplicate candidates ------------------------------------------------------------------
+    def candidates(self, status: str | None = "pending") -> list[CandidateRecord]:
+        return [
+            candidate_record(r) for r in self.store.read(cypher("candidates_list"), status=status)
+        ]
+
+    def candidate(self, candidate_id: str) -> dict[str, Any] | None:
+        rows = self.store.read(cypher("candidate_get"), id=candidate_id)
+        return python_props(rows[0]["props"]) if rows else None
+
+    def candidates_by_id(self, ids: Iterable[str]) -> dict[str, CandidateState]:
+        rows = self.store.read(cypher("candidates_by_id"), ids=list(ids))
+        return {
+            row["id"]: CandidateState(row["id"], row["status"], row["actor"], row["payload_hash"])
+            for row in rows
+        }
+
+    def claim_candidate(
+        self, candidate_id: str, claim: str, *, at: datetime, stale: datetime
+    ) -> dict[str, Any] | None:
+        params = {"id": candidate_id, "claim": claim, "now": at, "stale": stale}
+        rows = self.store.write([(cypher("candidate_claim"), params)])[0]
+        return python_props(rows[0]["props"]) if rows else None
+
+    def decide_candidate(
+        self, candidate_id: str, claim: str, decision: Decision, context: WriteContext
+    ) -> Written | None:
+        params = {
+            "id": candidate_id,
+            "claim": claim,
+            "status": decision.status,
+            "now": context.stamp()["now"],
+            "by": context.by,
+            "note": decision.note,
+            "result": decision.result,
+            "run": decision.run,
+        }
+        rows = self.store.write([(cypher("candidate_decide"), params)])[0]
+        return Written("decide_candidate", (candidate_id,), 1, context) if rows else None
+
+    def release_candidate(self, candidate_id: str, claim: str) -> Written | None:
+        params = {"id": candidate_id, "claim": claim}
+        rows = self.store.write([(cypher("candidate_release"), params)])[0]
+        return Written("release_candidate", (candidate_id,), 1) if rows else None
+
+    # -- tokens --------------------------------------------------------------------------------
+    def create_token(self, token: TokenRecord, token_hash: str, context: WriteContext) -> Written:
+        params = {
+            "id": token.id,
+            "name": token.name,
+            "role": token.role,
+            "hash": token_hash,
+            "now": context.stamp()["now"],
+            "by": token.created_by if token.created_by is not None else context.by,
+        }
+        self.store.write([(cypher("token_create"), params)])
+        return Written("create_token", (token.id,), 1, context)
+
+    def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        rows = self.store.read(cypher("token_by_hash"), hash=token_hash)
+        return token_record(rows[0]) if rows else None
+
+    def tokens(self) -> list[TokenRecord]:
+        return [token_record(row) for row in self.store.read(cypher("tokens_list"))]
+
+    def revoke_tokens(self, reference: str, context: WriteContext) -> list[TokenRecord]:
+        params = {"ref": reference, "now": context.stamp()["now"]}
+        rows = self.store.write([(cypher("tokens_revoke"), params)])[0]
+        return [token_record(row) for row in rows]
+
+    # -- changes -------------------------------------------------------------------------------
+    def changes(self, target: str | None, limit: int) -> list[ChangeRecord]:
+        rows = self.store.read(cypher("changes_list"), target=target, limit=limit)
+        return [change_record(row["props"]) for row in rows]
+
+    # -- what the importers read ---------------------------------------------------------------
+    def name_index(self) -> Iterator[Row]:
+        return self.store.read_stream(cypher("actor_name_index"))
+
+    def actor_state(self, ids: Iterable[str]) -> dict[str, Row]:
+        return {row["id"]: row for row in self.store.read(cypher("actor_state"), ids=list(ids))}
+
+    def actors_by_name(self, name_keys: Iterable[str]) -> list[Row]:
+        return self.store.read(cypher("actors_by_name"), keys=sorted(set(name_keys)))
+
+    def existing_links(self, kind: LinkKind, ends: Iterable[tuple[str, str]]) -> list[Row]:
+        rows = [{"source": s, "target": t} for s, t in ends]
+        found = self.store.read(cypher("links_joining", link=kind), rows=rows)
+        for row in found:
+            row["since"] = python_value(row["since"])
+            row["until"] = python_value(row["until"])
+        return found
+
+    def themes_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self.store.read(cypher("themes_by_id"), ids=list(ids))
+        return {row["id"]: python_props(row["props"]) for row in rows}
+
+    def methods_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self.store.read(cypher("methods_by_id"), ids=list(ids))
+        return {row["id"]: python_props(row["props"]) for row in rows}
+
+    def methods_and_events(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self.store.read(cypher("methods_and_events_by_id"), ids=list(ids))
+        return {row["id"]: python_props(row["props"]) for row in rows}
+
+    # -- the projection's pulls ----------------------------------------------------------------
+    def stream_actors(self) -> Iterator[Row]:
+        return self.store.read_stream(cypher("projection_actors"))
+
+    def stream_links(self) -> Iterator[Row]:
+        """Dates stay as the driver gives them here: the projection turns every one into a
+        ``date`` as it builds (``queries.projection``), once, on 500k links."""
+        return self.store.read_stream(cypher("projection_links"))
+
+
+def open_graph(settings: StoreSettings | None = None, *, start: bool = True) -> BoltGraph:
+    """The port over the store the settings name (see :func:`open_store`)."""
+    return BoltGraph(open_store(settings, start=start))
+
+
+def as_graph(store: Store | GraphStore) -> GraphStore:
+    """A port for callers still handed a :class:`Store` (until every caller is given a port)."""
+    return BoltGraph(store) if isinstance(store, Store) else store
+
+
+def _conforms(graph: BoltGraph) -> GraphStore:
+    """mypy checks here that :class:`BoltGraph` implements the whole port."""
+    return graph
+
+
+__all__ = ["BoltGraph", "as_graph", "open_graph"]

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any, LiteralString
+from typing import Any
 
 from graph_model.model import Actor, ActorKind, Link, LinkKind, Theme
+from importers.reader import Statement
 from queries.repository import WriteContext, link_properties
 from queries.store import cypher
 
-Statement = tuple[LiteralString, dict[str, Any]]
+__all__ = ["BatchWrite", "Statement", "theme_properties"]
 
 
 def theme_properties(theme: Theme) -> dict[str, Any]:

@@ -212,6 +212,22 @@ def distinctive_domain(domain: str | None) -> str | None:
     return domain
 
 
+def normalise_profile_url(url: str) -> str:
+    """A web address as a key: no scheme, no ``www.``, no trailing slash, lower-case host.
+
+    >>> normalise_profile_url("https://www.Open.coop/")
+    'open.coop'
+    """
+    text = url.strip()
+    for prefix in ("https://", "http://"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+    host, _, path = text.partition("/")
+    host = host.lower().removeprefix("www.")
+    path = path.rstrip("/")
+    return f"{host}/{path}" if path else host
+
+
 def slug(text: str) -> str:
     """Lower-case letters and digits joined by dashes (for ids).
 

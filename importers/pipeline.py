@@ -27,14 +27,12 @@ graph but writes nothing, not even the run.
 
 from __future__ import annotations
 
-import abc
 import contextlib
 import gc
 import hashlib
 import json
 import logging
 import os
-import re
 import tempfile
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -42,9 +40,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
-from graph_model.errors import ImportFailure, InvalidDates, InvalidIdentifier, ValidationError
+from graph_model.errors import InvalidDates, InvalidIdentifier, ValidationError
 from graph_model.identifiers import (
     check_actor_id,
     fold,
@@ -64,25 +62,28 @@ from importers.identity import (
     NameIndex,
     Probe,
 )
-from importers.load import BatchWrite, Statement, theme_properties
+from importers.load import BatchWrite, theme_properties
 from importers.merge import actor_from_props, merge_record
 from importers.normalise import (
     clean_text,
     distinctive_domain,
     email_domain,
     normalise_email,
+    normalise_profile_url,
     normalise_url,
     repair_mojibake,
     website_domain,
 )
 from importers.places import Place, PlaceInput, TerritoryResolver, shared_resolver
+from importers.reader import Reader, Statement, batched, check_system, file_sha256
 from importers.records import ActorRecord, LinkRecord, Membership, Outcome, Record, Relation
 from importers.report import RejectReport, Summary
 from queries.repository import WriteContext, actor_properties, source_json
 from queries.store import Store, cypher
 
-if TYPE_CHECKING:
-    from importers.tabular import Table
+#: ``Reader`` and ``file_sha256`` live in :mod:`importers.reader`; named here too for the
+#: modules that import them from the pipeline
+__all__ = ["NEW", "ImportOptions", "Pipeline", "Reader", "environment_user", "file_sha256"]
 
 logger = logging.getLogger(__name__)
 
@@ -107,83 +108,6 @@ def _young_collections_rarer() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def batched(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    batch: list[Record] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-class Reader(abc.ABC):
-    """A source format: checks the file, then yields one record per input row."""
-
-    format: ClassVar[str]
-    #: may records be matched to existing actors by name (SIRENE: no, identity by SIREN only)
-    fuzzy: ClassVar[bool] = True
-    #: rows per batch (one transaction each) unless the options say otherwise
-    batch_size: ClassVar[int] = 2_000
-    #: may its rows state links (a streamed register does not: nothing is kept per actor)
-    links: ClassVar[bool] = True
-
-    def __init__(self, path: Path, *, system: str | None = None) -> None:
-        self.path = Path(path)
-        self.system = system or self.format
-        self.sha256 = ""
-        self.total: int | None = None
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    def prepare(self) -> None:
-        """Check that the whole file can be read; set :attr:`sha256` and :attr:`total`.
-        Raise :class:`ImportFailure` (nothing is written) when it cannot."""
-        if not self.path.is_file():
-            raise ImportFailure(f"{self.path}: no such file")
-        self.sha256 = file_sha256(self.path)
-
-    @abc.abstractmethod
-    def records(self) -> Iterator[Record]:
-        """One record per input row, in file order."""
-
-    def themes(self) -> list[Theme]:
-        """Theme nodes the format ships whatever the rows (the MES axes)."""
-        return []
-
-    def territories(self) -> list[str]:
-        """Territory ids the format's other nodes link to (where events took place)."""
-        return []
-
-    # the two hooks below are an interface's defaults: most formats write no such nodes
-    def before(
-        self,
-        existing: Callable[[list[str]], dict[str, dict[str, Any]]],  # noqa: ARG002
-    ) -> list[Statement]:
-        """Statements for nodes other than actors and themes, run before the rows
-        (``existing`` reads the stored properties of such nodes by id)."""
-        return []
-
-    def after(
-        self,
-        resolve: Callable[[str], str | None],  # noqa: ARG002
-    ) -> tuple[list[Statement], dict[str, int]]:
-        """Statements for links to those nodes, run after the rows (``resolve`` maps an actor
-        reference to its id); with counts for the summary."""
-        return [], {}
 
 
 @dataclass
@@ -233,37 +157,6 @@ class _Local:
     links: dict[tuple[str, str, LinkKind], list[dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-
-
-class TableReader(Reader):
-    """A format read as a table (CSV/XLSX through :class:`~importers.tabular.Table`): the file
-    is checked whole before anything is written, and empty rows are counted as skipped."""
-
-    #: the fields a file must have (after its mapping) to be read at all
-    required: ClassVar[tuple[str, ...]]
-    table: Table
-
-    def prepare(self) -> None:
-        self.table.prepare(required=list(self.required))
-        self.sha256 = self.table.sha256
-        self.total = self.table.total
-
-    def records(self) -> Iterator[Record]:
-        for line, values, raw in self.table.rows():
-            if not values and not raw:
-                yield self.empty_row(line)
-                continue
-            yield self.record(line, values, raw)
-
-    def empty_row(self, line: int) -> Record:
-        """The record of an empty row: counted, skipped, never loaded."""
-        return ActorRecord(
-            line=line, raw={}, source=SourceRef(system=self.system, key="-"), skip="empty row"
-        )
-
-    @abc.abstractmethod
-    def record(self, line: int, values: dict[str, Any], raw: dict[str, Any]) -> Record:
-        """The record of one non-empty row."""
 
 
 class _WriteBehind:
@@ -1371,16 +1264,6 @@ def make_link(record: LinkRecord, source: str, target: str) -> Link:
     )
 
 
-def check_system(system: str) -> str:
-    """A source system name as :class:`SourceRef` wants it, or an :class:`ImportFailure`."""
-    if not re.match(r"^[a-z][a-z0-9_-]*$", system) or len(system) > 40:
-        raise ImportFailure(
-            f"source name {system!r}: use lower-case letters, digits, '-' and '_' (at most 40 "
-            "characters), starting with a letter — e.g. reseau-occitanie"
-        )
-    return system
-
-
 def _by_name(ref: str, entries: list[tuple[str, str, str]]) -> tuple[str | None, str]:
     """The actor a name designates: one actor so named; or, among several, the only network
     (a membership names a network); else none, with the candidates listed."""
@@ -1488,22 +1371,6 @@ def parse_reference(ref: str) -> tuple[list[str], str | None, str | None]:  # no
         return [f"id:{check_actor_id(text)}"], key, None
     except InvalidIdentifier:
         return [f"name:{key}"], key, None
-
-
-def normalise_profile_url(url: str) -> str:
-    """A web address as a key: no scheme, no ``www.``, no trailing slash, lower-case host.
-
-    >>> normalise_profile_url("https://www.Open.coop/")
-    'open.coop'
-    """
-    text = url.strip()
-    for prefix in ("https://", "http://"):
-        if text.lower().startswith(prefix):
-            text = text[len(prefix) :]
-    host, _, path = text.partition("/")
-    host = host.lower().removeprefix("www.")
-    path = path.rstrip("/")
-    return f"{host}/{path}" if path else host
 
 
 def environment_user() -> str:

@@ -1,4 +1,4 @@
-"""One module per source format, each a :class:`~importers.pipeline.Reader`.
+"""One module per source format, each a :class:`~importers.reader.Reader`.
 
 - :mod:`~importers.formats.movement`: the movement reference dataset (YAML);
 - :mod:`~importers.formats.spreadsheet`: member, partner and project lists (CSV/XLSX);

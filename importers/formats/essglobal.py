@@ -38,8 +38,8 @@ import yaml
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, SourceRef, Theme
 from importers.normalise import clean_text, parse_float, slug, split_list
-from importers.pipeline import TableReader
 from importers.places import PlaceInput
+from importers.reader import TableReader
 from importers.records import ActorRecord
 from importers.tabular import Table, TableMapping, variants
 

@@ -39,8 +39,8 @@ from graph_model.identifiers import fold
 from graph_model.model import SourceRef
 from importers.formats.spreadsheet import free_theme
 from importers.normalise import clean_text, parse_float, slug
-from importers.pipeline import Reader
 from importers.places import PlaceInput
+from importers.reader import Reader
 from importers.records import ActorRecord, Membership, Record
 from importers.tabular import TableMapping
 

@@ -31,7 +31,7 @@ from graph_model.identifiers import fold
 from graph_model.model import LinkKind, SourceRef
 from importers.formats.spreadsheet import default_system
 from importers.normalise import clean_text, normalise_url, parse_date
-from importers.pipeline import TableReader
+from importers.reader import TableReader
 from importers.records import LinkRecord
 from importers.tabular import Table, TableMapping, variants
 

@@ -39,9 +39,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from graph_model.errors import ImportFailure
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, AdvocacyLevel, LinkKind, SourceRef, Theme, parse
-from importers.load import Statement
-from importers.pipeline import Reader, file_sha256
 from importers.places import PlaceInput
+from importers.reader import Reader, Statement, file_sha256
 from importers.records import ActorRecord, LinkRecord, Record
 from queries.repository import source_json
 from queries.store import cypher

@@ -30,9 +30,9 @@ from graph_model.errors import ImportFailure
 from graph_model.model import LinkKind, SourceRef
 from importers.formats.gogocarto import load_json
 from importers.formats.spreadsheet import free_theme
-from importers.normalise import clean_text, parse_float, slug
-from importers.pipeline import Reader, normalise_profile_url
+from importers.normalise import clean_text, normalise_profile_url, parse_float, slug
 from importers.places import PlaceInput
+from importers.reader import Reader
 from importers.records import ActorRecord, Record, Relation
 
 #: predicate → (link kind, reversed: the object is the link's source)

@@ -35,7 +35,7 @@ from typing import Any
 from graph_model.identifiers import is_valid_siret
 from graph_model.model import ActorKind, SourceRef
 from importers.normalise import clean_text
-from importers.pipeline import TableReader
+from importers.reader import TableReader
 from importers.records import ActorRecord, Record
 from importers.tabular import Table, TableMapping
 

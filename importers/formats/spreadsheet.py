@@ -43,8 +43,8 @@ from graph_model.errors import InvalidDates
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, AdvocacyLevel, SourceRef, Theme
 from importers.normalise import clean_text, parse_date, parse_float, slug, split_list
-from importers.pipeline import TableReader
 from importers.places import PlaceInput
+from importers.reader import TableReader
 from importers.records import ActorRecord, Membership
 from importers.tabular import Table, TableMapping, variants
 

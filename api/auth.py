@@ -27,11 +27,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from graph_model.errors import MaillageError, NotFound, ValidationError
-from queries.store import Store, cypher
-from queries.store.adapter import now
+from graph_model.port import GraphStore, TokenRecord, WriteContext
+from queries.store import Store, as_graph
 
 TOKEN_PREFIX = "mlg_"  # noqa: S105 - a prefix secret scanners know, not a secret
 _TOKEN_SHAPE = re.compile(r"^mlg_[A-Za-z0-9_-]{43}$")
@@ -113,28 +112,19 @@ def bearer(header: str | None) -> str | None:
     return value.strip()
 
 
-def _info(row: dict[str, Any]) -> TokenInfo:
+def _info(token: TokenRecord) -> TokenInfo:
     return TokenInfo(
-        id=row["id"],
-        name=row["name"],
-        role=Role(row["role"]),
-        created_at=_as_datetime(row.get("created_at")),
-        created_by=row.get("created_by"),
-        revoked_at=_as_datetime(row.get("revoked_at")),
+        id=token.id,
+        name=token.name,
+        role=Role(token.role),
+        created_at=token.created_at,
+        created_by=token.created_by,
+        revoked_at=token.revoked_at,
     )
 
 
-def _as_datetime(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value
-    to_native = getattr(value, "to_native", None)
-    return to_native() if callable(to_native) else None
-
-
 def create_token(
-    store: Store, *, name: str, role: Role, created_by: str = "cli"
+    graph: GraphStore | Store, *, name: str, role: Role, created_by: str = "cli"
 ) -> tuple[str, str]:
     """Create a token; returns (its id, the token itself, which is never stored nor shown again)."""
     if not _NAME_SHAPE.match(name):
@@ -145,43 +135,30 @@ def create_token(
         )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = "tok-" + secrets.token_hex(6)
-    store.write(
-        [
-            (
-                cypher("api_token_create"),
-                {
-                    "id": token_id,
-                    "name": name,
-                    "role": Role(role).value,
-                    "hash": digest(token),
-                    "now": now(),
-                    "by": created_by,
-                },
-            )
-        ]
-    )
+    record = TokenRecord(id=token_id, name=name, role=Role(role).value, created_by=created_by)
+    as_graph(graph).create_token(record, digest(token), WriteContext(by=created_by))
     return token_id, token
 
 
-def revoke_token(store: Store, reference: str) -> list[TokenInfo]:
+def revoke_token(graph: GraphStore | Store, reference: str) -> list[TokenInfo]:
     """Revoke the token(s) with this id or name; raise :class:`NotFound` when none matches."""
-    rows = store.write([(cypher("api_token_revoke"), {"ref": reference, "now": now()})])[0]
-    if not rows:
+    revoked = as_graph(graph).revoke_tokens(reference, WriteContext())
+    if not revoked:
         raise NotFound(
             f"no active token has the id or name {reference!r}: `maillage token list` shows them"
         )
-    return [_info(row) for row in rows]
+    return [_info(token) for token in revoked]
 
 
-def list_tokens(store: Store) -> list[TokenInfo]:
-    return [_info(row) for row in store.read(cypher("api_token_list"))]
+def list_tokens(graph: GraphStore | Store) -> list[TokenInfo]:
+    return [_info(token) for token in as_graph(graph).tokens()]
 
 
 class TokenVerifier:
     """Turns bearer tokens into principals, with a short cache for reads."""
 
-    def __init__(self, store: Store, *, cache_seconds: float = 5.0) -> None:
-        self.store = store
+    def __init__(self, graph: GraphStore | Store, *, cache_seconds: float = 5.0) -> None:
+        self.graph = as_graph(graph)
         self.cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
@@ -204,13 +181,12 @@ class TokenVerifier:
                 "this is not a Maillage token (they start with 'mlg_' and have 47 characters)"
             )
         key = digest(token)
-        rows = self.store.read(cypher("api_token_by_hash"), hash=key)
-        if not rows:
+        found = self.graph.token_by_hash(key)
+        if found is None:
             with self._lock:
                 self._cache.pop(key, None)
             raise Unauthenticated("unknown or revoked token: ask an admin for a new one")
-        row = rows[0]
-        principal = Principal(token_id=row["id"], name=row["name"], role=Role(row["role"]))
+        principal = Principal(token_id=found.id, name=found.name, role=Role(found.role))
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()

@@ -2,7 +2,8 @@
 
 ``maillage serve`` on an empty data directory must answer useful questions at once, so the app
 brings the graph to a known base when it starts: constraints and indexes, the territories
-(loaded only when the shipped reference changed, :func:`queries.repository.ensure_territories`)
+(loaded only when the shipped reference changed,
+:meth:`~graph_model.port.GraphStore.ensure_territories`)
 and the movement reference dataset (imported only when the shipped file changed, remembered by
 its SHA-256 on ``Meta {id: 'movement_dataset'}``). Every step is idempotent.
 """
@@ -13,9 +14,10 @@ import logging
 import time
 from dataclasses import dataclass
 
+from graph_model.port import GraphStore, WriteContext
 from graph_model.territories import load_reference
-from queries import repository
-from queries.store import Store, cypher
+from queries.store import Store, as_graph
+from queries.store.bolt import bolt_store
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ class Bootstrap:
     seconds: float
 
 
-def ensure_movement(store: Store) -> bool:
+def ensure_movement(store: GraphStore | Store) -> bool:
     """Import the shipped movement dataset unless this very file was imported; True if run."""
     from importers.formats import MovementReader
     from importers.formats.movement import shipped_dataset
@@ -39,22 +41,23 @@ def ensure_movement(store: Store) -> bool:
 
     path = shipped_dataset()
     digest = file_sha256(path)
-    rows = store.read(cypher("meta_get"), id=MOVEMENT_META)
-    if rows and rows[0]["value"] == digest:
+    graph = as_graph(store)
+    if graph.meta_get(MOVEMENT_META) == digest:
         return False
-    summary = Pipeline(store, MovementReader(path)).run()
+    summary = Pipeline(bolt_store(store), MovementReader(path)).run()
     logger.info(
         "movement reference dataset imported: %s rows (run %s)", summary.rows, summary.run_id
     )
-    store.write([(cypher("meta_set"), {"id": MOVEMENT_META, "value": digest})])
+    graph.meta_set(MOVEMENT_META, digest, WriteContext(run=summary.run_id))
     return True
 
 
-def bootstrap(store: Store, *, movement: bool = True) -> Bootstrap:
+def bootstrap(store: GraphStore | Store, *, movement: bool = True) -> Bootstrap:
     """Bring the graph to its base (see the module docstring); safe to run at every start."""
     started = time.monotonic()
-    statements = store.setup_schema()
-    count, loaded = repository.ensure_territories(store, load_reference())
+    graph = as_graph(store)
+    statements = graph.setup_schema()
+    count, loaded = graph.ensure_territories(load_reference(), WriteContext())
     movement_loaded = ensure_movement(store) if movement else False
     report = Bootstrap(
         schema_statements=statements,

@@ -1,6 +1,6 @@
 """Edits through the API: create or update an actor, record, end or remove a link.
 
-Each operation is **one transaction** (:meth:`queries.store.Store.transaction`): its checks,
+Each operation is **one transaction** (:meth:`graph_model.port.GraphStore.edit`): its checks,
 its writes and its ``Change`` record (who, when, what) commit together or not at all, so a
 mutation interrupted by a store outage leaves no half-written actor or link. Expected failures
 raise the project's errors (:class:`~graph_model.errors.ValidationError`,
@@ -8,9 +8,9 @@ raise the project's errors (:class:`~graph_model.errors.ValidationError`,
 (:class:`KindChangeRefused`, :class:`DuplicateLink`, :class:`LinkNotFound`); the GraphQL layer
 turns them into typed results.
 
-These functions are synchronous (they run in a worker thread) and only use statements of the
-catalogue: the actor is matched on the ``Actor`` id index and created with its kind label by a
-separate ``CREATE`` (a ``MERGE`` naming the kind label scans on ArcadeDB).
+These functions are synchronous (they run in a worker thread) and reach the graph through the
+port only: actors and links are written by the one write path of each
+(:class:`~graph_model.batch.GraphBatch`), the importers' as well.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 
 import pydantic
 
+from graph_model.batch import GraphBatch, link_row
 from graph_model.errors import (
     InvalidIdentifier,
     MaillageError,
@@ -34,10 +35,10 @@ from graph_model.errors import (
 )
 from graph_model.identifiers import check_actor_id, mint_actor_id
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
+from graph_model.port import ChangeRecord, GraphEdit, GraphStore, WriteContext
+from graph_model.stored import COUNTRY_ID, actor_properties, source_json, territory_lookup
 from graph_model.territories import load_reference
-from queries import repository
-from queries.store import Store, cypher
-from queries.store.adapter import Transaction
+from queries.store import Store, as_graph
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class Change:
 
 
 def _change(
-    tx: Transaction, author: Author, operation: str, target: str, detail: Mapping[str, Any]
+    tx: GraphEdit, author: Author, operation: str, target: str, detail: Mapping[str, Any]
 ) -> Change:
     change = Change(
         id="chg-" + secrets.token_hex(8),
@@ -108,22 +109,22 @@ def _change(
         operation=operation,
         target=target,
     )
-    tx.run(
-        cypher("api_change_record"),
-        id=change.id,
-        now=change.at,
-        by=author.name,
-        token=author.token_id,
-        operation=operation,
-        target=target,
-        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+    tx.record_change(
+        ChangeRecord(
+            id=change.id,
+            at=change.at,
+            by=author.name,
+            token=author.token_id,
+            operation=operation,
+            target=target,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+        )
     )
     return change
 
 
-def _native(value: Any) -> Any:
-    to_native = getattr(value, "to_native", None)
-    return to_native() if callable(to_native) else value
+def _context(author: Author) -> WriteContext:
+    return WriteContext(by=author.name, token=author.token_id, at=datetime.now(UTC))
 
 
 def _stored_sources(values: Any) -> list[SourceRef]:
@@ -156,7 +157,7 @@ _ACTOR_FIELDS = (
 )
 
 
-def _resolve_id(store: Store, given: Mapping[str, Any]) -> str:
+def _resolve_id(graph: GraphStore, given: Mapping[str, Any]) -> str:
     """The id of the actor to write: the given one, a known actor's, or a new one."""
     if given.get("id"):
         return check_actor_id(str(given["id"]))
@@ -180,7 +181,7 @@ def _resolve_id(store: Store, given: Mapping[str, Any]) -> str:
     if source is not None:
         keys.append(source.alias)
     keys.extend(given.get("aliases") or ())
-    known = repository.resolve_keys(store, keys)
+    known = graph.resolve_keys(keys)
     owners = {known[k] for k in keys if k in known}
     if len(owners) > 1:
         raise ValidationError(
@@ -219,7 +220,7 @@ def _check_places(given: Mapping[str, Any]) -> None:
     for territory in given.get("active_in") or ():
         level, _, code = str(territory).partition(":")
         known = levels.get(level)
-        if territory != repository.COUNTRY_ID and (known is None or code not in known):
+        if territory != COUNTRY_ID and (known is None or code not in known):
             raise UnknownTerritory(
                 f"activeIn: {territory!r} is not a territory id (region:76, departement:31, "
                 "epci:243100518, commune:31555, FR)",
@@ -251,40 +252,30 @@ def _merged(actor_id: str, given: Mapping[str, Any], stored: Mapping[str, Any]) 
 
 
 def _write_actor(
-    tx: Transaction, actor: Actor, *, created: bool, replace_areas: bool, by: str
+    tx: GraphEdit, actor: Actor, context: WriteContext, *, created: bool, replace_areas: bool
 ) -> None:
-    lookup = repository.territory_lookup(load_reference())
-    row = {
-        "id": actor.id,
-        "props": repository.actor_properties(actor, lookup),
-        "now": datetime.now(UTC),
-        "run": None,
-        "by": by,
-    }
+    """The actor through the one write path of actors (a :class:`GraphBatch`): its seat
+    replaces the stored one, its areas of action replace the stored ones when given; the
+    ``WORKS_ON`` links are the importers' (an edit keeps the themes as a property)."""
+    props = actor_properties(actor, territory_lookup(load_reference()))
+    props["updated_by"] = context.by
     if created:
-        tx.run(cypher("api_actors_create", kind=actor.kind), rows=[row])
-    else:
-        tx.run(cypher("api_actors_update"), rows=[row])
-    tx.run(
-        cypher("upsert_aliases"),
-        rows=[{"key": key, "actor": actor.id} for key in actor.identity_keys()],
+        props["created_by"] = context.by
+    batch = GraphBatch(context.stamp())
+    batch.add_actor(
+        actor,
+        props,
+        actor.identity_keys(),
+        new=created,
+        active_in=actor.active_in if replace_areas else (),
+        themes=(),
+        replace_areas=replace_areas,
     )
-    if actor.commune:
-        tx.run(cypher("api_actor_clear_territories", link=_SEAT), id=actor.id)
-        tx.run(
-            cypher("upsert_actor_territories", link=_SEAT),
-            rows=[{"actor": actor.id, "territory": f"commune:{actor.commune}", "props": {}}],
-        )
-    if replace_areas:
-        tx.run(cypher("api_actor_clear_territories", link=_ACTIVE), id=actor.id)
-        tx.run(
-            cypher("upsert_actor_territories", link=_ACTIVE),
-            rows=[{"actor": actor.id, "territory": t, "props": {}} for t in actor.active_in],
-        )
+    tx.write(batch)
 
 
 def upsert_actor(
-    store: Store, given: Mapping[str, Any], author: Author
+    graph: GraphStore | Store, given: Mapping[str, Any], author: Author
 ) -> tuple[str, bool, Change]:
     """Create or update one actor; returns (its id, whether it was created, the change).
 
@@ -292,12 +283,14 @@ def upsert_actor(
     required, ``source`` is a :class:`SourceRef` or ``None``, ``active_in`` replaces the stored
     areas when given, ``aliases`` are added.
     """
-    actor_id = _resolve_id(store, given)
+    port = as_graph(graph)
+    actor_id = _resolve_id(port, given)
     _check_places(given)
-    with store.transaction() as tx:
-        rows = tx.run(cypher("actors_by_id"), ids=[actor_id])
-        stored = {k: _native(v) for k, v in rows[0]["props"].items()} if rows else {}
-        created = not rows
+    context = _context(author)
+    with port.edit(context) as tx:
+        found = tx.actors_by_id([actor_id]).get(actor_id)
+        stored = dict(found.props) if found is not None else {}
+        created = found is None
         kind = ActorKind(given["kind"])
         if not created and stored.get("kind") != kind.value:
             raise KindChangeRefused(actor_id, str(stored.get("kind")), kind.value)
@@ -305,9 +298,9 @@ def upsert_actor(
         _write_actor(
             tx,
             actor,
+            context,
             created=created,
             replace_areas=given.get("active_in") is not None,
-            by=author.name,
         )
         detail = {k: v for k, v in given.items() if v is not None and k != "source"}
         source = given.get("source")
@@ -327,41 +320,35 @@ def _overlaps(
     )
 
 
-def _link_dict(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _native(v) for k, v in row.items()}
-
-
-def _check_ends(tx: Transaction, *ids: str) -> None:
+def _check_ends(tx: GraphEdit, *ids: str) -> None:
     for actor_id in ids:
         check_actor_id(actor_id)
-    found = {row["id"] for row in tx.run(cypher("api_actors_existing"), ids=list(ids))}
+    found = tx.actor_kinds(ids)
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"no actor {missing[0]!r}: check the id (Query.search finds actors by name)")
 
 
-def link_actors(store: Store, link: Link, author: Author) -> tuple[dict[str, Any], Change]:
+def link_actors(
+    graph: GraphStore | Store, link: Link, author: Author
+) -> tuple[dict[str, Any], Change]:
     """Record a link unless one of the same kind between the same actors overlaps its period."""
-    with store.transaction() as tx:
+    context = _context(author)
+    with as_graph(graph).edit(context) as tx:
         _check_ends(tx, link.source_id, link.target_id)
-        existing = tx.run(
-            cypher("api_links_between", link=link.kind),
-            source=link.source_id,
-            target=link.target_id,
-        )
-        for row in existing:
-            current = _link_dict(row)
-            if _overlaps(current.get("since"), current.get("until"), link.since, link.until):
-                raise DuplicateLink(current)
-        rows = tx.run(
-            cypher("api_link_create", link=link.kind),
-            source=link.source_id,
-            target=link.target_id,
-            id=link.id,
-            props=repository.link_properties(link),
-            now=datetime.now(UTC),
-            run=None,
-            by=author.name,
+        for current in tx.links_between(link.source_id, link.target_id, link.kind):
+            if _overlaps(current.since, current.until, link.since, link.until):
+                raise DuplicateLink(current.as_dict())
+        row = link_row(link)
+        # a new link (an overlapping one, the same id included, was refused above)
+        row["props"] |= {"created_by": context.by, "updated_by": context.by}
+        batch = GraphBatch(context.stamp())
+        batch.links[link.kind].append(row)
+        tx.write(batch)
+        written = next(
+            stored
+            for stored in tx.links_between(link.source_id, link.target_id, link.kind)
+            if stored.id == link.id
         )
         detail = {
             "kind": link.kind.value,
@@ -373,11 +360,11 @@ def link_actors(store: Store, link: Link, author: Author) -> tuple[dict[str, Any
             "sources": [s.alias for s in link.sources],
         }
         change = _change(tx, author, "link_actors", link.id, detail)
-    return _link_dict(rows[0]), change
+    return written.as_dict(), change
 
 
 def unlink_actors(
-    store: Store,
+    graph: GraphStore | Store,
     *,
     source_id: str,
     target_id: str,
@@ -389,54 +376,38 @@ def unlink_actors(
 ) -> tuple[list[dict[str, Any]], Change]:
     """End (or remove) the links of ``kind`` from one actor to another valid on ``until``."""
     day = until or datetime.now(UTC).date()
-    with store.transaction() as tx:
+    context = _context(author)
+    with as_graph(graph).edit(context) as tx:
         _check_ends(tx, source_id, target_id)
-        rows = [
-            _link_dict(r)
-            for r in tx.run(
-                cypher("api_links_between", link=kind), source=source_id, target=target_id
-            )
-        ]
         open_links = [
-            r
-            for r in rows
-            if (r.get("until") is None or r["until"] >= day)
-            and (r.get("since") is None or r["since"] <= day or remove)
+            link
+            for link in tx.links_between(source_id, target_id, kind)
+            if (link.until is None or link.until >= day)
+            and (link.since is None or link.since <= day or remove)
         ]
         if not open_links:
             raise LinkNotFound(
                 f"no {kind.value} link from {source_id} to {target_id} is open on {day}: "
                 "nothing to end (actor.links lists them)"
             )
-        ids = [r["id"] for r in open_links]
+        ids = [link.id for link in open_links]
         if remove:
-            tx.run(
-                cypher("api_link_delete", link=kind), source=source_id, target=target_id, ids=ids
-            )
-            ended = open_links
+            tx.remove_links(source_id, target_id, kind, ids)
+            ended = [link.as_dict() for link in open_links]
         else:
-            for row in open_links:
-                if row.get("since") is not None and row["since"] > day:
+            for link in open_links:
+                if link.since is not None and link.since > day:
                     raise ValidationError(
-                        f"until: {day} is before the link {row['id']} started ({row['since']})",
+                        f"until: {day} is before the link {link.id} started ({link.since})",
                         field="until",
                     )
             sources = sorted(
-                {s for r in open_links for s in r.get("sources") or ()}
-                | {repository.source_json(source)}
+                {s for link in open_links for s in link.sources} | {source_json(source)}
             )
             ended = [
-                _link_dict(r)
-                for r in tx.run(
-                    cypher("api_link_end", link=kind),
-                    source=source_id,
-                    target=target_id,
-                    ids=ids,
-                    until=day,
-                    sources=sources,
-                    now=datetime.now(UTC),
-                    run=None,
-                    by=author.name,
+                link.as_dict()
+                for link in tx.end_links(
+                    source_id, target_id, kind, ids, until=day, sources=sources
                 )
             ]
         detail = {

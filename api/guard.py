@@ -28,7 +28,8 @@ from typing import ParamSpec, TypeVar
 import anyio.to_thread
 
 from graph_model.errors import StoreUnavailable
-from queries.store import Store
+from graph_model.port import GraphStore
+from queries.store import BoltGraph, Store
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +48,14 @@ class StoreGuard:
         self,
         store: Store,
         *,
+        graph: GraphStore | None = None,
         probe_interval: float = 1.0,
         call_timeout: float = 10.0,
         restart: Callable[[], object] | None = None,
     ) -> None:
         self.store = store
+        #: the port the API's calls go through (the Bolt port over ``store`` unless given)
+        self.graph: GraphStore = graph if graph is not None else BoltGraph(store)
         self.probe_interval = probe_interval
         self.call_timeout = call_timeout
         self.restart = restart
@@ -121,7 +125,7 @@ class StoreGuard:
             await asyncio.sleep(self.probe_interval)
             try:
                 with anyio.fail_after(max(self.probe_interval * 5, 5.0)):
-                    await anyio.to_thread.run_sync(self.store.ping, abandon_on_cancel=True)
+                    await anyio.to_thread.run_sync(self.graph.ping, abandon_on_cancel=True)
             except (StoreUnavailable, TimeoutError) as exc:
                 logger.debug("store still unavailable: %s", exc)
                 await self._maybe_restart()

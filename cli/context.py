@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from graph_model.errors import MaillageError
-from queries.store import Store, StoreSettings, open_store
+from queries.store import BoltGraph, Store, StoreSettings, open_store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -53,3 +53,10 @@ def store(start: bool = True) -> Iterator[Store]:
             yield opened
         finally:
             opened.close()
+
+
+@contextlib.contextmanager
+def graph(start: bool = True) -> Iterator[BoltGraph]:
+    """The port over the store the settings name (what commands should take)."""
+    with store(start) as opened:
+        yield BoltGraph(opened)

@@ -6,9 +6,9 @@ import time
 
 from rich.table import Table
 
-from cli.context import console, store
+from cli.context import console, graph
+from graph_model.port import WriteContext
 from graph_model.territories import load_reference
-from queries import repository
 
 
 def init() -> None:
@@ -17,15 +17,15 @@ def init() -> None:
     Safe to run any number of times: the second run changes nothing.
     """
     started = time.monotonic()
-    with store() as opened:
+    with graph() as opened:
         statements = opened.setup_schema()
-        count, written = repository.ensure_territories(opened, load_reference())
+        count, written = opened.ensure_territories(load_reference(), WriteContext())
         action = "loaded" if written else "already loaded"
         console.print(
             f"schema: {statements} constraints and indexes; territories: {count} {action} "
-            f"({time.monotonic() - started:.1f} s) — store {opened.uri}"
+            f"({time.monotonic() - started:.1f} s) — store {opened.store.uri}"
         )
-        print_summary(repository.counts(opened))
+        print_summary(opened.counts())
 
 
 def print_summary(figures: dict[str, int]) -> None:

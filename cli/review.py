@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.context import console, handled, store
+from cli.context import console, graph, handled
 
 app = typer.Typer(
     help="Duplicate candidates held by imports: list them, accept or reject them.",
@@ -28,7 +28,7 @@ def overview(
         return
     from importers.review import list_candidates
 
-    with handled(), store() as opened:
+    with handled(), graph() as opened:
         candidates = list_candidates(opened, None if status == "all" else status)
     if not candidates:
         console.print(
@@ -56,7 +56,7 @@ def accept(
     """The held record IS the actor it resembles: merge it in."""
     from importers import review
 
-    with handled(), store() as opened:
+    with handled(), graph() as opened:
         summary, actor = review.accept(opened, candidate, by=by, note=note)
     console.print(f"accepted: the record joined {actor} (run {summary.run_id})")
 
@@ -70,6 +70,6 @@ def reject(
     """The held record is ANOTHER actor: create it."""
     from importers import review
 
-    with handled(), store() as opened:
+    with handled(), graph() as opened:
         summary, actor = review.reject(opened, candidate, by=by, note=note)
     console.print(f"rejected: the record was created as {actor} (run {summary.run_id})")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.context import console, err_console, handled, store
+from cli.context import console, err_console, graph, handled
 
 app = typer.Typer(help="API tokens: create (shown once), revoke, list.", no_args_is_help=True)
 
@@ -32,7 +32,7 @@ def create(
     except ValueError as exc:
         err_console.print(f"[red]--role {role!r}:[/red] use reader, editor or admin")
         raise typer.Exit(2) from exc
-    with handled(), store() as opened:
+    with handled(), graph() as opened:
         token_id, token = create_token(opened, name=name, role=chosen)
     console.print(f"token {token_id} for {name!r}, role {chosen.value}:")
     console.print(token, soft_wrap=True, highlight=False)
@@ -50,7 +50,7 @@ def revoke(
     """Revoke a token (by id, or every active token of that name)."""
     from api.auth import revoke_token
 
-    with handled(), store() as opened:
+    with handled(), graph() as opened:
         revoked = revoke_token(opened, token)
     for info in revoked:
         console.print(f"revoked {info.id} ({info.name}, {info.role.value})")
@@ -61,7 +61,7 @@ def list_() -> None:
     """List the tokens (never their secrets)."""
     from api.auth import list_tokens
 
-    with handled(), store() as opened:
+    with handled(), graph() as opened:
         tokens = list_tokens(opened)
     if not tokens:
         console.print("no token yet: `maillage token create --role editor --name <who>`")

@@ -21,51 +21,30 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from graph_model.errors import NotFound, ValidationError
+from graph_model.port import CandidateRecord, Decision, GraphStore, WriteContext
 from importers.pipeline import NEW, ImportOptions, Pipeline, Reader, environment_user
 from importers.records import ActorRecord, Record
 from importers.report import Summary
-from queries.store import Store, cypher
+from queries.store import Store, as_graph
+from queries.store.bolt import bolt_store
 
 #: a decision claims its candidate (status ``deciding``) until it is recorded; a claim left by
 #: a decision that died is taken over after this long
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One duplicate candidate as ``maillage review`` lists it."""
-
-    id: str
-    status: str
-    score: float
-    reasons: str
-    format: str
-    file_name: str
-    line: int
-    record_name: str
-    record_alias: str
-    record_commune: str | None
-    actor: str
-    actor_name: str | None
-    actor_commune: str | None
-    created_at: Any = None
-    decided_at: Any = None
-    decided_by: str | None = None
-    note: str | None = None
-    result: str | None = None
+#: one duplicate candidate as ``maillage review`` lists it
+Candidate = CandidateRecord
 
 
-def list_candidates(store: Store, status: str | None = "pending") -> list[Candidate]:
+def list_candidates(graph: GraphStore | Store, status: str | None = "pending") -> list[Candidate]:
     """Candidates with the given status (``None``: all), oldest first."""
-    rows = store.read(cypher("review_list"), status=status)
-    fields = Candidate.__dataclass_fields__
-    return [Candidate(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+    return as_graph(graph).candidates(status)
 
 
 class _HeldRecord(Reader):
@@ -86,20 +65,17 @@ class _HeldRecord(Reader):
         yield self.record
 
 
-def _claim(store: Store, candidate_id: str) -> tuple[str, dict[str, Any]]:
+def _claim(graph: GraphStore, candidate_id: str) -> tuple[str, dict[str, Any]]:
     """Take the candidate for one decision (the claim's id and the candidate's properties),
     or say why it cannot be decided now."""
     claim = secrets.token_hex(8)
     now = datetime.now(UTC)
-    params = {"id": candidate_id, "claim": claim, "now": now, "stale": now - CLAIM_TIMEOUT}
-    rows = store.write([(cypher("review_claim"), params)])[0]
-    if rows:
-        props: dict[str, Any] = rows[0]["props"]
+    props = graph.claim_candidate(candidate_id, claim, at=now, stale=now - CLAIM_TIMEOUT)
+    if props is not None:
         return claim, props
-    found = store.read(cypher("review_get"), id=candidate_id)
-    if not found:
+    props = graph.candidate(candidate_id)
+    if props is None:
         raise NotFound(f"no duplicate candidate {candidate_id!r}: list them with `maillage review`")
-    props = found[0]["props"]
     if props.get("status") == "deciding":
         raise ValidationError(
             f"candidate {candidate_id} is being decided by someone else (since "
@@ -113,51 +89,56 @@ def _claim(store: Store, candidate_id: str) -> tuple[str, dict[str, Any]]:
     )
 
 
+def _replay(
+    graph: GraphStore, store: Store, candidate_id: str, props: dict[str, Any], *, accepted: bool
+) -> tuple[Summary, str]:
+    """Run the held record through the pipeline (joined to its actor, or as a new one);
+    returns the run's summary and the record's alias."""
+    record = ActorRecord.from_json(props["payload"])
+    alias = record.source.alias
+    if accepted:
+        actor = props["actor"]
+        if not graph.actor_kinds([actor]):
+            raise NotFound(
+                f"the actor {actor} this candidate resembles no longer exists: reject the "
+                "candidate to create the record as a new actor"
+            )
+        forced = actor
+    else:
+        forced = NEW
+    pipeline = Pipeline(
+        store,
+        _HeldRecord(candidate_id, record),
+        ImportOptions(forced={alias: forced}, run_format="review"),
+    )
+    return pipeline.run(), alias
+
+
 def _decide(
-    store: Store,
+    store: GraphStore | Store,
     candidate_id: str,
     *,
     accepted: bool,
     by: str | None,
     note: str | None,
 ) -> tuple[Summary, str]:
-    claim, props = _claim(store, candidate_id)
+    graph = as_graph(store)
+    claim, props = _claim(graph, candidate_id)
     try:
-        record = ActorRecord.from_json(props["payload"])
-        alias = record.source.alias
-        if accepted:
-            actor = props["actor"]
-            if not store.read(cypher("actors_by_id"), ids=[actor]):
-                raise NotFound(
-                    f"the actor {actor} this candidate resembles no longer exists: reject the "
-                    "candidate to create the record as a new actor"
-                )
-            forced = actor
-        else:
-            forced = NEW
-        pipeline = Pipeline(
-            store,
-            _HeldRecord(candidate_id, record),
-            ImportOptions(forced={alias: forced}, run_format="review"),
-        )
-        summary = pipeline.run()
+        summary, alias = _replay(graph, bolt_store(store), candidate_id, props, accepted=accepted)
     except BaseException:
         # nothing applied (or a replay a retry finishes): the candidate is pending again
-        store.write([(cypher("review_release"), {"id": candidate_id, "claim": claim})])
+        graph.release_candidate(candidate_id, claim)
         raise
-    found = store.read(cypher("resolve_aliases"), keys=[alias])
-    result = found[0]["actor"] if found else None
-    decided = {
-        "id": candidate_id,
-        "claim": claim,
-        "status": "accepted" if accepted else "rejected",
-        "now": datetime.now(UTC),
-        "by": by or environment_user(),
-        "note": note,
-        "result": result,
-        "run": summary.run_id,
-    }
-    if not store.write([(cypher("review_decide"), decided)])[0]:
+    result = graph.resolve_keys([alias]).get(alias)
+    decision = Decision(
+        status="accepted" if accepted else "rejected",
+        note=note,
+        result=result,
+        run=summary.run_id,
+    )
+    context = WriteContext(by=by or environment_user(), at=datetime.now(UTC))
+    if graph.decide_candidate(candidate_id, claim, decision, context) is None:
         raise ValidationError(
             f"candidate {candidate_id}: the decision took longer than "
             f"{CLAIM_TIMEOUT.total_seconds():.0f} s and another one took it over; the record "
@@ -168,7 +149,7 @@ def _decide(
 
 
 def accept(
-    store: Store, candidate_id: str, *, by: str | None = None, note: str | None = None
+    store: GraphStore | Store, candidate_id: str, *, by: str | None = None, note: str | None = None
 ) -> tuple[Summary, str]:
     """The held record is the actor it resembles: merge it in. Returns the run's summary and
     the actor's id."""
@@ -176,7 +157,7 @@ def accept(
 
 
 def reject(
-    store: Store, candidate_id: str, *, by: str | None = None, note: str | None = None
+    store: GraphStore | Store, candidate_id: str, *, by: str | None = None, note: str | None = None
 ) -> tuple[Summary, str]:
     """The held record is another actor: create it. Returns the run's summary and the new
     actor's id."""

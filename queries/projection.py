@@ -59,12 +59,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, LiteralString, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import networkx as nx
 
 from graph_model.errors import InvalidDates
-from queries.store.catalog import cypher
+from queries.store.bolt import StatementSource, pulls
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +78,14 @@ SNAPSHOT_NAME = "projection.snapshot"
 
 
 class GraphSource(Protocol):
-    """What a projection is built from: the store (``queries.store.Store``) or a test double."""
+    """What a projection is built from: the part of the port (:class:`graph_model.port.GraphStore`)
+    it reads."""
 
-    def version(self) -> int: ...
+    def graph_version(self) -> int: ...
 
-    def read_stream(
-        self, query: LiteralString, /, *, fetch_size: int = ..., **params: Any
-    ) -> Iterator[dict[str, Any]]: ...
+    def stream_actors(self) -> Iterator[dict[str, Any]]: ...
+
+    def stream_links(self) -> Iterator[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,15 +264,16 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_projection(store: GraphSource) -> Projection:
+def build_projection(store: GraphSource | StatementSource) -> Projection:
     """Pull the cooperation graph from the store into a new projection.
 
     The version is read *before* the pull: a write that lands during the pull makes the
     projection look older than it is, so the next :meth:`ProjectionCache.get` rebuilds.
     """
-    version = store.version()
-    actors = list(store.read_stream(cypher("projection_actors")))
-    links = store.read_stream(cypher("projection_links"))
+    source = pulls(store)
+    version = source.graph_version()
+    actors = list(source.stream_actors())
+    links = source.stream_links()
     projection = Projection.from_records(actors, links, version=version)
     logger.info(
         "projection built: version %d, %d actors, %d links",
@@ -425,13 +427,13 @@ class ProjectionCache:
         """The projection held now (``None`` before the first :meth:`get`)."""
         return self._current
 
-    def get(self, store: GraphSource) -> Projection:
+    def get(self, store: GraphSource | StatementSource) -> Projection:
         """The projection at the store's current version (see the class docstring)."""
         current = self._current
         now = time.monotonic()
         if current is not None and now - self._checked_at < self.check_interval:
             return current
-        version = store.version()
+        version = pulls(store).graph_version()
         self._checked_at = now
         if current is not None and current.version == version:
             return current

@@ -14,7 +14,7 @@ import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, LiteralString, Protocol, TypeVar
 
 from graph_model.batch import GraphBatch, Settle
 from graph_model.errors import ValidationError
@@ -57,6 +57,7 @@ from queries.store.records import (
 )
 from queries.store.settings import StoreSettings
 
+P = TypeVar("P")
 _ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
 TERRITORIES_META = "territories"
 
@@ -379,9 +380,51 @@ def as_graph(store: Store | GraphStore) -> GraphStore:
     return BoltGraph(store) if isinstance(store, Store) else store
 
 
+class StatementSource(Protocol):
+    """The projection's former source: a :class:`Store` (or a double of it) read by statement;
+    accepted until every caller hands a port."""
+
+    def version(self) -> int: ...
+
+    def read_stream(
+        self, query: LiteralString, /, *, fetch_size: int = ..., **params: Any
+    ) -> Iterator[Row]: ...
+
+
+class _StatementPulls:
+    def __init__(self, source: StatementSource) -> None:
+        self._source = source
+
+    def graph_version(self) -> int:
+        return self._source.version()
+
+    def stream_actors(self) -> Iterator[Row]:
+        return self._source.read_stream(cypher("projection_actors"))
+
+    def stream_links(self) -> Iterator[Row]:
+        return self._source.read_stream(cypher("projection_links"))
+
+
+def pulls(source: P | StatementSource) -> P | _StatementPulls:
+    """What the projection reads, from a port or from a former statement source."""
+    if hasattr(source, "stream_actors"):
+        return source  # type: ignore[return-value]
+    return _StatementPulls(source)  # type: ignore[arg-type]
+
+
+def bolt_store(graph: Store | GraphStore) -> Store:
+    """The Bolt store under a port, for the code that still takes a :class:`Store` (the import
+    pipeline, until it is handed a port)."""
+    if isinstance(graph, Store):
+        return graph
+    if isinstance(graph, BoltGraph):
+        return graph.store
+    raise TypeError("this operation still needs the Bolt store (the import pipeline)")
+
+
 def _conforms(graph: BoltGraph) -> GraphStore:
     """mypy checks here that :class:`BoltGraph` implements the whole port."""
     return graph
 
 
-__all__ = ["BoltGraph", "as_graph", "open_graph"]
+__all__ = ["BoltGraph", "as_graph", "bolt_store", "open_graph"]

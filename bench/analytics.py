@@ -47,7 +47,7 @@ import igraph as ig
 import networkx as nx
 
 from bench.generator import generate
-from queries.analytics import ClusterCache, cooperation_paths, territorial_clusters
+from queries.analytics import cooperation_paths, territorial_clusters
 from queries.analytics.engine import engine_of
 from queries.analytics.paths import link_cost
 from queries.projection import (
@@ -57,6 +57,7 @@ from queries.projection import (
     save_snapshot,
     settle,
 )
+from queries.snapshots import ClusterCache
 
 AVOID = ["AdvocacyBody:national"]
 KINDS = ["COOPERATES_WITH", "MEMBER_OF", "SUPPORTS", "CARRIES"]

@@ -15,9 +15,10 @@ import typer
 from rich.table import Table
 
 from cli.context import console, settings, store
-from queries.analytics import ActorRef, ClusterCache, peer_projects
+from queries.analytics import ActorRef, ClusterQuery, peer_projects
 from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
 from queries.projection import Projection, ProjectionCache
+from queries.snapshots import ClusterCache
 
 
 @contextmanager
@@ -98,9 +99,10 @@ def clusters(
 ) -> None:
     """Territorial clusters: who cooperates densely with whom within a scope."""
     # ids follow the previous run's clusters (kept under the data directory): citable
+    question = ClusterQuery.build(scope, resolution=resolution, seed=seed)
     cache = ClusterCache(directory=settings().data_dir / "clusters")
     with projection() as current:
-        result = cache.get(current, scope, resolution=resolution, seed=seed)
+        result = cache.get(current, question)
     console.print(
         f"scope {result.scope}: {result.actors} actors, {len(result.clusters)} clusters, "
         f"modularity {result.modularity:.3f}, {result.unclustered} actors in no cluster"

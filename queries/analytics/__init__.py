@@ -39,9 +39,10 @@ from queries.analytics.clusters import (
     BoundingBox,
     CentralActor,
     Cluster,
-    ClusterCache,
     Clustering,
+    ClusterQuery,
     GeoPoint,
+    find_clusters,
     territorial_clusters,
 )
 from queries.analytics.counts import Count, Share
@@ -70,7 +71,7 @@ __all__ = [
     "BrokerScore",
     "CentralActor",
     "Cluster",
-    "ClusterCache",
+    "ClusterQuery",
     "Clustering",
     "CooperationPath",
     "Count",
@@ -93,6 +94,7 @@ __all__ = [
     "SourceInfo",
     "brokers",
     "cooperation_paths",
+    "find_clusters",
     "isolated_actors",
     "link_cost",
     "movement_figures",

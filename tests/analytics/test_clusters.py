@@ -11,8 +11,9 @@ import networkx as nx
 import pytest
 
 from graph_model.errors import ValidationError
-from queries.analytics.clusters import ClusterCache, territorial_clusters
+from queries.analytics.clusters import territorial_clusters
 from queries.projection import Projection
+from queries.snapshots import ClusterCache
 
 if TYPE_CHECKING:
     from tests.analytics.conftest import Graphs

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from typing import Any
 
 from graph_model.errors import ValidationError
 from queries.analytics.actors import actor_ref, resolve_actor
@@ -15,26 +14,16 @@ from queries.analytics.paths.explanations import (
     explain_path,
     no_path_text,
 )
-from queries.analytics.paths.query import SEARCH_LIMITS, PathLimits, PathQuery
+from queries.analytics.paths.query import SEARCH_LIMITS, PathQuery
 from queries.analytics.paths.question import make_question
 from queries.projection import Projection
 
 
 def cooperation_paths(
-    projection: Projection,
-    source: str,
-    target: str,
-    *,
-    weighted: bool = False,
-    max_hops: int | None = None,
-    kinds: Iterable[str] | None = None,
-    as_of: date | str | None = None,
-    avoid: Iterable[str] = (),
-    avoid_kinds: Iterable[str] = (),
-    k: int = 1,
-    limits: PathLimits = SEARCH_LIMITS,
+    projection: Projection, source: str, target: str, **options: Any
 ) -> PathAnswer:
-    """Cooperation paths from ``source`` to ``target`` (ids or exact names).
+    """Cooperation paths from ``source`` to ``target`` (ids or exact names): the options
+    are those of :meth:`PathQuery.build`, declared there once.
 
     Parameters
     ----------
@@ -60,6 +49,7 @@ def cooperation_paths(
     limits : PathLimits
         What the options are checked against (default: the searches' own bounds,
         :data:`SEARCH_LIMITS`; the CLI and the API pass the product's, :data:`PATH_LIMITS`).
+        Given here, it is handed to :meth:`PathQuery.build`.
 
     Returns
     -------
@@ -84,19 +74,8 @@ def cooperation_paths(
     ...
     graph_model.errors.ValidationError: max_hops: 0 is out of range (an integer from 1 to 12)
     """
-    query = PathQuery.build(
-        source,
-        target,
-        weighted=weighted,
-        max_hops=max_hops,
-        kinds=kinds,
-        as_of=as_of,
-        avoid=avoid,
-        avoid_kinds=avoid_kinds,
-        k=k,
-        limits=limits,
-    )
-    return find_paths(projection, query)
+    options.setdefault("limits", SEARCH_LIMITS)
+    return find_paths(projection, PathQuery.build(source, target, **options))
 
 
 def find_paths(projection: Projection, query: PathQuery) -> PathAnswer:

@@ -114,11 +114,12 @@ class PathQuery:
         avoid: Iterable[str] = (),
         avoid_kinds: Iterable[str] = (),
         k: int = 1,
-        limits: PathLimits = PATH_LIMITS,
+        limits: PathLimits | None = None,
     ) -> PathQuery:
         """The query for these options, checked against ``limits``; a bad option raises
         :class:`ValidationError` (or :class:`~graph_model.errors.InvalidDates` for ``as_of``)
-        naming it."""
+        naming it. ``limits``: :data:`PATH_LIMITS` unless given."""
+        limits = PATH_LIMITS if limits is None else limits
         if max_hops is None:
             max_hops = limits.default_max_hops
         else:

@@ -1,0 +1,101 @@
+"""A clustering question as one typed value, :class:`ClusterQuery`, built from plain options and
+checked once by :meth:`ClusterQuery.build`: the CLI (``maillage clusters``), GraphQL
+(``territorialClusters``), the HTTP export (``/export/clusters.*``), the cluster cache and direct
+calls of :func:`~queries.analytics.clusters.territorial_clusters` all build it.
+
+>>> ClusterQuery.build("departement:69", resolution=0)
+Traceback (most recent call last):
+...
+graph_model.errors.ValidationError: resolution: 0 is out of range (0.01 to 100.0)
+>>> ClusterQuery.build("69").key
+('departement:69', 1.0, 0, 2, 0.3, 5, 20)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph_model.errors import ValidationError
+from queries.analytics.checks import check_int
+from queries.analytics.scope import WHOLE, Scope, parse_scope
+
+#: the range of the modularity resolution
+MIN_RESOLUTION, MAX_RESOLUTION = 0.01, 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterQuery:
+    """A checked clustering question: build it with :meth:`build`."""
+
+    scope: Scope = WHOLE
+    #: modularity resolution; higher gives more, smaller clusters
+    resolution: float = 1.0
+    #: seed of the Leiden algorithm
+    seed: int = 0
+    #: smallest cluster listed
+    min_size: int = 2
+    #: smallest overlap for a cluster to keep a previous id
+    min_jaccard: float = 0.3
+    #: how many central actors and themes per cluster
+    top: int = 5
+    #: how many communes per cluster footprint (the largest shares)
+    commune_limit: int = 20
+
+    @classmethod
+    def build(
+        cls,
+        scope: str | Sequence[str] | Scope | None = None,
+        *,
+        resolution: float = 1.0,
+        seed: int = 0,
+        min_size: int = 2,
+        min_jaccard: float = 0.3,
+        top: int = 5,
+        commune_limit: int = 20,
+    ) -> ClusterQuery:
+        """The query for these options; a bad one raises :class:`ValidationError` naming it
+        (``scope``: see :mod:`queries.analytics.scope`; whether its codes exist is checked when
+        the question is answered)."""
+        if (
+            isinstance(resolution, bool)
+            or not isinstance(resolution, int | float)
+            or not (MIN_RESOLUTION <= resolution <= MAX_RESOLUTION)
+        ):
+            raise ValidationError(
+                f"resolution: {resolution!r} is out of range ({MIN_RESOLUTION} to "
+                f"{MAX_RESOLUTION})",
+                field="resolution",
+            )
+        check_int(seed, field="seed", low=0, high=2**31 - 1)
+        check_int(min_size, field="min_size", low=1, high=1_000_000)
+        check_int(top, field="top", low=0, high=100)
+        check_int(commune_limit, field="commune_limit", low=0, high=100_000)
+        if not 0.0 < min_jaccard <= 1.0:
+            raise ValidationError(
+                f"min_jaccard: {min_jaccard!r} is out of range (0 excluded to 1)",
+                field="min_jaccard",
+            )
+        return cls(
+            scope=parse_scope(scope),
+            resolution=float(resolution),
+            seed=seed,
+            min_size=min_size,
+            min_jaccard=min_jaccard,
+            top=top,
+            commune_limit=commune_limit,
+        )
+
+    @property
+    def key(self) -> tuple[str, float, int, int, float, int, int]:
+        """The question without the graph version: what stable ids follow from one version to
+        the next (and what names the membership kept on disk)."""
+        return (
+            self.scope.label,
+            self.resolution,
+            self.seed,
+            self.min_size,
+            self.min_jaccard,
+            self.top,
+            self.commune_limit,
+        )

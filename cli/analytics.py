@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from cli.context import console, settings, store
-from queries.analytics import ActorRef, ClusterQuery, peer_projects
+from queries.analytics import ActorRef, ClusterQuery, PeerQuery, find_peers
 from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
 from queries.projection import Projection, ProjectionCache
 from queries.snapshots import ClusterCache
@@ -56,7 +56,10 @@ def path(
         False, help="cheapest path: strong, long-lived links cost less (docs/analytics.md)"
     ),
 ) -> None:
-    """How is FROM connected to TO: cooperation paths, every hop explained."""
+    """How is FROM connected to TO: cooperation paths, every hop explained.
+
+    The options are checked against the product's path limits, those of the GraphQL API
+    (at most 8 hops, 8 by default; at most 20 alternatives)."""
     query = PathQuery.build(
         source,
         target,
@@ -129,10 +132,9 @@ def peers(
     hide_linked: bool = typer.Option(False, help="hide actors already linked to it"),
 ) -> None:
     """Who elsewhere runs a project like this one: similar actors outside its territory."""
+    question = PeerQuery.build(actor, level=outside, exclude_linked=hide_linked, limit=first)
     with projection() as current:
-        answer = peer_projects(
-            current, actor, level=outside, exclude_linked=hide_linked, limit=first
-        )
+        answer = find_peers(current, question)
     console.print(
         f"peers of {_actor(answer.actor)} outside {answer.level} {answer.territory}: "
         f"{len(answer.peers)} of {answer.candidates} candidates"

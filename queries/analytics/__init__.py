@@ -1,22 +1,37 @@
 """The analytics of the cooperation graph: pure functions over a
 :class:`~queries.projection.Projection`, each answer a frozen dataclass.
 
-==========================  ===========================================================
-module                      offers
-==========================  ===========================================================
-:mod:`.paths`               :func:`cooperation_paths` (hops or weight, ``max_hops``, link
-                            kinds, ``as_of``, ``avoid``/``avoid_kinds``, k alternatives)
-:mod:`.clusters`            :func:`territorial_clusters` (Leiden, stable ids),
-                            :class:`ClusterCache`
-:mod:`.peers`               :func:`peer_projects` (similar actors outside a territory)
-:mod:`.brokers`             :func:`brokers` (betweenness, exact or sampled),
-                            :func:`isolated_actors`, :func:`neighbourhood`
-:mod:`.figures`             :func:`movement_figures` (counts, density, reach, région matrix)
-:mod:`.scope`               :func:`parse_scope`, :func:`select` (whole graph, région,
-                            département, EPCI, communes)
-:mod:`.engine`              the igraph/numpy copy of a projection the heavy algorithms use
-:mod:`.common`              :class:`ActorRef`, parameter checks, the example projection
-==========================  ===========================================================
+Each analytic takes one parameter object, built from plain options and checked once by its
+``build`` classmethod (:class:`PathQuery` against :class:`PathLimits`, :class:`ClusterQuery`,
+:class:`PeerQuery`, :class:`BrokerQuery`, :class:`NeighbourhoodQuery`), and is answered by a
+``find_…`` function; the plain-options function beside it (:func:`cooperation_paths`…) builds
+the query and answers it. The CLI, GraphQL and the HTTP exports build the same values.
+
+============================  ==========================================================
+module                        offers
+============================  ==========================================================
+:mod:`.paths`                 :func:`cooperation_paths` (hops or weight, ``max_hops``,
+                              link kinds, ``as_of``, ``avoid``/``avoid_kinds``, k
+                              alternatives); a package: query, answers, costs, neighbour
+                              index, searches, alternatives, explanations
+:mod:`.clusters`              :func:`territorial_clusters` (Leiden, stable ids); a package
+                              (the cache that keeps ids on disk is
+                              :class:`queries.snapshots.ClusterCache`)
+:mod:`.peers`                 :func:`peer_projects` (similar actors outside a territory)
+:mod:`.brokers`               :func:`brokers` (betweenness, exact or sampled)
+:mod:`.isolated`              :func:`isolated_actors` (no cooperation link)
+:mod:`.neighbourhood`         :func:`neighbourhood` (within 1 to 3 hops of an actor)
+:mod:`.figures`               :func:`movement_figures` (counts, density, reach, régions)
+:mod:`.scope`                 :func:`parse_scope`, :func:`select` (whole graph, région,
+                              département, EPCI, communes)
+:mod:`.engine`                the igraph/numpy copy of a projection the heavy algorithms use
+:mod:`.actors`                :class:`ActorRef`, actor resolution by id or exact name
+:mod:`.checks`                the checks of plain parameters (integers, dates, kinds)
+:mod:`.links`                 a link's validity on a day, its sources (:class:`SourceInfo`)
+:mod:`.counts`                :class:`Count`, :class:`Share`
+:mod:`.memo`                  what a projection remembers (:func:`remembered`)
+:mod:`.example`               the small movement the examples and unit tests run on
+============================  ==========================================================
 
 Bad parameters raise the project's errors naming the parameter: ``NotFound`` /
 ``AmbiguousReference`` for actors, ``ValidationError`` (``field=…``) for values,
@@ -24,17 +39,7 @@ Bad parameters raise the project's errors naming the parameter: ``NotFound`` /
 """
 
 from queries.analytics.actors import ActorRef
-from queries.analytics.brokers import (
-    BrokerRanking,
-    BrokerScore,
-    IsolatedActors,
-    Neighbour,
-    Neighbourhood,
-    NeighbourLink,
-    brokers,
-    isolated_actors,
-    neighbourhood,
-)
+from queries.analytics.brokers import BrokerQuery, BrokerRanking, BrokerScore, brokers, find_brokers
 from queries.analytics.clusters import (
     BoundingBox,
     CentralActor,
@@ -47,26 +52,43 @@ from queries.analytics.clusters import (
 )
 from queries.analytics.counts import Count, Share
 from queries.analytics.figures import MovementFigures, RegionCell, movement_figures
+from queries.analytics.isolated import IsolatedActors, isolated_actors
 from queries.analytics.links import SourceInfo
+from queries.analytics.neighbourhood import (
+    Neighbour,
+    Neighbourhood,
+    NeighbourhoodQuery,
+    NeighbourLink,
+    find_neighbourhood,
+    neighbourhood,
+)
 from queries.analytics.paths import (
     KIND_COST,
+    PATH_LIMITS,
+    SEARCH_LIMITS,
     CooperationPath,
     Hop,
     LinkStep,
     PathAnswer,
     PathConstraints,
+    PathLimits,
+    PathQuery,
     cooperation_paths,
+    find_paths,
     link_cost,
 )
 from queries.analytics.peers import WEIGHTS as PEER_WEIGHTS
-from queries.analytics.peers import Peer, PeerAnswer, peer_projects
+from queries.analytics.peers import Peer, PeerAnswer, PeerQuery, find_peers, peer_projects
 from queries.analytics.scope import Scope, ScopeSelection, parse_scope, select
 
 __all__ = [
     "KIND_COST",
+    "PATH_LIMITS",
     "PEER_WEIGHTS",
+    "SEARCH_LIMITS",
     "ActorRef",
     "BoundingBox",
+    "BrokerQuery",
     "BrokerRanking",
     "BrokerScore",
     "CentralActor",
@@ -83,10 +105,14 @@ __all__ = [
     "Neighbour",
     "NeighbourLink",
     "Neighbourhood",
+    "NeighbourhoodQuery",
     "PathAnswer",
     "PathConstraints",
+    "PathLimits",
+    "PathQuery",
     "Peer",
     "PeerAnswer",
+    "PeerQuery",
     "RegionCell",
     "Scope",
     "ScopeSelection",
@@ -94,7 +120,11 @@ __all__ = [
     "SourceInfo",
     "brokers",
     "cooperation_paths",
+    "find_brokers",
     "find_clusters",
+    "find_neighbourhood",
+    "find_paths",
+    "find_peers",
     "isolated_actors",
     "link_cost",
     "movement_figures",

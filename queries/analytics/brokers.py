@@ -1,7 +1,6 @@
-"""Brokers, isolated actors and neighbourhoods: who holds the movement together, who is alone,
-who is around an actor.
+"""Brokers: who holds the movement together in a scope.
 
-**Brokers** are ranked by betweenness centrality on the scope's tie graph (one edge per pair
+Brokers are ranked by betweenness centrality on the scope's tie graph (one edge per pair
 of actors joined by a cooperation link; paths stay inside the scope), normalised as networkx
 does (``networkx.betweenness_centrality``: divided by (n-1)(n-2), so a score is the share of
 pairs of other actors whose shortest paths run through the actor).
@@ -16,44 +15,35 @@ pairs of other actors whose shortest paths run through the actor).
   per-pivot contributions (typically far smaller). The ranking of the top brokers is much
   steadier than the bound suggests.
 
-**Isolated actors**: actors of the scope without any cooperation link (valid on ``as_of`` if
-given); with ``within_scope=True``, without any link to another actor of the scope.
-
-**Neighbourhood**: the actors within ``depth`` (1 to 3) hops of an actor, either direction, and
-the links among them, optionally only some link kinds and only links valid on ``as_of``.
+The options are one checked value, :class:`BrokerQuery`; answers are kept per projection
+(national brokers take seconds at 100,000 actors).
 
 >>> from queries.analytics.example import example_projection
 >>> p = example_projection()
 >>> ranking = brokers(p, limit=2)
 >>> [(b.actor.id, b.score) for b in ranking.actors], ranking.exact
 ([('ab-ess-france', 0.4), ('org-marseille', 0.266667)], True)
->>> [a.id for a in isolated_actors(p).actors]
-['org-seule']
->>> [(a.actor.id, a.distance) for a in neighbourhood(p, "org-marseille", depth=1).actors]
-[('org-marseille', 0), ('ab-ess-france', 1), ('prj-graines', 1)]
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from typing import Any
 
 import numpy as np
 
-from queries.analytics.actors import ActorRef, actor_ref, resolve_actor
-from queries.analytics.checks import check_int, check_link_kinds, parse_day
+from queries.analytics.actors import ActorRef, actor_ref
+from queries.analytics.checks import check_int
 from queries.analytics.engine import engine_of, subgraph
-from queries.analytics.links import valid_on
 from queries.analytics.memo import remembered
-from queries.analytics.scope import KnownCodes, Scope, ScopeSelection, select
+from queries.analytics.scope import WHOLE, KnownCodes, Scope, ScopeSelection, parse_scope, select
 from queries.projection import Projection
 
 #: confidence of the stated sampling error bound
 CONFIDENCE = 0.95
-MAX_DEPTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,40 +69,31 @@ class BrokerRanking:
 
 
 @dataclass(frozen=True, slots=True)
-class IsolatedActors:
-    scope: str
-    as_of: date | None
-    within_scope: bool
-    actors: tuple[ActorRef, ...]
+class BrokerQuery:
+    """A brokers question, checked when made (a bad option raises
+    :class:`~graph_model.errors.ValidationError` naming it)."""
 
+    scope: Scope = WHOLE
+    #: how many actors to return (1 to 10,000)
+    limit: int = 20
+    #: largest scope (actors) computed exactly
+    exact_limit: int = 2_000
+    #: pivots drawn above ``exact_limit`` (1 to 10,000)
+    pivots: int = 100
+    #: seed of the pivot draw
+    seed: int = 0
 
-@dataclass(frozen=True, slots=True)
-class Neighbour:
-    actor: ActorRef
-    distance: int
+    def __post_init__(self) -> None:
+        check_int(self.limit, field="limit", low=1, high=10_000)
+        check_int(self.exact_limit, field="exact_limit", low=0, high=1_000_000)
+        check_int(self.pivots, field="pivots", low=1, high=10_000)
+        check_int(self.seed, field="seed", low=0, high=2**31 - 1)
 
-
-@dataclass(frozen=True, slots=True)
-class NeighbourLink:
-    id: str
-    kind: str
-    subkind: str | None
-    source: str
-    target: str
-    since: date | None
-    until: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Neighbourhood:
-    """An actor, the actors around it (by distance, then id) and the links among them."""
-
-    center: ActorRef
-    depth: int
-    actors: tuple[Neighbour, ...]
-    links: tuple[NeighbourLink, ...]
-    #: ``True`` when ``limit`` cut the list (the nearest actors are kept)
-    truncated: bool
+    @classmethod
+    def build(cls, scope: str | Sequence[str] | Scope | None = None, **options: Any) -> BrokerQuery:
+        """The query for a scope as given (see :mod:`queries.analytics.scope`) and the options
+        above; a bad one raises :class:`~graph_model.errors.ValidationError` naming it."""
+        return cls(parse_scope(scope), **options)
 
 
 def hoeffding_bound(pivots: int, confidence: float = CONFIDENCE) -> float:
@@ -128,13 +109,11 @@ def brokers(
     projection: Projection,
     scope: str | Sequence[str] | Scope | None = None,
     *,
-    limit: int = 20,
-    exact_limit: int = 2_000,
-    pivots: int = 100,
-    seed: int = 0,
     known_codes: KnownCodes | None = None,
+    **options: Any,
 ) -> BrokerRanking:
-    """Actors of ``scope`` ranked by betweenness (see the module docstring).
+    """Actors of ``scope`` ranked by betweenness (see the module docstring); the options
+    are those of :meth:`BrokerQuery.build`, declared there once.
 
     Parameters
     ----------
@@ -157,11 +136,15 @@ def brokers(
     >>> r.exact, r.pivots, round(r.error_bound, 3)
     (False, 5, 0.607)
     """
-    check_int(limit, field="limit", low=1, high=10_000)
-    check_int(exact_limit, field="exact_limit", low=0, high=1_000_000)
-    check_int(pivots, field="pivots", low=1, high=10_000)
-    check_int(seed, field="seed", low=0, high=2**31 - 1)
-    selection = select(projection, scope, known_codes=known_codes)
+    return find_brokers(projection, BrokerQuery.build(scope, **options), known_codes=known_codes)
+
+
+def find_brokers(
+    projection: Projection, query: BrokerQuery, *, known_codes: KnownCodes | None = None
+) -> BrokerRanking:
+    """The ranking a built :class:`BrokerQuery` asks for, remembered per projection."""
+    selection = select(projection, query.scope, known_codes=known_codes)
+    limit, exact_limit, pivots, seed = query.limit, query.exact_limit, query.pivots, query.seed
     question = ("brokers", selection.scope.label, limit, exact_limit, pivots, seed)
     return remembered(
         projection,
@@ -223,122 +206,4 @@ def _rank(
             )
             for i in order
         ),
-    )
-
-
-def isolated_actors(
-    projection: Projection,
-    scope: str | Sequence[str] | Scope | None = None,
-    *,
-    as_of: date | str | None = None,
-    within_scope: bool = False,
-    known_codes: KnownCodes | None = None,
-) -> IsolatedActors:
-    """Actors of ``scope`` without a cooperation link (see the module docstring), by id.
-
-    >>> from queries.analytics.example import example_projection
-    >>> p = example_projection()
-    >>> [a.id for a in isolated_actors(p, "13", within_scope=True,
-    ...                                known_codes={"departement": {"13"}}).actors]
-    []
-    >>> [a.id for a in isolated_actors(p, as_of="2013-01-01").actors][:3]
-    ['ab-ess-france', 'org-collectif', 'org-marseille']
-    """
-    day = parse_day(as_of, field="as_of")
-    selection = select(projection, scope, known_codes=known_codes)
-    graph = projection.graph
-    succ, pred = graph._succ, graph._pred  # the raw dicts: this scans every actor
-    found = []
-    for actor in graph if selection.actors is None else sorted(selection.actors):
-        linked = False
-        for adjacency in (succ[actor], pred[actor]):
-            for other, links in adjacency.items():
-                if within_scope and other not in selection:
-                    continue
-                if day is None or any(valid_on(d, day) for d in links.values()):
-                    linked = True
-                    break
-            if linked:
-                break
-        if not linked:
-            found.append(actor_ref(projection, actor))
-    return IsolatedActors(
-        scope=selection.scope.label, as_of=day, within_scope=within_scope, actors=tuple(found)
-    )
-
-
-def neighbourhood(
-    projection: Projection,
-    actor: str,
-    *,
-    depth: int = 1,
-    kinds: Iterable[str] | None = None,
-    as_of: date | str | None = None,
-    limit: int = 1_000,
-) -> Neighbourhood:
-    """The actors within ``depth`` hops of ``actor`` and the links among them.
-
-    Raises :class:`~graph_model.errors.ValidationError` naming ``depth`` above 3.
-
-    >>> from queries.analytics.example import example_projection
-    >>> n = neighbourhood(example_projection(), "org-collectif", depth=1, as_of="2019-06-01")
-    >>> [(a.actor.id, a.distance) for a in n.actors], [l.id for l in n.links]
-    ([('org-collectif', 0), ('org-atelier', 1)], ['l1'])
-    >>> neighbourhood(example_projection(), "org-collectif", depth=4)
-    Traceback (most recent call last):
-    ...
-    graph_model.errors.ValidationError: depth: 4 is out of range (an integer from 1 to 3)
-    """
-    center = resolve_actor(projection, actor, field="actor")
-    check_int(depth, field="depth", low=1, high=MAX_DEPTH)
-    check_int(limit, field="limit", low=1, high=100_000)
-    allowed = check_link_kinds(kinds)
-    day = parse_day(as_of, field="as_of")
-    graph = projection.graph
-    succ, pred = graph._succ, graph._pred
-
-    def usable(links: dict[str, dict[str, object]]) -> bool:
-        return any(
-            (allowed is None or d["kind"] in allowed) and (day is None or valid_on(d, day))
-            for d in links.values()
-        )
-
-    distance = {center: 0}
-    fringe = [center]
-    truncated = False
-    for level in range(1, depth + 1):
-        found: list[str] = []
-        for u in fringe:
-            for adjacency in (succ[u], pred[u]):
-                for v, links in adjacency.items():
-                    if v not in distance and usable(links):
-                        distance[v] = level
-                        found.append(v)
-        if len(distance) > limit:
-            truncated = True
-            keep = sorted(distance, key=lambda a: (distance[a], a))[:limit]
-            distance = {a: distance[a] for a in keep}
-            break
-        fringe = found
-    links_out = []
-    for u in distance:
-        for v, links in succ[u].items():
-            if v in distance:
-                for link_id, d in links.items():
-                    if (allowed is None or d["kind"] in allowed) and (
-                        day is None or valid_on(d, day)
-                    ):
-                        links_out.append(
-                            NeighbourLink(
-                                link_id, d["kind"], d["subkind"], u, v, d["since"], d["until"]
-                            )
-                        )
-    links_out.sort(key=lambda link: link.id)
-    ordered = sorted(distance, key=lambda a: (distance[a], a))
-    return Neighbourhood(
-        center=actor_ref(projection, center),
-        depth=depth,
-        actors=tuple(Neighbour(actor_ref(projection, a), distance[a]) for a in ordered),
-        links=tuple(links_out),
-        truncated=truncated,
     )

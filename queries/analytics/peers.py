@@ -182,17 +182,50 @@ def _linked(projection: Projection, actor: str, day: date | None) -> set[str]:
     }
 
 
-def peer_projects(
-    projection: Projection,
-    actor: str,
-    *,
-    level: str = "departement",
-    kinds: Iterable[str] | None = None,
-    exclude_linked: bool = False,
-    as_of: date | str | None = None,
-    limit: int = 10,
-) -> PeerAnswer:
-    """Actors similar to ``actor`` outside its territory (see the module docstring).
+@dataclass(frozen=True, slots=True)
+class PeerQuery:
+    """A checked peers question: build it with :meth:`build`."""
+
+    #: the actor, as given (an id or an exact name)
+    actor: str
+    level: str = "departement"
+    #: kinds of peers (``None``: the actor's own kind)
+    kinds: frozenset[str] | None = None
+    exclude_linked: bool = False
+    as_of: date | None = None
+    limit: int = 10
+
+    @classmethod
+    def build(
+        cls,
+        actor: str,
+        *,
+        level: str = "departement",
+        kinds: Iterable[str] | None = None,
+        exclude_linked: bool = False,
+        as_of: date | str | None = None,
+        limit: int = 10,
+    ) -> PeerQuery:
+        """The query for these options; a bad one raises :class:`ValidationError` naming it
+        (whether the actor has a code at ``level`` is checked when the question is answered)."""
+        if level not in LEVELS:
+            raise ValidationError(
+                f"level: {level!r} is not one of {', '.join(LEVELS)}", field="level"
+            )
+        check_int(limit, field="limit", low=1, high=1_000)
+        day = parse_day(as_of, field="as_of")
+        wanted = None
+        if kinds is not None:
+            wanted = frozenset(
+                check_actor_kind(k, field="kinds")
+                for k in ([kinds] if isinstance(kinds, str) else kinds)
+            )
+        return cls(actor, level, wanted, bool(exclude_linked), day, limit)
+
+
+def peer_projects(projection: Projection, actor: str, **options: Any) -> PeerAnswer:
+    """Actors similar to ``actor`` outside its territory (see the module docstring); the options
+    are those of :meth:`PeerQuery.build`, declared there once.
 
     Parameters
     ----------
@@ -226,11 +259,13 @@ def peer_projects(
     ...
     graph_model.errors.ValidationError: level: 'canton' is not one of commune, departement, region
     """
-    actor_id = resolve_actor(projection, actor, field="actor")
-    if level not in LEVELS:
-        raise ValidationError(f"level: {level!r} is not one of {', '.join(LEVELS)}", field="level")
-    check_int(limit, field="limit", low=1, high=1_000)
-    day = parse_day(as_of, field="as_of")
+    return find_peers(projection, PeerQuery.build(actor, **options))
+
+
+def find_peers(projection: Projection, query: PeerQuery) -> PeerAnswer:
+    """The peers a built :class:`PeerQuery` asks for."""
+    actor_id = resolve_actor(projection, query.actor, field="actor")
+    level, day, limit, exclude_linked = query.level, query.as_of, query.limit, query.exclude_linked
     nodes = projection.graph._node
     attrs: dict[str, Any] = nodes[actor_id]
     territory = attrs[level]
@@ -240,13 +275,7 @@ def peer_projects(
             "meaning there; choose another level",
             field="level",
         )
-    if kinds is None:
-        wanted = frozenset({attrs["kind"]})
-    else:
-        wanted = frozenset(
-            check_actor_kind(k, field="kinds")
-            for k in ([kinds] if isinstance(kinds, str) else kinds)
-        )
+    wanted = frozenset({attrs["kind"]}) if query.kinds is None else query.kinds
     index = projection.derived("peer_index", _index)
     mine = index.facets[actor_id] if day is None else _facets(projection, actor_id, day)
     candidates: set[str] = set()

@@ -9,12 +9,9 @@ import networkx as nx
 import pytest
 
 from graph_model.errors import NotFound, ValidationError
-from queries.analytics.brokers import (
-    brokers,
-    hoeffding_bound,
-    isolated_actors,
-    neighbourhood,
-)
+from queries.analytics.brokers import brokers, hoeffding_bound
+from queries.analytics.isolated import isolated_actors
+from queries.analytics.neighbourhood import neighbourhood
 from queries.projection import Projection
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph_model.errors import ValidationError
 from queries.analytics.checks import check_int
@@ -26,7 +27,8 @@ MIN_RESOLUTION, MAX_RESOLUTION = 0.01, 100.0
 
 @dataclass(frozen=True, slots=True)
 class ClusterQuery:
-    """A checked clustering question: build it with :meth:`build`."""
+    """A clustering question, checked when made (a bad option raises
+    :class:`~graph_model.errors.ValidationError` naming it)."""
 
     scope: Scope = WHOLE
     #: modularity resolution; higher gives more, smaller clusters
@@ -42,21 +44,8 @@ class ClusterQuery:
     #: how many communes per cluster footprint (the largest shares)
     commune_limit: int = 20
 
-    @classmethod
-    def build(
-        cls,
-        scope: str | Sequence[str] | Scope | None = None,
-        *,
-        resolution: float = 1.0,
-        seed: int = 0,
-        min_size: int = 2,
-        min_jaccard: float = 0.3,
-        top: int = 5,
-        commune_limit: int = 20,
-    ) -> ClusterQuery:
-        """The query for these options; a bad one raises :class:`ValidationError` naming it
-        (``scope``: see :mod:`queries.analytics.scope`; whether its codes exist is checked when
-        the question is answered)."""
+    def __post_init__(self) -> None:
+        resolution = self.resolution
         if (
             isinstance(resolution, bool)
             or not isinstance(resolution, int | float)
@@ -67,24 +56,24 @@ class ClusterQuery:
                 f"{MAX_RESOLUTION})",
                 field="resolution",
             )
-        check_int(seed, field="seed", low=0, high=2**31 - 1)
-        check_int(min_size, field="min_size", low=1, high=1_000_000)
-        check_int(top, field="top", low=0, high=100)
-        check_int(commune_limit, field="commune_limit", low=0, high=100_000)
-        if not 0.0 < min_jaccard <= 1.0:
+        object.__setattr__(self, "resolution", float(resolution))
+        check_int(self.seed, field="seed", low=0, high=2**31 - 1)
+        check_int(self.min_size, field="min_size", low=1, high=1_000_000)
+        check_int(self.top, field="top", low=0, high=100)
+        check_int(self.commune_limit, field="commune_limit", low=0, high=100_000)
+        if not 0.0 < self.min_jaccard <= 1.0:
             raise ValidationError(
-                f"min_jaccard: {min_jaccard!r} is out of range (0 excluded to 1)",
+                f"min_jaccard: {self.min_jaccard!r} is out of range (0 excluded to 1)",
                 field="min_jaccard",
             )
-        return cls(
-            scope=parse_scope(scope),
-            resolution=float(resolution),
-            seed=seed,
-            min_size=min_size,
-            min_jaccard=min_jaccard,
-            top=top,
-            commune_limit=commune_limit,
-        )
+
+    @classmethod
+    def build(
+        cls, scope: str | Sequence[str] | Scope | None = None, **options: Any
+    ) -> ClusterQuery:
+        """The query for a scope as given (see :mod:`queries.analytics.scope`; whether its
+        codes exist is checked when the question is answered) and the options above."""
+        return cls(parse_scope(scope), **options)
 
     @property
     def key(self) -> tuple[str, float, int, int, float, int, int]:

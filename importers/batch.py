@@ -1,8 +1,8 @@
-"""The load step: everything one batch writes, as statements of one transaction.
+"""What one batch writes, as the statements of one transaction (step 4, merge and load).
 
 A batch of an import holds more than actors (territories, themes, links, duplicate candidates),
 and all of it must land together: an import killed mid-batch must not leave an actor without
-its aliases, which the next run could not find by key. So the pipeline collects the rows of a
+its aliases, which the next run could not find by key. So the steps collect the rows of a
 batch here and runs them all in one :meth:`~queries.store.Store.write` (all or nothing), with
 the catalogue's statements and the repository's row shapes
 (:func:`~queries.repository.actor_properties`, :func:`~queries.repository.link_properties`) —

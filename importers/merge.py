@@ -1,4 +1,5 @@
-"""How a record's values join an actor the graph already knows (the merge policy).
+"""How a record's values join an actor the graph already knows, and a link statement the link
+it is about (the merge policy of step 4, merge and load, and of step 5, links).
 
 Nothing is lost and nothing is invented: a value is only ever replaced by another value a source
 states, never by an empty one, and lists (themes, methods, territories of action, aliases,
@@ -14,6 +15,9 @@ sources) only grow. Which source's value wins when two sources disagree:
 
 The rule is deterministic and idempotent: re-importing a file never flips a value back and forth.
 
+A link statement joins the link it is about (:func:`same_link`) by adding its sources and filling
+the link's gaps (an end date), never by changing a value the link has (:func:`merge_statement`).
+
 >>> source_priority("sirene"), source_priority("sheet-adherents"), source_priority("movement")
 (5, 1, 0)
 """
@@ -25,8 +29,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graph_model.errors import ValidationError
-from graph_model.model import Actor, ActorKind, AdvocacyLevel, LocationPrecision, SourceRef
+from graph_model.model import (
+    Actor,
+    ActorKind,
+    AdvocacyLevel,
+    Link,
+    LocationPrecision,
+    SourceRef,
+    parse,
+)
 from importers.places import Place
+from importers.records import Outcome
+from queries.repository import source_json
 
 _PRIORITY_PREFIXES = (
     ("movement", 0),
@@ -173,3 +187,82 @@ def _construct(data: Mapping[str, Any]) -> Actor:
     for key in ("themes", "methods", "active_in", "aliases", "sources"):
         values[key] = list(data.get(key) or [])
     return Actor.model_construct(**values)
+
+
+# -- link statements ---------------------------------------------------------------------------
+def merge_statement(current: Mapping[str, Any], link: Link) -> tuple[Outcome, Link, dict[str, Any]]:
+    """A statement merged into the link it is about (as stored, or as the batch left it):
+    *updated* or *unchanged*, and the link to write with its row (:func:`link_row`)."""
+    final = _merge_link(current, link)
+    final_row = link_row(final)
+    same = _row_state(final_row) == _row_state(current)
+    return (Outcome.UNCHANGED if same else Outcome.UPDATED), final, final_row
+
+
+def same_link(
+    candidates: Iterable[Mapping[str, Any]], link_id: str, link: Link
+) -> Mapping[str, Any] | None:
+    """Among the stored links joining the same ends with the same type, the one a statement
+    is about: the same id; else, for an undated statement, the first with the same sub-kind
+    (by id, so that the choice does not depend on the order links are read in)."""
+    candidates = list(candidates)
+    for candidate in candidates:
+        if candidate["id"] == link_id:
+            return candidate
+    if link.since is None:
+        alike = [c for c in candidates if (c.get("subkind") or None) == link.subkind]
+        if alike:
+            return min(alike, key=lambda c: str(c["id"]))
+    return None
+
+
+def link_row(link: Link) -> dict[str, Any]:
+    """A link's id and properties as they are compared and written."""
+    return {
+        "id": link.id,
+        "subkind": link.subkind,
+        "since": link.since,
+        "until": link.until,
+        "sources": sorted({source_json(s) for s in link.sources}),
+    }
+
+
+def _native(value: Any) -> Any:
+    to_native = getattr(value, "to_native", None)
+    return to_native() if callable(to_native) else value
+
+
+def _row_state(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        row.get("id"),
+        row.get("subkind") or None,
+        _native(row.get("since")),
+        _native(row.get("until")),
+        tuple(sorted(row.get("sources") or ())),
+    )
+
+
+def _merge_link(current: Mapping[str, Any], link: Link) -> Link:
+    """The stored link with the new statement's sources added and its gaps filled."""
+    sources = {
+        source_json(s): s
+        for s in (
+            SourceRef.model_validate(json.loads(text)) for text in current.get("sources") or ()
+        )
+    }
+    for source in link.sources:
+        sources[source_json(source)] = source
+    since = _native(current.get("since"))
+    until = _native(current.get("until")) or link.until
+    return parse(
+        Link,
+        {
+            "kind": link.kind,
+            "source_id": link.source_id,
+            "target_id": link.target_id,
+            "subkind": current.get("subkind") or link.subkind,
+            "since": since,
+            "until": until,
+            "sources": [sources[k] for k in sorted(sources)],
+        },
+    )

@@ -1,37 +1,32 @@
-"""Identity resolution: is this record an actor the graph already knows?
+"""The name index and the score: how alike a record and a known actor are (step 3, identity).
 
-The fourth step of every import, in two stages:
+When no key settles who a record is (:mod:`importers.identity`), its name is compared with the
+actors of its département (an in-memory :class:`NameIndex` of folded names, built once per run
+and kept up to date as the run creates actors), plus the actors with exactly the same name
+anywhere. The score is the similarity of the names' distinctive words, adjusted by the places and
+the web/mail domains:
 
-1. **keys** — SIREN, SIRET, RNA, the record's source key (``gogocarto:42``) and its other aliases
-   are looked up for a whole batch in one query (``import_resolve_keys``). Keys that point to one
-   actor settle the question; keys that point to two different actors make the record a reject
-   (never guessed).
-2. **score** — otherwise the record's name is compared with the actors of its département (an
-   in-memory :class:`NameIndex` of folded names, built once per run and kept up to date as the
-   run creates actors), plus the actors with exactly the same name anywhere. The score is the
-   similarity of the names' distinctive words, adjusted by the places and the web/mail domains:
+=================================================  ==========================================
+evidence                                           effect on the score
+=================================================  ==========================================
+names (words without articles and legal forms)     0..1: mean of a character ratio and a
+                                                   word-by-word ratio; ≤ 0.7 when each name
+                                                   has a word the other lacks
+same commune                                       +0.05
+same département, one commune unknown              −0.03
+no place on either side (national bodies…)         −0.03
+one side without any place                         −0.10
+different communes, or different départements      never the same actor (unless the website
+                                                   domain is the same: then −0.20)
+different SIREN, or different RNA number           never the same actor
+same distinctive website (or mail) domain          +0.15 (+0.10 for mail)
+different distinctive website domains              −0.15
+the record states another kind than the actor's    capped below the merge threshold
+=================================================  ==========================================
 
-   =================================================  ==========================================
-   evidence                                           effect on the score
-   =================================================  ==========================================
-   names (words without articles and legal forms)     0..1: mean of a character ratio and a
-                                                      word-by-word ratio; ≤ 0.7 when each name
-                                                      has a word the other lacks
-   same commune                                       +0.05
-   same département, one commune unknown              −0.03
-   no place on either side (national bodies…)         −0.03
-   one side without any place                         −0.10
-   different communes, or different départements      never the same actor (unless the website
-                                                      domain is the same: then −0.20)
-   different SIREN, or different RNA number           never the same actor
-   same distinctive website (or mail) domain          +0.15 (+0.10 for mail)
-   different distinctive website domains              −0.15
-   the record states another kind than the actor's    capped below the merge threshold
-   =================================================  ==========================================
-
-   ``score >= MERGE_THRESHOLD`` (0.95): the same actor — the record's source becomes an alias and
-   a source of it. ``CANDIDATE_THRESHOLD`` (0.80) ``<= score <`` 0.95: a duplicate candidate, held
-   for ``maillage review``. Below: a new actor.
+``score >= MERGE_THRESHOLD`` (0.95): the same actor — the record's source becomes an alias and a
+source of it. ``CANDIDATE_THRESHOLD`` (0.80) ``<= score <`` 0.95: a duplicate candidate, held for
+``maillage review``. Below: a new actor.
 
 >>> index = NameIndex()
 >>> index.add(Entry("mai-1", "Organisation", "La Ressourcerie du Pays Creillois", "60175", "60"))

@@ -1,8 +1,11 @@
-"""What flows through the pipeline: records as a source states them, before identity is known.
+"""What flows through the pipeline: records as a source states them, and the row they travel in.
 
-A format module turns each input row into one :class:`ActorRecord` (an actor as the source
-describes it) or one :class:`LinkRecord` (a link between two references), carrying the row's
-line number and raw values so that whatever happens to it can be reported. A record may
+A format module (step 1, read) turns each input row into one :class:`ActorRecord` (an actor as
+the source describes it) or one :class:`LinkRecord` (a link between two references), carrying the
+row's line number and raw values so that whatever happens to it can be reported. An actor record
+then travels in one :class:`ActorRow` until it is written: step 2 (normalise and place) makes the
+row, step 3 (identity) says which actor it is, step 4 (merge and load) merges it into that actor.
+A link record goes to step 5 (links) as it is. A record may
 already be marked as an error (the row cannot be read: it will be *rejected*) or as skipped
 (the row is readable but not a live actor, e.g. a deleted GoGoCarto element, an empty row).
 
@@ -19,7 +22,8 @@ from enum import StrEnum
 from typing import Any
 
 from graph_model.model import ActorKind, AdvocacyLevel, LinkKind, SourceRef, Theme
-from importers.places import PlaceInput
+from importers.names import Match, Probe
+from importers.places import Place, PlaceInput
 
 
 class Outcome(StrEnum):
@@ -148,3 +152,28 @@ class LinkRecord:
 
 
 Record = ActorRecord | LinkRecord
+
+
+@dataclass(slots=True)
+class ActorRow:
+    """One actor row from step 2 until it is written: its record as read, then what each step
+    found out. The record itself is never changed but for its flags (and coordinates not on
+    Earth, dropped), so that a held row keeps what the source said."""
+
+    record: ActorRecord
+    # step 2, normalise and place (importers.prepare)
+    #: the clean scalar values (name, legal form, level, identifiers, web, mail, description)
+    values: dict[str, Any]
+    place: Place
+    #: every key the actor may already be known by (id, source alias, SIREN, SIRET, RNA, …)
+    keys: list[str]
+    #: the id the row's actor has if it is a new one
+    minted: str
+    #: the row as the name index compares it
+    probe: Probe
+    # step 3, identity (importers.identity)
+    #: the actor the row is (None until decided)
+    target: str | None = None
+    #: how it was found: ``key``, ``score`` (by name), ``review`` (a decision) or ``new``
+    how: str = ""
+    match: Match | None = None

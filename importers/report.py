@@ -1,4 +1,4 @@
-"""The outcome of an import: the summary counts and the reject report.
+"""The outcome of an import: the summary counts, the reject report, and the tally that keeps both.
 
 Invariant: every input row has exactly one :class:`~importers.records.Outcome`, so
 ``created + updated + unchanged + candidates + rejected + skipped == rows``
@@ -11,6 +11,8 @@ its line number, the reason and the raw row as JSON — except the rows a filter
 the million (SIRENE units outside the ESS with ``--ess-only``, ceased, natural persons, not
 public): those are counted by reason in the summary (:attr:`Summary.skipped_by`, and the
 ``ImportRun``'s ``skipped_reasons``), not listed.
+
+Every step counts through one :class:`Tally`, so the invariant is kept in one place.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from graph_model.errors import ImportFailure
-from importers.records import Outcome
+from importers.records import LinkRecord, Outcome, Record
 
 #: skip reasons listed in the summary table (the most frequent)
 _REASONS = 8
@@ -144,3 +146,48 @@ class RejectReport:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class Tally:
+    """Counts each row's outcome in the summary and lists in the report what a person must see
+    (rejected, skipped, held and flagged rows). Links derived from an actor row are counted
+    apart (:attr:`Summary.links`): they are not input rows."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self.report = RejectReport(None)
+
+    def admit(self, record: Record) -> bool:
+        """Count a row read; False when it goes no further (skipped, or read as an error)."""
+        if not (isinstance(record, LinkRecord) and not record.counted):
+            self.summary.rows += 1
+        if record.skip:
+            self.count(record, Outcome.SKIPPED)
+            self.summary.skipped_by[record.skip] += 1
+            if not record.quiet:
+                self.report.add(record.line, Outcome.SKIPPED.value, record.skip, record.raw)
+            return False
+        if record.error:
+            self.reject(record, record.error)
+            return False
+        return True
+
+    def count(self, record: Record, outcome: Outcome) -> None:
+        if isinstance(record, LinkRecord) and not record.counted:
+            self.summary.links[outcome] += 1
+        else:
+            self.summary.count(outcome)
+
+    def reject(self, record: Record, reason: str) -> None:
+        self.count(record, Outcome.REJECTED)
+        self.report.add(record.line, Outcome.REJECTED.value, reason, record.raw)
+
+    def hold(self, record: Record, reason: str) -> None:
+        """A row held as a duplicate candidate (for ``maillage review``)."""
+        self.count(record, Outcome.CANDIDATE)
+        self.report.add(record.line, Outcome.CANDIDATE.value, reason, record.raw)
+
+    def flag(self, record: Record, flags: list[str]) -> None:
+        if flags:
+            self.summary.flagged += 1
+            self.report.add(record.line, "flagged", "; ".join(dict.fromkeys(flags)), record.raw)

@@ -9,7 +9,7 @@ import pytest
 
 from graph_model.errors import InvalidDates
 from graph_model.model import SourceRef
-from importers.identity import (
+from importers.names import (
     CANDIDATE_THRESHOLD,
     MERGE_THRESHOLD,
     Entry,

@@ -1,0 +1,164 @@
+"""Everything an import writes to the graph: the batches, in order, behind the run (step 4).
+
+Each batch is one transaction (:class:`~importers.batch.BatchWrite`), run in order on one worker
+thread while the next batch is read and resolved (:class:`_WriteBehind`), so that the server
+writes while Python works. What a batch carries stays visible to the run (:class:`Pending`,
+:meth:`Writes.visible`) until its transaction is committed — the graph does not show it before.
+A dry run queues nothing: its pending view accumulates the whole run. The run's own node
+(``ImportRun``) is written here too (:meth:`Writes.save_run`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_model.identifiers import fold
+from graph_model.model import Actor, LinkKind
+from importers.batch import BatchWrite
+from importers.reader import Statement
+from queries.repository import WriteContext
+from queries.store import Store, cypher
+
+#: in a write's transaction, the statements that follow from what the first ones returned
+Then = Callable[[list[list[dict[str, Any]]]], list[Statement]]
+
+
+@dataclass
+class Pending:
+    """What a batch wrote (or would write, in a dry run), visible to the next batches until its
+    transaction is committed — the graph does not show it before."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, tuple[Actor, dict[str, Any]]] = field(default_factory=dict)
+    names: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    links: dict[tuple[str, str, LinkKind], list[dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+class _WriteBehind:
+    """Runs the batches' transactions in order on one worker thread; at most ``depth`` batches in
+    flight. A failed write surfaces at the next submit (or at :meth:`drain`), and stops the run."""
+
+    def __init__(self, store: Store, depth: int = 1) -> None:
+        self._store = store
+        self._depth = depth
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maillage-import")
+        self.inflight: deque[tuple[Future[Any], Pending, Callable[[], None] | None]] = deque()
+
+    def submit(
+        self,
+        statements: list[Statement],
+        pending: Pending,
+        then: Then | None = None,
+        done: Callable[[], None] | None = None,
+    ) -> None:
+        """Queue one transaction; ``then`` as :meth:`Store.write` takes it, ``done`` called
+        (on the caller's thread) once the transaction is committed."""
+        future = self._pool.submit(self._store.write, statements, then)
+        self.inflight.append((future, pending, done))
+        self.drain(keep=self._depth)
+
+    def drain(self, keep: int = 0) -> None:
+        while len(self.inflight) > keep:
+            future, _, done = self.inflight[0]
+            future.result()  # raises the write's error, if any
+            self.inflight.popleft()
+            if done is not None:
+                done()
+
+    def close(self) -> None:
+        try:
+            self.drain()
+        finally:
+            for future, _, _ in self.inflight:
+                future.cancel()
+            self.inflight.clear()
+            self._pool.shutdown(wait=True)
+
+
+class Writes:
+    """The run's writes: the batch being prepared (:attr:`batch`), the transactions queued behind
+    the run (none in a dry run), and the view of what they carry until committed."""
+
+    def __init__(self, store: Store | None, *, dry_run: bool) -> None:
+        self._store = store
+        self.dry_run = dry_run
+        self.context = WriteContext()
+        #: what the batch being prepared writes; in a dry run, what the whole run would write
+        self.batch = Pending()
+        self._behind: _WriteBehind | None = None
+
+    def start(self, run_id: str) -> None:
+        """Start writing for one run: everything written carries its id."""
+        assert self._store is not None
+        self.context = WriteContext(run=run_id)
+        self._behind = _WriteBehind(self._store)
+
+    def new_batch(self) -> BatchWrite:
+        return BatchWrite(self.context)
+
+    def save_run(self, run_id: str, props: dict[str, Any]) -> None:
+        """Write the run's own node at once (not behind the batches)."""
+        assert self._store is not None
+        self._store.write([(cypher("import_run_save"), {"id": run_id, "props": props})])
+
+    def write(self, statements: list[Statement]) -> None:
+        """Queue one transaction (in order with the batches); nothing in a dry run."""
+        if statements and self._behind is not None:
+            self._behind.submit(statements, Pending())
+
+    def end_batch(
+        self,
+        write: BatchWrite,
+        then: Then | None = None,
+        done: Callable[[], None] | None = None,
+    ) -> None:
+        """Queue the batch's transaction; what it carries stays visible until committed.
+        ``then``/``done``: see :meth:`_WriteBehind.submit` (the links a batch settles)."""
+        if self.dry_run:
+            return  # the dry run's pending view accumulates: nothing is ever committed
+        if write and self._behind is not None:
+            self._behind.submit(write.statements(), self.batch, then, done)
+        self.batch = Pending()
+
+    def visible(self) -> Iterator[Pending]:
+        """What this run wrote that the graph may not show yet: the batch being prepared,
+        then the batches in flight, newest first."""
+        yield self.batch
+        if self._behind is not None:
+            for _, pending, _ in reversed(self._behind.inflight):
+                yield pending
+
+    def known_key(self, key: str) -> str | None:
+        for pending in self.visible():
+            found = pending.keys.get(key)
+            if found is not None:
+                return found
+        return None
+
+    def known_actor(self, actor_id: str) -> tuple[Actor, dict[str, Any]] | None:
+        for pending in self.visible():
+            found = pending.actors.get(actor_id)
+            if found is not None:
+                return found
+        return None
+
+    def remember(self, actor: Actor, props: dict[str, Any]) -> None:
+        """An actor the batch writes, as later rows and link ends must find it."""
+        self.batch.actors[actor.id] = (actor, props)
+        name_key = props.get("name_key") or fold(actor.name)
+        self.batch.names[name_key].append((actor.id, actor.name, actor.kind.value))
+
+    def drain(self) -> None:
+        if self._behind is not None:
+            self._behind.drain()
+
+    def close(self) -> None:
+        """Wait for every queued transaction (raising the first failure) and stop the thread."""
+        if self._behind is not None:
+            self._behind.close()

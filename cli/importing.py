@@ -58,7 +58,8 @@ class RateColumn(ProgressColumn):
 
 
 def _run(reader: object, rejects: Path | None, dry_run: bool, batch_size: int | None) -> None:
-    from importers.pipeline import ImportOptions, Pipeline, Reader
+    from importers.pipeline import ImportOptions, Pipeline
+    from importers.reader import Reader
     from importers.records import Outcome
 
     assert isinstance(reader, Reader)

@@ -1,10 +1,25 @@
-"""How data gets into the graph: one pipeline, one reader per source format.
+"""How data gets into the graph: one import in five steps, one reader per source format.
 
-The pipeline (:mod:`importers.pipeline`) runs read → normalise (:mod:`importers.normalise`) →
-resolve territory (:mod:`importers.places`) → resolve identity (:mod:`importers.identity`) →
-load (:mod:`importers.merge`, :mod:`importers.load`) for every format (:mod:`importers.formats`),
-and reports every row (:mod:`importers.report`). Records held as duplicate candidates are
-decided with :mod:`importers.review`.
+An import (:class:`~importers.pipeline.Pipeline`, the conductor: batches, the ``ImportRun``)
+runs the same five steps for every format, one module each:
+
+1. **read** — :mod:`importers.reader` (``Reader``, ``TableReader``), the formats
+   (:mod:`importers.formats`) and their tables (:mod:`importers.tabular`): one record per row
+   (:mod:`importers.records`);
+2. **normalise and place** — :mod:`importers.prepare`, over :mod:`importers.normalise` and
+   :mod:`importers.places`: an actor record becomes an ``ActorRow``, the one record its row
+   travels in until it is written;
+3. **identity** — :mod:`importers.identity` (keys, then the name index and score of
+   :mod:`importers.names`; review holds);
+4. **merge and load** — :mod:`importers.load`, over :mod:`importers.merge` (the policy),
+   :mod:`importers.batch` (one transaction's statements) and :mod:`importers.writer` (the
+   write-behind);
+5. **links** — :mod:`importers.links`, over :mod:`importers.references` (link ends given as
+   text) and :mod:`importers.spool` (links stated by actor rows).
+
+Every row is counted once (:mod:`importers.report`); every read of the graph is in
+:mod:`importers.lookups`, every write in :mod:`importers.writer`. Records held as duplicate
+candidates are decided with :mod:`importers.review`.
 
 >>> from importers import SpreadsheetReader, Pipeline, ImportOptions  # doctest: +SKIP
 >>> Pipeline(store, SpreadsheetReader(path), ImportOptions(rejects=report)).run()  # doctest: +SKIP
@@ -20,7 +35,8 @@ from importers.formats import (
     SpreadsheetReader,
 )
 from importers.identity import CANDIDATE_THRESHOLD, MERGE_THRESHOLD
-from importers.pipeline import ImportOptions, Pipeline, Reader
+from importers.pipeline import ImportOptions, Pipeline
+from importers.reader import Reader
 from importers.records import Outcome
 from importers.report import Summary
 from importers.review import Candidate, accept, list_candidates, reject

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from importers.pipeline import ImportOptions, Pipeline, Reader
+from importers.pipeline import ImportOptions, Pipeline
+from importers.reader import Reader
 from importers.report import Summary
 from queries.store import Store
 

@@ -9,6 +9,7 @@ import pytest
 
 from graph_model.errors import InvalidDates
 from graph_model.model import SourceRef
+from importers.merge import leads, source_priority
 from importers.names import (
     CANDIDATE_THRESHOLD,
     MERGE_THRESHOLD,
@@ -17,7 +18,6 @@ from importers.names import (
     Probe,
     score,
 )
-from importers.merge import leads, source_priority
 from importers.normalise import (
     clean_text,
     distinctive_domain,

@@ -220,6 +220,19 @@ class EmbeddedServer:
         if not java.exists():
             raise EmbeddedServerError(f"the JRE bundled with arcadedb-embedded is missing: {java}")
         bolt_port, http_port = self._ports()
+        args_file = self._write_jvm_args(package, bolt_port, http_port)
+        pid = self._launch(java, args_file)
+        state = ServerState(
+            pid=pid,
+            bolt_port=bolt_port,
+            http_port=http_port,
+            host=self.host,
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        return self._wait_ready(state, timeout)
+
+    def _write_jvm_args(self, package: Path, bolt_port: int, http_port: int) -> Path:
+        """The JVM options in ``jvm.args`` (mode 0600: the password is there, not on argv)."""
         options = [
             f"-Xmx{self.heap}",
             "-XX:+UseSerialGC" if self.heap.lower().endswith("m") else "-XX:+UseG1GC",
@@ -242,10 +255,16 @@ class EmbeddedServer:
         fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write("\n".join(f'"{opt}"' for opt in options) + "\n")
-        # posix_spawn, not Popen: the server outlives this process (it is shared by the CLI
-        # and the API workers), so there is no child object to keep or to warn about
-        # (posix_spawn has no cwd: `env --chdir` sets it, then execs java with the same pid)
-        pid = os.posix_spawn(
+        return args_file
+
+    def _launch(self, java: Path, args_file: Path) -> int:
+        """Start the JVM detached; returns its pid.
+
+        posix_spawn, not Popen: the server outlives this process (it is shared by the CLI and
+        the API workers), so there is no child object to keep or to warn about (posix_spawn
+        has no cwd: `env --chdir` sets it, then execs java with the same pid).
+        """
+        return os.posix_spawn(
             _ENV,
             [
                 _ENV,
@@ -269,29 +288,26 @@ class EmbeddedServer:
             ],
             setsid=True,
         )
-        state = ServerState(
-            pid=pid,
-            bolt_port=bolt_port,
-            http_port=http_port,
-            host=self.host,
-            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        )
+
+    def _wait_ready(self, state: ServerState, timeout: float) -> ServerState:
+        """Wait until Bolt answers and the database is open, then record ``server.json``;
+        kill the JVM if it does not within ``timeout``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             # (not _process_alive: while `env` execs java, its command line may read empty)
-            if not _pid_exists(pid):
+            if not _pid_exists(state.pid):
                 raise EmbeddedServerError(
                     "the embedded server exited while starting; "
                     f"last lines of {self.log_file}:\n{self.log_tail()}"
                 )
-            if _port_open(self.host, bolt_port) and self._database_ready():
+            if _port_open(self.host, state.bolt_port) and self._database_ready():
                 tmp = self.state_file.with_suffix(".tmp")
                 tmp.write_text(json.dumps(state.__dict__, indent=2))
                 tmp.replace(self.state_file)
                 logger.info("embedded server started: pid %s, %s", state.pid, state.uri)
                 return state
             time.sleep(0.2)
-        os.kill(pid, signal.SIGKILL)
+        os.kill(state.pid, signal.SIGKILL)
         raise EmbeddedServerError(
             f"the embedded server did not answer within {timeout:.0f} s; "
             f"last lines of {self.log_file}:\n{self.log_tail()}"

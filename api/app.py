@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from api.bootstrap import bootstrap
 from api.endpoint import GraphQLEndpoint
-from api.http import build_bench_router, build_router
+from api.http import build_router
 from api.services import Services
 from api.settings import ApiSettings
 from graph_model.errors import MaillageError
@@ -113,8 +113,6 @@ def create_app(
     endpoint = _LazyEndpoint()
     app.router.routes.append(Route("/graphql", endpoint, methods=["GET", "POST"]))
     app.include_router(build_router())
-    if settings.bench_routes:
-        app.include_router(build_bench_router())
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

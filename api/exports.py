@@ -115,6 +115,60 @@ def _extra_keys(subgraph: Subgraph) -> list[str]:
 
 
 # -- GEXF 1.3 -----------------------------------------------------------------------------------
+def _gexf(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None) -> ET.Element:
+    return ET.SubElement(parent, f"{{{GEXF_NS}}}{tag}", attrs or {})
+
+
+def _gexf_attributes(graph: ET.Element, kind: str, prefix: str, names: list[str]) -> None:
+    """The declaration of the string attributes of nodes or edges (ids ``n0``…, ``e0``…)."""
+    attributes = _gexf(graph, "attributes", {"class": kind, "mode": "static"})
+    for index, name in enumerate(names):
+        _gexf(attributes, "attribute", {"id": f"{prefix}{index}", "title": name, "type": "string"})
+
+
+def _gexf_nodes(graph: ET.Element, subgraph: Subgraph, fields: list[str], extra: list[str]) -> None:
+    nodes = _gexf(graph, "nodes")
+    for actor_id, attrs in subgraph.nodes.items():
+        node = _gexf(nodes, "node", {"id": actor_id, "label": str(attrs.get("name") or actor_id)})
+        values = _gexf(node, "attvalues")
+        more = subgraph.node_extra.get(actor_id, {})
+        for index, name in enumerate(fields):
+            value = more.get(name) if name in extra else attrs.get(name)
+            if value not in (None, "") and value != frozenset():
+                _gexf(values, "attvalue", {"for": f"n{index}", "value": _text(value)})
+        if attrs.get("lat") is not None and attrs.get("lon") is not None:
+            ET.SubElement(
+                node,
+                f"{{{VIZ_NS}}}position",
+                {"x": repr(float(attrs["lon"])), "y": repr(float(attrs["lat"])), "z": "0.0"},
+            )
+
+
+def _gexf_edges(graph: ET.Element, subgraph: Subgraph) -> None:
+    """Links with their subkind and sources (``e0``, ``e1``) and a spell from since to until."""
+    edges = _gexf(graph, "edges")
+    for link_id, source, target, attrs in subgraph.edges:
+        kind = str(attrs.get("kind"))
+        edge = _gexf(
+            edges,
+            "edge",
+            {"id": link_id, "source": source, "target": target, "kind": kind, "label": kind},
+        )
+        values = _gexf(edge, "attvalues")
+        if attrs.get("subkind"):
+            _gexf(values, "attvalue", {"for": "e0", "value": str(attrs["subkind"])})
+        if attrs.get("sources"):
+            _gexf(values, "attvalue", {"for": "e1", "value": _sources(attrs["sources"])})
+        since, until = attrs.get("since"), attrs.get("until")
+        if since is not None or until is not None:
+            spell: dict[str, str] = {}
+            if since is not None:
+                spell["start"] = since.isoformat()
+            if until is not None:
+                spell["end"] = until.isoformat()
+            _gexf(_gexf(edge, "spells"), "spell", spell)
+
+
 def to_gexf(subgraph: Subgraph) -> bytes:
     """The subgraph as GEXF 1.3 with time spells (see the module docstring)."""
     ET.register_namespace("", GEXF_NS)
@@ -124,87 +178,18 @@ def to_gexf(subgraph: Subgraph) -> bytes:
         f"{{{GEXF_NS}}}gexf",
         {"version": "1.3", f"{{{XSI_NS}}}schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd"},
     )
-    meta = ET.SubElement(root, f"{{{GEXF_NS}}}meta", {"lastmodifieddate": date.today().isoformat()})
-    ET.SubElement(meta, f"{{{GEXF_NS}}}creator").text = "Maillage"
-    ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = subgraph.title
-    graph = ET.SubElement(
-        root,
-        f"{{{GEXF_NS}}}graph",
-        {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "date"},
+    meta = _gexf(root, "meta", {"lastmodifieddate": date.today().isoformat()})
+    _gexf(meta, "creator").text = "Maillage"
+    _gexf(meta, "description").text = subgraph.title
+    graph = _gexf(
+        root, "graph", {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "date"}
     )
     extra = _extra_keys(subgraph)
     node_fields = [*NODE_FIELDS, "themes", *extra]
-    attributes = ET.SubElement(
-        graph, f"{{{GEXF_NS}}}attributes", {"class": "node", "mode": "static"}
-    )
-    for index, name in enumerate(node_fields):
-        ET.SubElement(
-            attributes,
-            f"{{{GEXF_NS}}}attribute",
-            {"id": f"n{index}", "title": name, "type": "string"},
-        )
-    edge_fields = ["subkind", "sources"]
-    attributes = ET.SubElement(
-        graph, f"{{{GEXF_NS}}}attributes", {"class": "edge", "mode": "static"}
-    )
-    for index, name in enumerate(edge_fields):
-        ET.SubElement(
-            attributes,
-            f"{{{GEXF_NS}}}attribute",
-            {"id": f"e{index}", "title": name, "type": "string"},
-        )
-    nodes = ET.SubElement(graph, f"{{{GEXF_NS}}}nodes")
-    for actor_id, attrs in subgraph.nodes.items():
-        node = ET.SubElement(
-            nodes,
-            f"{{{GEXF_NS}}}node",
-            {"id": actor_id, "label": str(attrs.get("name") or actor_id)},
-        )
-        values = ET.SubElement(node, f"{{{GEXF_NS}}}attvalues")
-        more = subgraph.node_extra.get(actor_id, {})
-        for index, name in enumerate(node_fields):
-            value = more.get(name) if name in extra else attrs.get(name)
-            if value not in (None, "") and value != frozenset():
-                ET.SubElement(
-                    values, f"{{{GEXF_NS}}}attvalue", {"for": f"n{index}", "value": _text(value)}
-                )
-        if attrs.get("lat") is not None and attrs.get("lon") is not None:
-            ET.SubElement(
-                node,
-                f"{{{VIZ_NS}}}position",
-                {"x": repr(float(attrs["lon"])), "y": repr(float(attrs["lat"])), "z": "0.0"},
-            )
-    edges = ET.SubElement(graph, f"{{{GEXF_NS}}}edges")
-    for link_id, source, target, attrs in subgraph.edges:
-        edge = ET.SubElement(
-            edges,
-            f"{{{GEXF_NS}}}edge",
-            {
-                "id": link_id,
-                "source": source,
-                "target": target,
-                "kind": str(attrs.get("kind")),
-                "label": str(attrs.get("kind")),
-            },
-        )
-        values = ET.SubElement(edge, f"{{{GEXF_NS}}}attvalues")
-        if attrs.get("subkind"):
-            ET.SubElement(
-                values, f"{{{GEXF_NS}}}attvalue", {"for": "e0", "value": str(attrs["subkind"])}
-            )
-        if attrs.get("sources"):
-            ET.SubElement(
-                values, f"{{{GEXF_NS}}}attvalue", {"for": "e1", "value": _sources(attrs["sources"])}
-            )
-        since, until = attrs.get("since"), attrs.get("until")
-        if since is not None or until is not None:
-            spells = ET.SubElement(edge, f"{{{GEXF_NS}}}spells")
-            spell: dict[str, str] = {}
-            if since is not None:
-                spell["start"] = since.isoformat()
-            if until is not None:
-                spell["end"] = until.isoformat()
-            ET.SubElement(spells, f"{{{GEXF_NS}}}spell", spell)
+    _gexf_attributes(graph, "node", "n", node_fields)
+    _gexf_attributes(graph, "edge", "e", ["subkind", "sources"])
+    _gexf_nodes(graph, subgraph, node_fields, extra)
+    _gexf_edges(graph, subgraph)
     buffer = io.BytesIO()
     ET.ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=True)
     return buffer.getvalue()

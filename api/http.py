@@ -1,4 +1,4 @@
-"""HTTP beside GraphQL: ``/health``, ``/ready``, ``/export/…`` (and the benchmark's plain routes).
+"""HTTP beside GraphQL: ``/health``, ``/ready``, ``/export/…``.
 
 * ``GET /health`` — the process answers (200 always): for a container's liveness probe;
 * ``GET /ready`` — the store answers and the projection is loaded (200), else 503 with why:
@@ -15,7 +15,7 @@ Errors are JSON ``{"error": {"code", "message"}}`` with the status that says why
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,6 @@ from queries import analytics
 from queries.analytics import paths as path_analytics
 from queries.analytics import scope as scopes
 from queries.projection import Projection
-from queries.store import cypher
 
 _STATUS = {
     "not_found": 404,
@@ -112,25 +111,19 @@ def _paths_subgraph(projection: Projection, params: Any, services: Services) -> 
     source, target = params.get("from"), params.get("to")
     if not source or not target:
         raise ValidationError("paths: give ?from=<actor>&to=<actor>", field="from")
-    settings = services.settings
-    k = _int(params, "k", 1) or 1
-    if not 1 <= k <= settings.max_paths:
-        raise ValidationError(
-            f"k: {k} is outside 1..{settings.max_paths} (limit max_paths, MAILLAGE_MAX_PATHS)",
-            field="k",
-        )
-    answer = path_analytics.cooperation_paths(
-        projection,
+    query = path_analytics.PathQuery.build(
         source,
         target,
-        max_hops=_int(params, "maxHops", settings.max_path_hops),
+        max_hops=_int(params, "maxHops", None),
         kinds=_list(params.get("kinds")),
         as_of=_day(params, "asOf"),
         avoid=_list(params.get("avoid")) or (),
         avoid_kinds=_list(params.get("avoidKinds")) or (),
-        k=k,
+        k=_int(params, "k", 1) or 1,
         weighted=params.get("weighted", "false").lower() in ("1", "true", "yes"),
+        limits=services.path_limits,
     )
+    answer = path_analytics.find_paths(projection, query)
     actors = {a.id for p in answer.paths for a in p.actors} | {answer.source.id, answer.target.id}
     links = {step.id for p in answer.paths for h in p.hops for step in h.links}
     title = f"Maillage — cooperation paths {answer.source.id} → {answer.target.id}"
@@ -216,7 +209,7 @@ def build_router() -> APIRouter:
         body: dict[str, Any] = {"status": "ready", "store": services.store.uri}
         try:
             services.guard.check()
-            version = await services.guard.run_within(5.0, services.store.version)
+            version = await services.guard.run_within(5.0, services.graph.graph_version)
         except StoreUnavailable as exc:
             body.update(status="unavailable", reason=str(exc))
             return Response(dumps(body), status_code=503, media_type="application/json")
@@ -276,135 +269,3 @@ def build_router() -> APIRouter:
         )
 
     return router
-
-
-def _stock_graphql() -> APIRouter:
-    """The same schema behind Strawberry's own FastAPI router, without caches: the "out of the
-    box" baseline the benchmark compares the lean endpoint with."""
-    import strawberry
-    from strawberry.fastapi import BaseContext, GraphQLRouter
-
-    from api.schema.context import Context
-    from api.schema.mutations import Mutation
-    from api.schema.queries import Query
-    from api.schema.types import AdvocacyBody, Network, Organisation, Project
-
-    class StockContext(Context, BaseContext):
-        pass
-
-    schema = strawberry.Schema(
-        query=Query, mutation=Mutation, types=[Network, Organisation, Project, AdvocacyBody]
-    )
-
-    async def context(request: Request) -> StockContext:
-        services = _services(request)
-        return StockContext(
-            services=services,
-            loaders=Context.create(services, request_id="stock", token=None).loaders,
-            request_id="stock",
-        )
-
-    return GraphQLRouter(schema, context_getter=context, graphql_ide=None)
-
-
-def build_bench_router() -> APIRouter:
-    """Plain JSON routes returning what the benchmark's GraphQL queries return (same reads,
-    same analytics), to measure what GraphQL costs on top (``bench/api_bench.py``), and the
-    schema behind Strawberry's stock router (``/bench/stock-graphql``)."""
-    router = APIRouter(prefix="/bench")
-    router.include_router(_stock_graphql(), prefix="/stock-graphql")
-
-    @router.get("/actor/{actor_id}/links")
-    async def actor_links(actor_id: str, request: Request) -> Response:
-        services = _services(request)
-        guard = services.guard
-        actors, links = await _both(
-            guard.run(guard.store.read, cypher("actors_by_id"), ids=[actor_id]),
-            guard.run(guard.store.read, cypher("api_actor_links"), ids=[actor_id]),
-        )
-        if not actors:
-            return Response(dumps({"data": {"actor": None}}), media_type="application/json")
-        props = actors[0]["props"]
-        rows = sorted(links, key=lambda r: r["id"])[:100]
-        body = {
-            "data": {
-                "actor": {
-                    "id": actor_id,
-                    "name": props.get("name"),
-                    "kind": props.get("kind"),
-                    "links": {
-                        "totalCount": len(links),
-                        "edges": [
-                            {
-                                "node": {
-                                    "id": r["id"],
-                                    "kind": r["kind"],
-                                    "since": _iso(r["since"]),
-                                    "until": _iso(r["until"]),
-                                    "from": {"id": r["source"]},
-                                    "to": {"id": r["target"]},
-                                }
-                            }
-                            for r in rows
-                        ],
-                    },
-                }
-            }
-        }
-        return Response(dumps(body), media_type="application/json")
-
-    @router.get("/paths")
-    async def paths(request: Request) -> Response:
-        services = _services(request)
-        params = request.query_params
-        projection = await services.projection.get()
-        answer = await services.compute_in_thread(
-            lambda: path_analytics.cooperation_paths(
-                projection,
-                params["from"],
-                params["to"],
-                k=int(params.get("k", "1")),
-                max_hops=services.settings.max_path_hops,
-            )
-        )
-        body = {
-            "data": {
-                "cooperationPaths": {
-                    "found": answer.found,
-                    "paths": [
-                        {
-                            "length": p.length,
-                            "actors": [{"id": a.id, "name": a.name} for a in p.actors],
-                            "hops": [
-                                {"links": [{"id": s.id, "kind": s.kind} for s in h.links]}
-                                for h in p.hops
-                            ],
-                        }
-                        for p in answer.paths
-                    ],
-                }
-            }
-        }
-        return Response(dumps(body), media_type="application/json")
-
-    return router
-
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    to_native = getattr(value, "to_native", None)
-    native = to_native() if callable(to_native) else value
-    return native.isoformat() if hasattr(native, "isoformat") else str(native)
-
-
-async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
-    results: list[Any] = [None, None]
-
-    async def run(index: int, awaitable: Awaitable[Any]) -> None:
-        results[index] = await awaitable
-
-    async with anyio.create_task_group() as group:
-        group.start_soon(run, 0, first)
-        group.start_soon(run, 1, second)
-    return results[0], results[1]

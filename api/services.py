@@ -16,12 +16,16 @@ import anyio.to_thread
 
 from api.auth import TokenVerifier
 from api.guard import StoreGuard
+from api.listing import listing_index
 from api.projection import ProjectionService
 from api.schema.limits import Limits
+from api.search import search_index
 from api.settings import ApiSettings
 from api.territories import TerritoryIndex, territory_index
+from graph_model.port import GraphStore
 from queries.analytics.clusters import ClusterCache
-from queries.store import Store
+from queries.analytics.paths import PathLimits
+from queries.store import BoltGraph, Store
 
 T = TypeVar("T")
 
@@ -30,10 +34,15 @@ T = TypeVar("T")
 class Services:
     settings: ApiSettings
     store: Store
+    #: the store's port: what the API's reads go through (through the guard)
+    graph: GraphStore
     guard: StoreGuard
     tokens: TokenVerifier
     projection: ProjectionService
     limits: Limits
+    #: the one set of limits every path question of the API is checked against (GraphQL's
+    #: ``cooperationPaths`` and the ``/export/paths`` route)
+    path_limits: PathLimits
     clusters: ClusterCache
     started_at: float = 0.0
     ready: bool = False
@@ -54,9 +63,6 @@ class Services:
     def build(
         cls, settings: ApiSettings, store: Store, *, snapshot_dir: Path | None = None
     ) -> Services:
-        from api.schema.listing import listing_index
-        from api.search import search_index
-
         server = store.embedded if settings.restart_embedded else None
         guard = StoreGuard(
             store,
@@ -67,6 +73,7 @@ class Services:
         return cls(
             settings=settings,
             store=store,
+            graph=BoltGraph(store),
             guard=guard,
             tokens=TokenVerifier(store, cache_seconds=settings.token_cache_seconds),
             projection=ProjectionService(
@@ -76,6 +83,7 @@ class Services:
                 warmers=[listing_index, search_index],
             ),
             limits=Limits(settings),
+            path_limits=path_limits(settings),
             clusters=ClusterCache(directory=snapshot_dir / "clusters" if snapshot_dir else None),
         )
 
@@ -84,3 +92,19 @@ class Services:
         if self._territories is None:
             self._territories = territory_index()
         return self._territories
+
+
+def path_limits(settings: ApiSettings) -> PathLimits:
+    """The path limits of ``settings`` (``MAILLAGE_MAX_PATH_HOPS``, also the default hop limit,
+    and ``MAILLAGE_MAX_PATHS``), worded as GraphQL spells the options; a setting beyond what the
+    searches are measured for (12 hops, 20 paths) is refused at start-up."""
+    return PathLimits(
+        max_hops=settings.max_path_hops,
+        max_k=settings.max_paths,
+        default_max_hops=settings.max_path_hops,
+        hints={
+            "max_hops": "limit max_path_hops, MAILLAGE_MAX_PATH_HOPS",
+            "k": "limit max_paths, MAILLAGE_MAX_PATHS",
+        },
+        names={"max_hops": "maxHops"},
+    )

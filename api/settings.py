@@ -26,9 +26,6 @@ class ApiSettings(BaseSettings):
         default_factory=list, description="origins allowed by CORS, comma-separated; * for any"
     )
     graphiql: bool = Field(default=True, description="serve GraphiQL on GET /graphql")
-    bench_routes: bool = Field(
-        default=False, description="mount the benchmark's plain JSON routes under /bench"
-    )
 
     # -- limits (each refusal names the limit, its value and this variable) ------------------
     max_page_size: int = Field(default=100, ge=1, le=10_000)

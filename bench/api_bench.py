@@ -11,7 +11,8 @@ scenario:
 * ``cooperationPaths``: GraphQL ``cooperationPaths(from, to, k: 3)`` vs ``GET /bench/paths``.
 
 It prints throughput and p50/p99 latencies and appends them to ``bench/RESULTS.md`` with
-``--write``. The plain routes are mounted only when ``MAILLAGE_BENCH_ROUTES=true``.
+``--write``. The plain routes and the stock router are the benchmark's own
+(:mod:`bench.api_routes`, mounted on the product's app by the server it starts).
 """
 
 from __future__ import annotations
@@ -491,12 +492,11 @@ def main(argv: list[str] | None = None) -> int:
         **os.environ,
         "MAILLAGE_DATA_DIR": str(args.data_dir),
         "MAILLAGE_BACKEND": "embedded",
-        "MAILLAGE_BENCH_ROUTES": "true",
         "MAILLAGE_BOOTSTRAP": "false",
     }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
-            sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+            sys.executable, "-m", "uvicorn", "bench.api_routes:create_bench_app", "--factory",
             "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
             "--log-level", "warning",
         ],

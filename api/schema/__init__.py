@@ -3,13 +3,26 @@
 :func:`build_schema` assembles it (once per process, cached); :func:`sdl` prints it, as
 ``docs/schema.graphql`` holds it (kept in sync by ``tests/api/test_schema.py``).
 
-* :mod:`api.schema.types` — ``Actor`` (interface) and its kinds, ``Link``, ``Territory``…
-* :mod:`api.schema.queries`, :mod:`api.schema.mutations` — the roots;
-* :mod:`api.schema.analytics` — paths, clusters, peers, brokers, figures;
-* :mod:`api.schema.listing` — keyset pages of actors;
-* :mod:`api.schema.loaders` — the DataLoaders every relationship field uses;
-* :mod:`api.schema.limits` — depth, page size, cost;
-* :mod:`api.schema.context` — the typed context of a request.
+The modules, each importing only those listed before it (no import loop):
+
+* :mod:`~api.schema.fields`, :mod:`~api.schema.enums`, :mod:`~api.schema.cursors`,
+  :mod:`~api.schema.inputs` — typed decorators, enums, keyset cursors, input types;
+* :mod:`~api.schema.loaders` — the DataLoaders every relationship field uses;
+* :mod:`~api.schema.limits` — depth, page size, cost, checked before a request runs;
+* :mod:`~api.schema.context` — the typed context of a request;
+* :mod:`~api.schema.pagination` — connections, keyset pages, the page size;
+* :mod:`~api.schema.values` — sources, locations, themes, methods, counts;
+* :mod:`~api.schema.links`, :mod:`~api.schema.listing` — which links a field shows, which
+  actors a list holds;
+* :mod:`~api.schema.running` — how an analytic runs for a request;
+* :mod:`~api.schema.figures` — the figures of a scope;
+* :mod:`~api.schema.actors` — ``Actor`` (interface) and its kinds, ``Link``, ``Territory``
+  (they refer to each other);
+* one module per analytic's answer: :mod:`~api.schema.paths`, :mod:`~api.schema.clusters`,
+  :mod:`~api.schema.peers`, :mod:`~api.schema.brokers`, :mod:`~api.schema.isolated`,
+  :mod:`~api.schema.neighbourhood`;
+* :mod:`~api.schema.records` — import runs, changes, duplicate candidates;
+* :mod:`~api.schema.queries`, :mod:`~api.schema.mutations` — the roots.
 """
 
 from __future__ import annotations
@@ -23,10 +36,10 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
+from api.schema.actors import AdvocacyBody, Network, Organisation, Project
 from api.schema.context import Context
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
-from api.schema.types import AdvocacyBody, Network, Organisation, Project
 
 #: documents kept parsed and validated (by query text); bounded: a public endpoint must not let
 #: unique query texts grow memory

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TypeAlias
 
 from strawberry.types import Info as StrawberryInfo
 
 from api.auth import ANONYMOUS, AuthError, Principal, Role, Unauthenticated
 from api.schema.loaders import Loaders, make_loaders
-
-if TYPE_CHECKING:
-    from api.services import Services
-    from api.settings import ApiSettings
+from api.services import Services
+from api.settings import ApiSettings
 
 
 @dataclass
@@ -27,7 +25,7 @@ class Context:
     def create(cls, services: Services, *, request_id: str, token: str | None) -> Context:
         return cls(
             services=services,
-            loaders=make_loaders(services.guard),
+            loaders=make_loaders(services.guard, services.graph),
             request_id=request_id,
             token=token,
         )

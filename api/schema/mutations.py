@@ -11,7 +11,6 @@ request, not about the data.
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -19,7 +18,6 @@ import strawberry
 from api.auth import Role
 from api.editing import (
     Author,
-    Change,
     DuplicateLink,
     LinkNotFound,
     check_source,
@@ -28,15 +26,16 @@ from api.editing import (
     upsert_actor,
 )
 from api.editing import KindChangeRefused as KindChangeError
+from api.schema.actors import Actor, Link, actor_from_props, link_from_row
 from api.schema.context import Info
 from api.schema.fields import mutation
 from api.schema.inputs import ActorInput, LinkInput, UnlinkInput
-from api.schema.loaders import LinkRow
-from api.schema.types import Actor, Link, actor_from_props
+from api.schema.records import ChangeRecord, change_from
 from graph_model.errors import NotFound, ValidationError
 from graph_model.model import ActorKind, parse
 from graph_model.model import Link as LinkModel
 from graph_model.model import LinkKind as DomainLinkKind
+from queries.store.records import stored_link
 
 
 @strawberry.interface(description="An expected failure: what went wrong and how to fix it.")
@@ -78,25 +77,6 @@ class LinkNotFoundProblem(Problem):
 @strawberry.type(description="No pending duplicate candidate has this id.")
 class CandidateNotFound(Problem):
     id: str
-
-
-@strawberry.type(description="A change made through the API: who, when, what.")
-class ChangeRecord:
-    id: strawberry.ID
-    at: datetime
-    by: str
-    operation: str
-    target: str
-
-
-def _record(change: Change) -> ChangeRecord:
-    return ChangeRecord(
-        id=strawberry.ID(change.id),
-        at=change.at,
-        by=change.by,
-        operation=change.operation,
-        target=change.target,
-    )
 
 
 @strawberry.type(description="The actor as saved.")
@@ -155,7 +135,7 @@ async def _author(info: Info) -> Author:
 
 
 def _link(info: Info, row: dict[str, Any]) -> Link:
-    return Link.of(LinkRow.from_row(row), info.context)
+    return link_from_row(stored_link(row), info.context)
 
 
 @strawberry.type
@@ -210,7 +190,9 @@ class Mutation:
         props = await info.context.loaders.actors.load(actor_id)
         if props is None:  # pragma: no cover - written in the same transaction
             raise NotFound(f"actor {actor_id} vanished after its upsert")
-        return ActorSaved(actor=actor_from_props(props), created=created, change=_record(change))
+        return ActorSaved(
+            actor=actor_from_props(props), created=created, change=change_from(change)
+        )
 
     @mutation(description="Record a dated, sourced cooperation link.")
     async def link_actors(self, info: Info, input: LinkInput) -> LinkActorsResult:
@@ -241,7 +223,7 @@ class Mutation:
         except NotFound as exc:
             return ActorNotFound(code=exc.code, message=str(exc), id=None)
         info.context.services.projection.mark_dirty()
-        return LinkSaved(link=_link(info, row), change=_record(change))
+        return LinkSaved(link=_link(info, row), change=change_from(change))
 
     @mutation(description="End a cooperation link on a date (or remove a mistake).")
     async def unlink_actors(self, info: Info, input: UnlinkInput) -> UnlinkActorsResult:
@@ -268,7 +250,7 @@ class Mutation:
             return ActorNotFound(code=exc.code, message=str(exc), id=None)
         info.context.services.projection.mark_dirty()
         return LinksEnded(
-            links=[_link(info, r) for r in rows], removed=input.remove, change=_record(change)
+            links=[_link(info, r) for r in rows], removed=input.remove, change=change_from(change)
         )
 
     @mutation(

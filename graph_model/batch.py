@@ -19,11 +19,12 @@ Imports nothing else of the project but the model.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from graph_model.errors import ValidationError
 from graph_model.model import Actor, ActorKind, Link, LinkKind, Theme
-from graph_model.stored import link_properties, theme_properties
+from graph_model.stored import TerritoryLookup, actor_properties, link_properties, theme_properties
 
 #: what the graph held for each link added ``unless_known``, by type: ``{id, same: [stored]}``
 KnownLinks = Mapping[LinkKind, list[dict[str, Any]]]
@@ -148,3 +149,53 @@ def link_row(link: Link, row: Mapping[str, Any] | None = None) -> dict[str, Any]
         props = {k: row[k] for k in ("subkind", "since", "until", "sources")}
         link_id = row["id"]
     return {"source": link.source_id, "target": link.target_id, "id": link_id, "props": props}
+
+
+_NOT_ACTOR_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
+
+
+def actor_batches(
+    actors: Sequence[Actor],
+    stamp: Mapping[str, Any],
+    kinds: Callable[[list[str]], Mapping[str, str]],
+    *,
+    territories: TerritoryLookup | None = None,
+    batch_size: int = 2_000,
+) -> Iterator[GraphBatch]:
+    """The batches of :meth:`~graph_model.port.GraphStore.write_actors` (one transaction each):
+    actors with their aliases and seats, no ``WORKS_ON``. ``kinds`` reads the stored kinds of
+    ids: an actor's kind is fixed at creation, so another kind raises
+    :class:`ValidationError` before that batch is written."""
+    for start in range(0, len(actors), batch_size):
+        chunk = actors[start : start + batch_size]
+        existing = kinds([a.id for a in chunk])
+        batch = GraphBatch(stamp)
+        for actor in chunk:
+            known = existing.get(actor.id)
+            if known is not None and known != actor.kind.value:
+                raise ValidationError(
+                    f"actor {actor.id} is a {known}; its kind cannot become "
+                    f"{actor.kind.value} (a kind is fixed at creation)",
+                    field="kind",
+                )
+            props = actor_properties(actor, territories)
+            batch.add_actor(actor, props, actor.identity_keys(), new=known is None, themes=())
+        yield batch
+
+
+def link_batches(
+    links: Iterable[Link], stamp: Mapping[str, Any], *, batch_size: int = 5_000
+) -> Iterator[GraphBatch]:
+    """The batches of :meth:`~graph_model.port.GraphStore.write_links`: actor-to-actor links
+    only (a territory link raises :class:`ValueError`), by type, ``batch_size`` a batch."""
+    by_kind: dict[LinkKind, list[Link]] = defaultdict(list)
+    for link in links:
+        if link.kind in _NOT_ACTOR_LINKS:
+            raise ValueError(f"{link.kind} is not an actor-to-actor link")
+        by_kind[link.kind].append(link)
+    for kind_links in by_kind.values():
+        for start in range(0, len(kind_links), batch_size):
+            batch = GraphBatch(stamp)
+            for link in kind_links[start : start + batch_size]:
+                batch.add_link(link)
+            yield batch

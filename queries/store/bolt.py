@@ -16,8 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, LiteralString, Protocol, TypeVar
 
-from graph_model.batch import GraphBatch, Settle
-from graph_model.errors import ValidationError
+from graph_model.batch import GraphBatch, Settle, actor_batches, link_batches
 from graph_model.model import Actor, Link, LinkKind
 from graph_model.port import (
     ActorLink,
@@ -38,7 +37,6 @@ from graph_model.port import (
 )
 from graph_model.stored import (
     TerritoryLookup,
-    actor_properties,
     reference_fingerprint,
     territory_rows,
 )
@@ -138,46 +136,22 @@ class BoltGraph:
         batch_size: int = 2_000,
     ) -> Written:
         targets: list[str] = []
-        for start in range(0, len(actors), batch_size):
-            chunk = actors[start : start + batch_size]
-            existing = self.actor_kinds(a.id for a in chunk)
-            batch = GraphBatch(context.stamp())
-            for actor in chunk:
-                known = existing.get(actor.id)
-                if known is not None and known != actor.kind.value:
-                    raise ValidationError(
-                        f"actor {actor.id} is a {known}; its kind cannot become "
-                        f"{actor.kind.value} (a kind is fixed at creation)",
-                        field="kind",
-                    )
-                batch.add_actor(
-                    actor,
-                    actor_properties(actor, territories),
-                    actor.identity_keys(),
-                    new=known is None,
-                    themes=(),
-                )
+        stamp = context.stamp()
+        for batch in actor_batches(
+            actors, stamp, self.actor_kinds, territories=territories, batch_size=batch_size
+        ):
             self.store.write(batches.statements(batch))
-            targets.extend(a.id for a in chunk)
+            targets.extend(batches.targets(batch))
         return Written("write_actors", tuple(targets), len(targets), context)
 
     # -- links ---------------------------------------------------------------------------------
     def write_links(
         self, links: Iterable[Link], context: WriteContext, *, batch_size: int = 5_000
     ) -> Written:
-        by_kind: dict[LinkKind, list[Link]] = defaultdict(list)
-        for link in links:
-            if link.kind in _ACTOR_TERRITORY_LINKS:
-                raise ValueError(f"{link.kind} is not an actor-to-actor link")
-            by_kind[link.kind].append(link)
         targets: list[str] = []
-        for kind_links in by_kind.values():
-            for start in range(0, len(kind_links), batch_size):
-                batch = GraphBatch(context.stamp())
-                for link in kind_links[start : start + batch_size]:
-                    batch.add_link(link)
-                self.store.write(batches.statements(batch))
-                targets.extend(batches.targets(batch))
+        for batch in link_batches(links, context.stamp(), batch_size=batch_size):
+            self.store.write(batches.statements(batch))
+            targets.extend(batches.targets(batch))
         return Written("write_links", tuple(targets), len(targets), context)
 
     def links_of_actors(self, ids: Iterable[str]) -> list[ActorLink]:

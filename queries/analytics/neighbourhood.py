@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TypedDict, Unpack
 
 from queries.analytics.actors import ActorRef, actor_ref, resolve_actor
 from queries.analytics.checks import check_int, check_link_kinds, parse_day
@@ -51,6 +51,23 @@ class Neighbourhood:
     truncated: bool
 
 
+class NeighbourhoodOptions(TypedDict, total=False):
+    """The options of a neighbourhood question, as every door gives them (declared here once)."""
+
+    #: hops from the centre (default 1)
+    depth: int
+    #: link kinds walked and listed (default: every cooperation link)
+    kinds: Iterable[str] | None
+    #: only links valid on that day (a date or ``YYYY-MM-DD``)
+    as_of: date | str | None
+    #: most actors kept, the nearest first (default 1,000; at most 100,000)
+    limit: int
+    #: the deepest ``depth`` accepted (default and at most :data:`MAX_DEPTH`)
+    max_depth: int
+    #: where a configured ``max_depth`` comes from, for the refusal's wording
+    depth_hint: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class NeighbourhoodQuery:
     """A checked neighbourhood question: build it with :meth:`build`."""
@@ -65,29 +82,27 @@ class NeighbourhoodQuery:
     limit: int = 1_000
 
     @classmethod
-    def build(
-        cls,
-        actor: str,
-        *,
-        depth: int = 1,
-        kinds: Iterable[str] | None = None,
-        as_of: date | str | None = None,
-        limit: int = 1_000,
-        max_depth: int = MAX_DEPTH,
-        depth_hint: str | None = None,
-    ) -> NeighbourhoodQuery:
-        """The query for these options, ``depth`` checked against ``max_depth`` (at most
-        :data:`MAX_DEPTH`; ``depth_hint`` says where a configured limit comes from, as
-        :func:`~queries.analytics.checks.check_int` words it)."""
+    def build(cls, actor: str, **options: Unpack[NeighbourhoodOptions]) -> NeighbourhoodQuery:
+        """The query for these options (:class:`NeighbourhoodOptions`), ``depth`` checked
+        against ``max_depth``; a bad option raises :class:`ValidationError` naming it."""
+        max_depth = options.get("max_depth", MAX_DEPTH)
         if not 1 <= max_depth <= MAX_DEPTH:
             raise ValueError(f"neighbourhood limits: max_depth must be 1 to {MAX_DEPTH}")
-        check_int(depth, field="depth", low=1, high=max_depth, hint=depth_hint)
-        check_int(limit, field="limit", low=1, high=100_000)
-        allowed = check_link_kinds(kinds)
-        return cls(actor, depth, allowed, parse_day(as_of, field="as_of"), limit)
+        depth = check_int(
+            options.get("depth", 1),
+            field="depth",
+            low=1,
+            high=max_depth,
+            hint=options.get("depth_hint"),
+        )
+        limit = check_int(options.get("limit", 1_000), field="limit", low=1, high=100_000)
+        allowed = check_link_kinds(options.get("kinds"))
+        return cls(actor, depth, allowed, parse_day(options.get("as_of"), field="as_of"), limit)
 
 
-def neighbourhood(projection: Projection, actor: str, **options: Any) -> Neighbourhood:
+def neighbourhood(
+    projection: Projection, actor: str, **options: Unpack[NeighbourhoodOptions]
+) -> Neighbourhood:
     """The actors within ``depth`` hops of ``actor`` and the links among them; the options are
     those of :meth:`NeighbourhoodQuery.build`, declared there once.
 

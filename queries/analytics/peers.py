@@ -36,7 +36,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from graph_model.errors import ValidationError
 from queries.analytics.actors import ActorRef, actor_ref, resolve_actor
@@ -182,6 +182,21 @@ def _linked(projection: Projection, actor: str, day: date | None) -> set[str]:
     }
 
 
+class PeerOptions(TypedDict, total=False):
+    """The options of a peers question, as every door gives them (declared here once)."""
+
+    #: how far "outside its territory" is: commune, departement (default) or region
+    level: str
+    #: kinds of peers (default: the actor's own kind)
+    kinds: Iterable[str] | None
+    #: hide actors already linked to it (default False: they are flagged)
+    exclude_linked: bool
+    #: count only links valid on that day (a date or ``YYYY-MM-DD``)
+    as_of: date | str | None
+    #: how many peers (default 10; 1 to 1,000)
+    limit: int
+
+
 @dataclass(frozen=True, slots=True)
 class PeerQuery:
     """A checked peers question: build it with :meth:`build`."""
@@ -196,34 +211,29 @@ class PeerQuery:
     limit: int = 10
 
     @classmethod
-    def build(
-        cls,
-        actor: str,
-        *,
-        level: str = "departement",
-        kinds: Iterable[str] | None = None,
-        exclude_linked: bool = False,
-        as_of: date | str | None = None,
-        limit: int = 10,
-    ) -> PeerQuery:
-        """The query for these options; a bad one raises :class:`ValidationError` naming it
-        (whether the actor has a code at ``level`` is checked when the question is answered)."""
+    def build(cls, actor: str, **options: Unpack[PeerOptions]) -> PeerQuery:
+        """The query for these options (:class:`PeerOptions`); a bad one raises
+        :class:`ValidationError` naming it (whether the actor has a code at ``level`` is
+        checked when the question is answered)."""
+        level = options.get("level", "departement")
         if level not in LEVELS:
             raise ValidationError(
                 f"level: {level!r} is not one of {', '.join(LEVELS)}", field="level"
             )
-        check_int(limit, field="limit", low=1, high=1_000)
-        day = parse_day(as_of, field="as_of")
+        limit = check_int(options.get("limit", 10), field="limit", low=1, high=1_000)
+        day = parse_day(options.get("as_of"), field="as_of")
+        kinds = options.get("kinds")
         wanted = None
         if kinds is not None:
             wanted = frozenset(
                 check_actor_kind(k, field="kinds")
                 for k in ([kinds] if isinstance(kinds, str) else kinds)
             )
-        return cls(actor, level, wanted, bool(exclude_linked), day, limit)
+        exclude_linked = bool(options.get("exclude_linked", False))
+        return cls(actor, level, wanted, exclude_linked, day, limit)
 
 
-def peer_projects(projection: Projection, actor: str, **options: Any) -> PeerAnswer:
+def peer_projects(projection: Projection, actor: str, **options: Unpack[PeerOptions]) -> PeerAnswer:
     """Actors similar to ``actor`` outside its territory (see the module docstring); the options
     are those of :meth:`PeerQuery.build`, declared there once.
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from graph_model.errors import ValidationError
 from queries.analytics.actors import actor_ref, resolve_actor
@@ -14,13 +14,13 @@ from queries.analytics.paths.explanations import (
     explain_path,
     no_path_text,
 )
-from queries.analytics.paths.query import SEARCH_LIMITS, PathQuery
+from queries.analytics.paths.query import SEARCH_LIMITS, PathOptions, PathQuery
 from queries.analytics.paths.question import make_question
 from queries.projection import Projection
 
 
 def cooperation_paths(
-    projection: Projection, source: str, target: str, **options: Any
+    projection: Projection, source: str, target: str, **options: Unpack[PathOptions]
 ) -> PathAnswer:
     """Cooperation paths from ``source`` to ``target`` (ids or exact names): the options
     are those of :meth:`PathQuery.build`, declared there once.
@@ -74,7 +74,8 @@ def cooperation_paths(
     ...
     graph_model.errors.ValidationError: max_hops: 0 is out of range (an integer from 1 to 12)
     """
-    options.setdefault("limits", SEARCH_LIMITS)
+    if options.get("limits") is None:
+        options["limits"] = SEARCH_LIMITS
     return find_paths(projection, PathQuery.build(source, target, **options))
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict, Unpack
 
 from graph_model.errors import ValidationError
 from queries.analytics.checks import (
@@ -83,6 +84,27 @@ PATH_LIMITS = PathLimits()
 SEARCH_LIMITS = PathLimits(max_hops=MAX_HOPS, max_k=MAX_K, default_max_hops=None)
 
 
+class PathOptions(TypedDict, total=False):
+    """The options of a path question, as every door gives them (declared here once)."""
+
+    #: cheapest paths by the documented weight instead of fewest hops (default False)
+    weighted: bool
+    #: at most this many hops (default: the limits' ``default_max_hops``)
+    max_hops: int | None
+    #: link kinds a path may use, case-insensitive (default: every cooperation link)
+    kinds: Iterable[str] | None
+    #: only links valid on that day (a date or ``YYYY-MM-DD``)
+    as_of: date | str | None
+    #: actors (ids or names) a path may not go through
+    avoid: Iterable[str]
+    #: actor kinds a path may not go through: ``"AdvocacyBody"``, ``"AdvocacyBody:national"``
+    avoid_kinds: Iterable[str]
+    #: how many alternatives, the k shortest simple paths (default 1)
+    k: int
+    #: what the options are checked against (default :data:`PATH_LIMITS`)
+    limits: PathLimits | None
+
+
 @dataclass(frozen=True, slots=True)
 class PathQuery:
     """A checked path question: build it with :meth:`build`, answer it with
@@ -102,40 +124,28 @@ class PathQuery:
     k: int = 1
 
     @classmethod
-    def build(
-        cls,
-        source: str,
-        target: str,
-        *,
-        weighted: bool = False,
-        max_hops: int | None = None,
-        kinds: Iterable[str] | None = None,
-        as_of: date | str | None = None,
-        avoid: Iterable[str] = (),
-        avoid_kinds: Iterable[str] = (),
-        k: int = 1,
-        limits: PathLimits | None = None,
-    ) -> PathQuery:
-        """The query for these options, checked against ``limits``; a bad option raises
-        :class:`ValidationError` (or :class:`~graph_model.errors.InvalidDates` for ``as_of``)
-        naming it. ``limits``: :data:`PATH_LIMITS` unless given."""
-        limits = PATH_LIMITS if limits is None else limits
+    def build(cls, source: str, target: str, **options: Unpack[PathOptions]) -> PathQuery:
+        """The query for these options (:class:`PathOptions`), checked against ``limits``
+        (:data:`PATH_LIMITS` unless given); a bad option raises :class:`ValidationError` (or
+        :class:`~graph_model.errors.InvalidDates` for ``as_of``) naming it."""
+        limits = options.get("limits") or PATH_LIMITS
+        max_hops = options.get("max_hops")
         if max_hops is None:
             max_hops = limits.default_max_hops
         else:
             limits.check("max_hops", max_hops, limits.max_hops)
-        limits.check("k", k, limits.max_k)
-        allowed = check_link_kinds(kinds)
-        day = parse_day(as_of, field="as_of")
+        k = limits.check("k", options.get("k", 1), limits.max_k)
+        allowed = check_link_kinds(options.get("kinds"))
+        avoid = options.get("avoid", ())
         return cls(
             source=source,
             target=target,
-            weighted=bool(weighted),
+            weighted=bool(options.get("weighted", False)),
             max_hops=max_hops,
             kinds=tuple(sorted(allowed)) if allowed is not None else None,
-            as_of=day,
+            as_of=parse_day(options.get("as_of"), field="as_of"),
             avoid=tuple([avoid] if isinstance(avoid, str) else avoid),
-            avoid_kinds=check_avoid_kinds(avoid_kinds),
+            avoid_kinds=check_avoid_kinds(options.get("avoid_kinds", ())),
             k=k,
         )
 

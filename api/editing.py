@@ -36,7 +36,13 @@ from graph_model.errors import (
 from graph_model.identifiers import check_actor_id, mint_actor_id
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
 from graph_model.port import ChangeRecord, GraphEdit, GraphStore, WriteContext
-from graph_model.stored import COUNTRY_ID, actor_properties, source_json, territory_lookup
+from graph_model.stored import (
+    ACTOR_FIELDS,
+    COUNTRY_ID,
+    actor_properties,
+    source_json,
+    territory_lookup,
+)
 from graph_model.territories import load_reference
 from queries.store import Store, as_graph
 
@@ -139,22 +145,7 @@ def _stored_sources(values: Any) -> list[SourceRef]:
 
 
 # -- actors -------------------------------------------------------------------------------------
-_ACTOR_FIELDS = (
-    "name",
-    "legal_form",
-    "level",
-    "siren",
-    "siret",
-    "rna",
-    "website",
-    "email",
-    "description",
-    "commune",
-    "latitude",
-    "longitude",
-    "themes",
-    "methods",
-)
+_ACTOR_FIELDS = (*ACTOR_FIELDS, "latitude", "longitude", "themes", "methods")
 
 
 def _resolve_id(graph: GraphStore, given: Mapping[str, Any]) -> str:

@@ -21,6 +21,21 @@ from graph_model.identifiers import fold
 from graph_model.model import Actor, Link, LocationPrecision, SourceRef, Theme
 from graph_model.territories import TerritoryReference
 
+#: an actor's own properties as a source states them (the others are derived: territories,
+#: point, keys, hash)
+ACTOR_FIELDS = (
+    "name",
+    "legal_form",
+    "level",
+    "siren",
+    "siret",
+    "rna",
+    "website",
+    "email",
+    "description",
+    "commune",
+)
+
 
 def source_json(source: SourceRef) -> str:
     """A source as stored on nodes and links: compact JSON without the run and the time

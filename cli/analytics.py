@@ -14,7 +14,7 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from cli.context import console, settings, store
+from cli.context import console, handled, settings, store
 from queries.analytics import ActorRef, ClusterQuery, PeerQuery, find_peers
 from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
 from queries.projection import Projection, ProjectionCache
@@ -60,18 +60,19 @@ def path(
 
     The options are checked against the product's path limits, those of the GraphQL API
     (at most 8 hops, 8 by default; at most 20 alternatives)."""
-    query = PathQuery.build(
-        source,
-        target,
-        weighted=weighted,
-        max_hops=max_hops,
-        kinds=kinds or None,
-        as_of=as_of,
-        avoid=avoid,
-        avoid_kinds=avoid_kinds,
-        k=k,
-        limits=PATH_LIMITS,
-    )
+    with handled():  # a bad option is refused before the store is opened
+        query = PathQuery.build(
+            source,
+            target,
+            weighted=weighted,
+            max_hops=max_hops,
+            kinds=kinds or None,
+            as_of=as_of,
+            avoid=avoid,
+            avoid_kinds=avoid_kinds,
+            k=k,
+            limits=PATH_LIMITS,
+        )
     with projection() as current:
         answer = find_paths(current, query)
     if not answer.found:
@@ -102,7 +103,8 @@ def clusters(
 ) -> None:
     """Territorial clusters: who cooperates densely with whom within a scope."""
     # ids follow the previous run's clusters (kept under the data directory): citable
-    question = ClusterQuery.build(scope, resolution=resolution, seed=seed)
+    with handled():
+        question = ClusterQuery.build(scope, resolution=resolution, seed=seed)
     cache = ClusterCache(directory=settings().data_dir / "clusters")
     with projection() as current:
         result = cache.get(current, question)
@@ -132,7 +134,8 @@ def peers(
     hide_linked: bool = typer.Option(False, help="hide actors already linked to it"),
 ) -> None:
     """Who elsewhere runs a project like this one: similar actors outside its territory."""
-    question = PeerQuery.build(actor, level=outside, exclude_linked=hide_linked, limit=first)
+    with handled():
+        question = PeerQuery.build(actor, level=outside, exclude_linked=hide_linked, limit=first)
     with projection() as current:
         answer = find_peers(current, question)
     console.print(

@@ -145,12 +145,12 @@ def _float(params: Any, name: str, default: float) -> float:
 
 
 def _clusters_subgraph(projection: Projection, params: Any, services: Services) -> Subgraph:
-    clustering = services.clusters.get(
-        projection,
+    query = analytics.ClusterQuery.build(
         params.get("scope"),
         resolution=_float(params, "resolution", 1.0),
         seed=_int(params, "seed", 0) or 0,
     )
+    clustering = services.clusters.get(projection, query)
     members = {m: c.id for c in clustering.clusters for m in c.members}
     title = f"Maillage — clusters of {clustering.scope} (resolution {clustering.resolution:g})"
     subgraph = Subgraph.induced(projection, members, title)
@@ -163,21 +163,13 @@ def _neighbourhood_subgraph(projection: Projection, params: Any, services: Servi
     actor = params.get("actor")
     if not actor:
         raise ValidationError("neighbourhood: give ?actor=<id>&depth=1..3", field="actor")
-    depth = _int(params, "depth", 1) or 1
-    limit = services.settings.max_neighbourhood_depth
-    if not 1 <= depth <= limit:
-        raise ValidationError(
-            f"depth: {depth} is outside 1..{limit} (MAILLAGE_MAX_NEIGHBOURHOOD_DEPTH)",
-            field="depth",
-        )
-    answer = analytics.neighbourhood(
-        projection,
+    query = services.neighbourhood_query(
         actor,
-        depth=depth,
+        depth=_int(params, "depth", 1) or 1,
         kinds=_list(params.get("kinds")),
         as_of=_day(params, "asOf"),
-        limit=services.settings.max_neighbourhood_actors,
     )
+    answer = analytics.find_neighbourhood(projection, query)
     title = f"Maillage — neighbourhood of {answer.center.id} (depth {answer.depth})"
     subgraph = Subgraph.of_links(
         projection, {lk.id for lk in answer.links}, {a.actor.id for a in answer.actors}, title

@@ -6,8 +6,9 @@ request; per-request state (loaders, the caller) lives in :class:`api.schema.con
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,8 +24,9 @@ from api.search import search_index
 from api.settings import ApiSettings
 from api.territories import TerritoryIndex, territory_index
 from graph_model.port import GraphStore
-from queries.analytics.clusters import ClusterCache
+from queries.analytics import NeighbourhoodQuery
 from queries.analytics.paths import PathLimits
+from queries.snapshots import ClusterCache
 from queries.store import BoltGraph, Store
 
 T = TypeVar("T")
@@ -64,8 +66,10 @@ class Services:
         cls, settings: ApiSettings, store: Store, *, snapshot_dir: Path | None = None
     ) -> Services:
         server = store.embedded if settings.restart_embedded else None
+        graph = BoltGraph(store)
         guard = StoreGuard(
             store,
+            graph=graph,
             probe_interval=settings.store_probe_interval,
             call_timeout=settings.request_timeout,
             restart=server.restart_after_crash if server is not None else None,
@@ -73,9 +77,9 @@ class Services:
         return cls(
             settings=settings,
             store=store,
-            graph=BoltGraph(store),
+            graph=graph,
             guard=guard,
-            tokens=TokenVerifier(store, cache_seconds=settings.token_cache_seconds),
+            tokens=TokenVerifier(graph, cache_seconds=settings.token_cache_seconds),
             projection=ProjectionService(
                 guard,
                 snapshot_dir=snapshot_dir,
@@ -85,6 +89,23 @@ class Services:
             limits=Limits(settings),
             path_limits=path_limits(settings),
             clusters=ClusterCache(directory=snapshot_dir / "clusters" if snapshot_dir else None),
+        )
+
+    def neighbourhood_query(
+        self, actor: str, *, depth: int, kinds: Iterable[str] | None, as_of: date | str | None
+    ) -> NeighbourhoodQuery:
+        """A neighbourhood question checked against the settings
+        (``MAILLAGE_MAX_NEIGHBOURHOOD_DEPTH``, ``MAILLAGE_MAX_NEIGHBOURHOOD_ACTORS``): GraphQL and
+        the HTTP export ask it the same way."""
+        settings = self.settings
+        return NeighbourhoodQuery.build(
+            actor,
+            depth=depth,
+            kinds=kinds,
+            as_of=as_of,
+            limit=settings.max_neighbourhood_actors,
+            max_depth=settings.max_neighbourhood_depth,
+            depth_hint="limit max_neighbourhood_depth, MAILLAGE_MAX_NEIGHBOURHOOD_DEPTH",
         )
 
     @property

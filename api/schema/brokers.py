@@ -47,11 +47,10 @@ def brokers_from(projection: Projection, r: analytics.BrokerRanking, first: int)
     )
 
 
-async def brokers_of(info: Info, scope: str | None, first: int, seed: int) -> Brokers:
+async def brokers_of(info: Info, query: analytics.BrokerQuery, first: int) -> Brokers:
+    """The answer to a built broker question, its ``first`` actors."""
     projection = await projection_of(info)
-    ranking = await run_analytic(
-        info, analytics.brokers, projection, scope, limit=max(1, first), seed=seed
-    )
+    ranking = await run_analytic(info, analytics.find_brokers, projection, query)
     return brokers_from(projection, ranking, first)
 
 

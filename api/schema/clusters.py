@@ -1,7 +1,8 @@
 """Territorial clusters as GraphQL types (``Query.territorialClusters``).
 
-The clustering comes from the app's cluster cache (stable ids across graph versions, see
-:class:`queries.analytics.ClusterCache`), run in a worker thread; a cluster's members are a
+The question is one :class:`~queries.analytics.ClusterQuery`, built by the resolver; the
+clustering comes from the app's cluster cache (stable ids across graph versions, see
+:class:`queries.snapshots.ClusterCache`), run in a worker thread; a cluster's members are a
 keyset page of actors from the projection.
 """
 
@@ -123,19 +124,11 @@ def clusters_from(projection: Projection, c: analytics.Clustering) -> Territoria
     )
 
 
-async def territorial_clusters(
-    info: Info, *, scope: str | None, resolution: float, seed: int, min_size: int
-) -> TerritorialClusters:
+async def territorial_clusters(info: Info, query: analytics.ClusterQuery) -> TerritorialClusters:
+    """The answer to a built clustering question, through the app's cluster cache."""
     projection = await projection_of(info)
-    clustering = await run_analytic(
-        info,
-        info.context.services.clusters.get,
-        projection,
-        scope,
-        resolution=resolution,
-        seed=seed,
-        min_size=min_size,
-    )
+    cache = info.context.services.clusters
+    clustering = await run_analytic(info, cache.get, projection, query)
     return clusters_from(projection, clustering)
 
 

@@ -1,4 +1,8 @@
-"""An actor's neighbourhood as GraphQL types (``Query.neighbourhood``)."""
+"""An actor's neighbourhood as GraphQL types (``Query.neighbourhood``).
+
+The question is one :class:`~queries.analytics.NeighbourhoodQuery`, built against the API's
+settings by :meth:`api.services.Services.neighbourhood_query` (as the HTTP export builds it).
+"""
 
 from __future__ import annotations
 
@@ -76,25 +80,10 @@ def neighbourhood_from(projection: Projection, n: analytics.Neighbourhood) -> Ne
     )
 
 
-async def neighbourhood_of(
-    info: Info,
-    *,
-    actor: str,
-    depth: int,
-    kinds: list[LinkKind] | None,
-    as_of: date | None,
-) -> Neighbourhood:
+async def neighbourhood_of(info: Info, query: analytics.NeighbourhoodQuery) -> Neighbourhood:
+    """The answer to a built neighbourhood question."""
     projection = await projection_of(info)
-    found = await run_analytic(
-        info,
-        analytics.neighbourhood,
-        projection,
-        actor,
-        depth=depth,
-        kinds=[k.value for k in kinds] if kinds else None,
-        as_of=as_of,
-        limit=info.context.settings.max_neighbourhood_actors,
-    )
+    found = await run_analytic(info, analytics.find_neighbourhood, projection, query)
     return neighbourhood_from(projection, found)
 
 

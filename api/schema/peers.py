@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 
 import strawberry
@@ -67,35 +68,24 @@ def peers_from(projection: Projection, answer: analytics.PeerAnswer) -> PeerProj
     )
 
 
-async def peer_projects(
-    info: Info,
-    *,
-    actor: str,
-    outside: OutsideLevel,
-    first: int,
-    hide_linked: bool,
-    kinds: list[ActorKind] | None,
-    as_of: date | None,
-) -> PeerProjects:
-    projection = await projection_of(info)
+@contextmanager
+def outside_named() -> Iterator[None]:
+    """A refusal of the analytic's ``level`` worded as the API's ``outside``."""
     try:
-        answer = await run_analytic(
-            info,
-            analytics.peer_projects,
-            projection,
-            actor,
-            level=outside.value,
-            kinds=[k.value for k in kinds] if kinds else None,
-            exclude_linked=hide_linked,
-            as_of=as_of,
-            limit=first,
-        )
-    except ValidationError as exc:  # the analytic calls it level; the API, outside
+        yield
+    except ValidationError as exc:
         if exc.field != "level":
             raise
         message = str(exc).replace("level: ", "outside: ", 1)
         raise ValidationError(message, field="outside") from exc
+
+
+async def peer_projects(info: Info, query: analytics.PeerQuery) -> PeerProjects:
+    """The answer to a built peer question (see :func:`outside_named` for its refusals)."""
+    projection = await projection_of(info)
+    with outside_named():
+        answer = await run_analytic(info, analytics.find_peers, projection, query)
     return peers_from(projection, answer)
 
 
-__all__ = ["OutsideLevel", "PeerProjects", "peer_projects"]
+__all__ = ["OutsideLevel", "PeerProjects", "outside_named", "peer_projects"]

@@ -35,7 +35,7 @@ from api.schema.isolated import IsolatedActors, isolated_of
 from api.schema.neighbourhood import Neighbourhood, neighbourhood_of
 from api.schema.pagination import Connection, check_first
 from api.schema.paths import CooperationPaths, cooperation_paths
-from api.schema.peers import OutsideLevel, PeerProjects, peer_projects
+from api.schema.peers import OutsideLevel, PeerProjects, outside_named, peer_projects
 from api.schema.records import (
     ChangeRecord,
     DuplicateCandidate,
@@ -49,6 +49,7 @@ from api.search import identity_keys, search_index
 from graph_model.errors import ValidationError
 from graph_model.identifiers import check_actor_id
 from graph_model.model import ActorKind, TerritoryLevel
+from queries.analytics import BrokerQuery, ClusterQuery, PeerQuery
 from queries.analytics.paths import PathQuery
 
 
@@ -168,9 +169,8 @@ class Query:
         seed: int = 0,
         min_size: int = 2,
     ) -> TerritorialClusters:
-        return await territorial_clusters(
-            info, scope=scope, resolution=resolution, seed=seed, min_size=min_size
-        )
+        query = ClusterQuery.build(scope, resolution=resolution, seed=seed, min_size=min_size)
+        return await territorial_clusters(info, query)
 
     @field(description="Actors like this one (themes, methods, networks) outside its territory.")
     async def peer_projects(
@@ -185,22 +185,24 @@ class Query:
         as_of: date | None = None,
     ) -> PeerProjects:
         size = check_first(info, first)
-        return await peer_projects(
-            info,
-            actor=str(actor),
-            outside=outside,
-            first=max(1, size),
-            hide_linked=hide_linked,
-            kinds=kinds,
-            as_of=as_of,
-        )
+        with outside_named():
+            query = PeerQuery.build(
+                str(actor),
+                level=outside.value,
+                kinds=[k.value for k in kinds] if kinds else None,
+                exclude_linked=hide_linked,
+                as_of=as_of,
+                limit=max(1, size),
+            )
+        return await peer_projects(info, query)
 
     @field(description="Actors who hold the movement together in a scope (betweenness).")
     async def brokers(
         self, info: Info, scope: str | None = None, first: int | None = None, seed: int = 0
     ) -> Brokers:
         size = check_first(info, first)
-        return await brokers_of(info, scope, size, seed)
+        query = BrokerQuery.build(scope, limit=max(1, size), seed=seed)
+        return await brokers_of(info, query, size)
 
     @field(description="Actors of a scope without any cooperation link (valid on asOf).")
     async def isolated_actors(
@@ -227,14 +229,10 @@ class Query:
         kinds: list[LinkKind] | None = None,
         as_of: date | None = None,
     ) -> Neighbourhood:
-        limit = info.context.settings.max_neighbourhood_depth
-        if not 1 <= depth <= limit:
-            raise ValidationError(
-                f"depth: {depth} is outside 1..{limit} (limit max_neighbourhood_depth, "
-                "MAILLAGE_MAX_NEIGHBOURHOOD_DEPTH)",
-                field="depth",
-            )
-        return await neighbourhood_of(info, actor=str(actor), depth=depth, kinds=kinds, as_of=as_of)
+        query = info.context.services.neighbourhood_query(
+            str(actor), depth=depth, kinds=[k.value for k in kinds] if kinds else None, as_of=as_of
+        )
+        return await neighbourhood_of(info, query)
 
     @field(description="Figures of the movement in a scope (all of France by default).")
     async def figures(

@@ -15,7 +15,7 @@ import strawberry
 from api.schema.loaders import parse_sources
 from graph_model.model import LocationPrecision
 from queries import analytics
-from queries.analytics.common import SourceInfo
+from queries.analytics import SourceInfo
 
 
 @strawberry.type(description="Where a fact came from.")

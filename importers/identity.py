@@ -227,9 +227,9 @@ class Identity:
         for candidate_id, props in held:
             seen = known.get(candidate_id)
             if seen is None or (
-                seen.get("status") == "pending"
-                and seen.get("actor") == props["actor"]
-                and seen.get("payload_hash") != props["payload_hash"]
+                seen.status == "pending"
+                and seen.actor == props["actor"]
+                and seen.payload_hash != props["payload_hash"]
             ):
                 write.add_candidate(candidate_id, props)
 

@@ -161,14 +161,11 @@ class LinkLoad:
             by_kind[link.kind].add((link.source_id, link.target_id))
         if self.lookups.connected:
             for kind, ends in by_kind.items():
-                rows = [
-                    {"source": s, "target": t}
-                    for s, t in sorted(ends)
-                    if s not in self.created and t not in self.created
-                ]
-                if not rows:
+                # links of actors this run created cannot be in the graph: not asked
+                asked = [e for e in sorted(ends) if not self.created.intersection(e)]
+                if not asked:
                     continue
-                for row in self.lookups.links(kind, rows):
+                for row in self.lookups.links(kind, asked):
                     existing[(row["source"], row["target"], kind)].append(row)
         wanted = {(s, t, kind) for kind, ends in by_kind.items() for s, t in ends}
         seen: set[str] = set()

@@ -2,9 +2,9 @@
 
 Identity (step 3) looks records up by key and by name and reads the actors they join; the other
 steps read a little too (which territories, themes and candidates exist; the links a dry run
-compares with). Every read goes through :class:`Lookups`, and each method is one statement of
-the catalogue, so that the store behind it can be swapped for another door in one place. Without
-a store (a dry run without a graph) every lookup finds nothing.
+compares with). Every read goes through :class:`Lookups`, each method one operation of the store
+port (:class:`graph_model.port.GraphStore`), shaped as the steps use it. Without a graph (a dry
+run without a store) every lookup finds nothing.
 """
 
 from __future__ import annotations
@@ -14,83 +14,76 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from graph_model.model import LinkKind
-from queries.store import Store, cypher
-
-Row = dict[str, Any]
+from graph_model.port import CandidateState, GraphStore, Row
 
 
 class Lookups:
-    """The import's reads of one store (or of none)."""
+    """The import's reads of one graph (or of none)."""
 
-    def __init__(self, store: Store | None) -> None:
-        self._store = store
+    def __init__(self, graph: GraphStore | None) -> None:
+        self._graph = graph
 
     @property
     def connected(self) -> bool:
-        return self._store is not None
+        return self._graph is not None
 
     def name_index(self) -> Iterator[Row]:
         """Every actor as the name index keeps it (id, kind, name, places, identifiers,
         web and mail), streamed."""
-        if self._store is None:
+        if self._graph is None:
             return iter(())
-        return self._store.read_stream(cypher("import_name_index"))
+        return self._graph.name_index()
 
     def aliases(self, keys: Iterable[str]) -> dict[str, str]:
         """Stored aliases: key → actor id."""
         wanted = sorted(set(keys))
-        if not wanted or self._store is None:
+        if not wanted or self._graph is None:
             return {}
-        rows = self._store.read(cypher("import_resolve_aliases"), keys=wanted)
-        return dict(rows[0]["pairs"]) if rows else {}
+        return self._graph.resolve_keys(wanted)
 
     def actor_state(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Stored properties of actors (the fields the merge needs), by id."""
         wanted = sorted(set(ids))
-        if not wanted or self._store is None:
+        if not wanted or self._graph is None:
             return {}
-        rows = self._store.read(cypher("import_actor_state"), ids=wanted)
-        return {row["id"]: {k: v for k, v in row.items() if v is not None} for row in rows}
+        rows = self._graph.actor_state(wanted)
+        return {key: {k: v for k, v in row.items() if v is not None} for key, row in rows.items()}
 
     def actors_named(self, names: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
         """Folded names → (id, name, kind) of the actors so named."""
         by_name: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         wanted = sorted(set(names))
-        if self._store is not None and wanted:
-            for row in self._store.read(cypher("import_actors_by_name"), keys=wanted):
+        if self._graph is not None and wanted:
+            for row in self._graph.actors_by_name(wanted):
                 by_name[row["key"]].append((row["id"], row["name"], row["kind"]))
         return by_name
 
     def missing_territories(self, ids: list[str]) -> set[str]:
         """Those of the territories that the graph does not hold yet."""
-        if self._store is None:
+        if self._graph is None:
             return set()
-        rows = self._store.read(cypher("import_missing_territories"), ids=ids)
-        return {row["id"] for row in rows}
+        return self._graph.missing_territories(ids)
 
-    def candidates(self, ids: list[str]) -> dict[str, Row]:
+    def candidates(self, ids: list[str]) -> dict[str, CandidateState]:
         """Duplicate candidates already held, by id (status, actor, payload hash)."""
-        if self._store is None:
+        if self._graph is None:
             return {}
-        rows = self._store.read(cypher("review_candidates_by_id"), ids=ids)
-        return {row["id"]: row for row in rows}
+        return self._graph.candidates_by_id(ids)
 
     def themes(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Stored properties of themes, by id."""
-        if self._store is None:
+        if self._graph is None:
             return {}
-        rows = self._store.read(cypher("import_existing_themes"), ids=ids)
-        return {row["id"]: row["props"] for row in rows}
+        return self._graph.themes_by_id(ids)
 
     def nodes(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Stored properties of the movement dataset's other nodes (methods, events), by id."""
-        if self._store is None or not ids:
+        if self._graph is None or not ids:
             return {}
-        rows = self._store.read(cypher("movement_existing_nodes"), ids=ids)
-        return {row["id"]: row["props"] for row in rows}
+        return self._graph.methods_and_events(ids)
 
-    def links(self, kind: LinkKind, ends: list[dict[str, str]]) -> list[Row]:
-        """The links of one type joining the given ends (``{source, target}`` rows)."""
-        if self._store is None:
+    def links(self, kind: LinkKind, ends: list[tuple[str, str]]) -> list[Row]:
+        """The links of one type joining the given ends (``(source, target)`` pairs)."""
+        if self._graph is None:
             return []
-        return self._store.read(cypher("import_existing_links", link=kind), rows=ends)
+        return self._graph.existing_links(kind, ends)

@@ -43,7 +43,7 @@ from importers.records import ActorRecord, ActorRow, LinkRecord, Record
 from importers.report import RejectReport, Summary, Tally
 from importers.spool import LinkSpool
 from importers.writer import Writes
-from queries.store import Store
+from queries.store import Store, as_graph
 
 #: ``Reader`` and ``file_sha256`` live in :mod:`importers.reader`, ``NEW`` in
 #: :mod:`importers.identity`; named here too for the modules that import them from the pipeline
@@ -99,8 +99,10 @@ class Pipeline:
         resolver = resolver or shared_resolver()
         self.summary = Summary(format=self.options.run_format or reader.format, file_name="")
         self.tally = Tally(self.summary)
-        lookups = Lookups(store)
-        self.writes = Writes(store, dry_run=self.dry_run)
+        # the graph's port, for the reads and the run's node; the batches still go as statements
+        graph = as_graph(store) if store is not None else None
+        lookups = Lookups(graph)
+        self.writes = Writes(store, graph, dry_run=self.dry_run)
         self.spool = LinkSpool()
         # the steps (the reader is the first)
         self.prepare = Preparation(resolver)

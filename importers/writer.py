@@ -18,10 +18,11 @@ from typing import Any
 
 from graph_model.identifiers import fold
 from graph_model.model import Actor, LinkKind
+from graph_model.port import GraphStore
 from importers.batch import BatchWrite
 from importers.reader import Statement
 from queries.repository import WriteContext
-from queries.store import Store, cypher
+from queries.store import Store
 
 #: in a write's transaction, the statements that follow from what the first ones returned
 Then = Callable[[list[list[dict[str, Any]]]], list[Statement]]
@@ -85,8 +86,9 @@ class Writes:
     """The run's writes: the batch being prepared (:attr:`batch`), the transactions queued behind
     the run (none in a dry run), and the view of what they carry until committed."""
 
-    def __init__(self, store: Store | None, *, dry_run: bool) -> None:
+    def __init__(self, store: Store | None, graph: GraphStore | None, *, dry_run: bool) -> None:
         self._store = store
+        self._graph = graph
         self.dry_run = dry_run
         self.context = WriteContext()
         #: what the batch being prepared writes; in a dry run, what the whole run would write
@@ -104,8 +106,8 @@ class Writes:
 
     def save_run(self, run_id: str, props: dict[str, Any]) -> None:
         """Write the run's own node at once (not behind the batches)."""
-        assert self._store is not None
-        self._store.write([(cypher("import_run_save"), {"id": run_id, "props": props})])
+        assert self._graph is not None
+        self._graph.save_import_run(run_id, props, self.context)
 
     def write(self, statements: list[Statement]) -> None:
         """Queue one transaction (in order with the batches); nothing in a dry run."""

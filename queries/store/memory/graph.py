@@ -1,0 +1,393 @@
+"""The port in memory: :class:`MemoryGraph` implements :class:`graph_model.port.GraphStore` with
+the semantics of the Bolt adapter on the servers (``queries.store.bolt``), without a server.
+
+Tests of the pipeline, the API and the analytics run on it in seconds; the contract suite
+(``tests/contract``) runs the same assertions on it and on each server. Every write is one
+transaction under one lock: its changes are journalled (:mod:`queries.store.memory.state`) and
+undone if it raises, and a committed one bumps the graph version as the servers' ``Meta
+{id: 'graph'}`` node does. Reads hand out copies: no caller can change the graph behind the
+port's back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from graph_model.batch import GraphBatch, Settle
+from graph_model.errors import ValidationError
+from graph_model.model import Actor, Link, LinkKind
+from graph_model.port import (
+    ActorLink,
+    ActorPlace,
+    ChangeRecord,
+    GraphStore,
+    Row,
+    StoredActor,
+    StoredLink,
+    TerritoryRef,
+    WriteContext,
+    Written,
+)
+from graph_model.stored import (
+    TerritoryLookup,
+    actor_properties,
+    reference_fingerprint,
+    territory_rows,
+)
+from graph_model.territories import TerritoryReference
+from queries.store.memory import reads, writes
+from queries.store.memory.base import duplicate
+from queries.store.memory.records import MemoryRecords
+from queries.store.memory.state import (
+    ACTOR,
+    GraphState,
+    Journal,
+    copied,
+    created,
+    merged,
+)
+
+_ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
+TERRITORIES_META = "territories"
+
+
+def _targets(batch: GraphBatch) -> tuple[str, ...]:
+    ids = [row["id"] for rows in batch.actors.values() for row in rows]
+    ids.extend(row["id"] for rows in batch.links.values() for row in rows)
+    ids.extend(row["id"] for rows in batch.new_links.values() for row in rows)
+    return tuple(ids)
+
+
+def _size(batch: GraphBatch) -> int:
+    return sum(len(rows) for rows in batch.actors.values()) + sum(
+        len(rows) for rows in (*batch.links.values(), *batch.new_links.values())
+    )
+
+
+class MemoryEdit:
+    """A running edit transaction (see :class:`graph_model.port.GraphEdit`)."""
+
+    def __init__(self, state: GraphState, journal: Journal, context: WriteContext) -> None:
+        self._state = state
+        self._journal = journal
+        self.context = context
+
+    def actors_by_id(self, ids: Iterable[str]) -> dict[str, StoredActor]:
+        return reads.actors_by_id(self._state, ids)
+
+    def actor_kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        return reads.actor_kinds(self._state, ids)
+
+    def links_between(self, source: str, target: str, kind: LinkKind) -> list[StoredLink]:
+        return reads.links_between(self._state, source, target, kind)
+
+    def write(self, batch: GraphBatch) -> Written:
+        writes.write_batch(self._state, self._journal, batch)
+        return Written("edit", _targets(batch), _size(batch), self.context)
+
+    def _joining(self, source: str, target: str, kind: LinkKind, ids: Sequence[str]) -> list[int]:
+        wanted = set(ids)
+        return [
+            rid
+            for rid, rel in self._state.between((ACTOR, source), kind, (ACTOR, target))
+            if rel.props.get("id") in wanted
+        ]
+
+    def end_links(
+        self,
+        source: str,
+        target: str,
+        kind: LinkKind,
+        ids: Sequence[str],
+        *,
+        until: date,
+        sources: Sequence[str],
+    ) -> list[StoredLink]:
+        stamp = self.context.stamp()
+        changes = {
+            "until": until,
+            "sources": list(sources),
+            "updated_at": stamp["now"],
+            "updated_run": self.context.run,
+            "updated_by": self.context.by,
+        }
+        ended = []
+        for rid in self._joining(source, target, kind, ids):
+            self._state.set_rel(self._journal, rid, merged(self._state.rels[rid].props, changes))
+            props = self._state.rels[rid].props
+            ended.append(reads.stored_link(writes.link_columns(props, kind, source, target)))
+        return ended
+
+    def remove_links(self, source: str, target: str, kind: LinkKind, ids: Sequence[str]) -> int:
+        doomed = self._joining(source, target, kind, ids)
+        for rid in doomed:
+            self._state.drop_rel(self._journal, rid)
+        return len(doomed)
+
+    def record_change(self, change: ChangeRecord) -> None:
+        if self._state.get("Change", change.id) is not None:
+            raise duplicate(change.id)
+        props = {
+            "id": change.id,
+            "at": change.at,
+            "by": change.by,
+            "token": change.token,
+            "operation": change.operation,
+            "target": change.target,
+            "detail": change.detail,
+        }
+        self._state.put(self._journal, "Change", change.id, created(props))
+
+
+class MemoryGraph(MemoryRecords):
+    """The graph port in memory (thread-safe: one lock; see the module docstring)."""
+
+    # -- lifecycle and meta --------------------------------------------------------------------
+    def ping(self) -> None:
+        return None
+
+    def graph_version(self) -> int:
+        with self._lock:
+            meta = self._state.get("Meta", "graph")
+            return int(meta.get("version", 0)) if meta else 0
+
+    def setup_schema(self) -> int:
+        """Nothing to set up: the indexes are the state's own dicts."""
+        return 0
+
+    def delete_all(self) -> None:
+        with self._write() as journal:
+            self._state.clear(journal)
+
+    def close(self) -> None:
+        return None
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return reads.counts(self._state)
+
+    def meta_get(self, key: str) -> str | None:
+        with self._lock:
+            meta = self._state.get("Meta", key)
+            value = meta.get("value") if meta else None
+            return None if value is None else str(value)
+
+    def meta_set(self, key: str, value: str, context: WriteContext) -> Written:
+        with self._write() as journal:
+            self._upsert(journal, "Meta", key, {"value": value})
+        return Written("meta_set", (key,), 1, context)
+
+    # -- actors and aliases --------------------------------------------------------------------
+    def actors_by_id(self, ids: Iterable[str]) -> dict[str, StoredActor]:
+        with self._lock:
+            return reads.actors_by_id(self._state, ids)
+
+    def actor_kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        with self._lock:
+            return reads.actor_kinds(self._state, ids)
+
+    def resolve_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        with self._lock:
+            aliases = self._state.aliases
+            return {key: aliases[key] for key in sorted(set(keys)) if key in aliases}
+
+    def aliases_of(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        with self._lock:
+            keys_of = self._state.keys_of
+            return {a: sorted(keys_of[a]) for a in sorted(set(ids)) if a in keys_of}
+
+    def places_of(self, ids: Iterable[str]) -> list[ActorPlace]:
+        with self._lock:
+            return reads.places_of(self._state, ids)
+
+    def write_actors(
+        self,
+        actors: Sequence[Actor],
+        context: WriteContext,
+        *,
+        territories: TerritoryLookup | None = None,
+        batch_size: int = 2_000,
+    ) -> Written:
+        targets: list[str] = []
+        for start in range(0, len(actors), batch_size):
+            chunk = actors[start : start + batch_size]
+            with self._write() as journal:
+                existing = reads.actor_kinds(self._state, (a.id for a in chunk))
+                batch = GraphBatch(context.stamp())
+                for actor in chunk:
+                    known = existing.get(actor.id)
+                    if known is not None and known != actor.kind.value:
+                        raise ValidationError(
+                            f"actor {actor.id} is a {known}; its kind cannot become "
+                            f"{actor.kind.value} (a kind is fixed at creation)",
+                            field="kind",
+                        )
+                    batch.add_actor(
+                        actor,
+                        actor_properties(actor, territories),
+                        actor.identity_keys(),
+                        new=known is None,
+                        themes=(),
+                    )
+                writes.write_batch(self._state, journal, batch)
+            targets.extend(a.id for a in chunk)
+        return Written("write_actors", tuple(targets), len(targets), context)
+
+    # -- links ---------------------------------------------------------------------------------
+    def write_links(
+        self, links: Iterable[Link], context: WriteContext, *, batch_size: int = 5_000
+    ) -> Written:
+        by_kind: dict[LinkKind, list[Link]] = defaultdict(list)
+        for link in links:
+            if link.kind in _ACTOR_TERRITORY_LINKS:
+                raise ValueError(f"{link.kind} is not an actor-to-actor link")
+            by_kind[link.kind].append(link)
+        targets: list[str] = []
+        for kind_links in by_kind.values():
+            for start in range(0, len(kind_links), batch_size):
+                batch = GraphBatch(context.stamp())
+                for link in kind_links[start : start + batch_size]:
+                    batch.add_link(link)
+                with self._write() as journal:
+                    writes.write_batch(self._state, journal, batch)
+                targets.extend(_targets(batch))
+        return Written("write_links", tuple(targets), len(targets), context)
+
+    def links_of_actors(self, ids: Iterable[str]) -> list[ActorLink]:
+        with self._lock:
+            return reads.links_of_actors(self._state, ids)
+
+    def links_of_actor(self, actor_id: str, as_of: date | None = None) -> list[StoredLink]:
+        with self._lock:
+            return reads.links_of_actor(self._state, actor_id, as_of)
+
+    def links_between(self, source: str, target: str, kind: LinkKind) -> list[StoredLink]:
+        with self._lock:
+            return reads.links_between(self._state, source, target, kind)
+
+    def delete_links(self, kind: LinkKind, ids: Sequence[str], context: WriteContext) -> Written:
+        deleted = 0
+        with self._write() as journal:
+            for link_id in ids:
+                for rid, rel in self._state.with_link_id(kind, link_id):
+                    if rel.start[0] == ACTOR and rel.end[0] == ACTOR:
+                        self._state.drop_rel(journal, rid)
+                        deleted += 1
+        return Written("delete_links", tuple(ids), deleted, context)
+
+    # -- batches and edits ---------------------------------------------------------------------
+    def write_batch(
+        self, batch: GraphBatch, settle: Settle | None = None, *, operation: str = "import"
+    ) -> Written:
+        with self._write() as journal:
+            known = writes.write_batch(self._state, journal, batch)
+            if settle is not None and batch.new_links:
+                for kind, rows in settle(known).items():
+                    writes.links_upsert(self._state, journal, kind, rows, batch.stamp)
+        return Written(operation, _targets(batch), _size(batch))
+
+    @contextlib.contextmanager
+    def edit(self, context: WriteContext) -> Iterator[MemoryEdit]:
+        with self._write() as journal:
+            yield MemoryEdit(self._state, journal, context)
+
+    # -- territories ---------------------------------------------------------------------------
+    def load_territories(
+        self, reference: TerritoryReference, context: WriteContext, *, batch_size: int = 5_000
+    ) -> Written:
+        """Every territory, then every ``PART_OF`` (a batch a transaction, parents first)."""
+        rows = territory_rows(reference)
+        nodes = [{"id": r["id"], "props": r["props"]} for r in rows]
+        parents = [{"id": r["id"], "parent": p} for r in rows for p in r["parents"]]
+        for start in range(0, len(nodes), batch_size):
+            with self._write() as journal:
+                writes.upsert_nodes(
+                    self._state, journal, "Territory", nodes[start : start + batch_size]
+                )
+        for start in range(0, len(parents), batch_size):
+            with self._write() as journal:
+                chunk = parents[start : start + batch_size]
+                writes.territories_link_parents(self._state, journal, chunk)
+        return Written("load_territories", (), len(rows), context)
+
+    def ensure_territories(
+        self, reference: TerritoryReference, context: WriteContext
+    ) -> tuple[int, bool]:
+        fingerprint = reference_fingerprint()
+        if self.meta_get(TERRITORIES_META) == fingerprint:
+            return len(territory_rows(reference)), False
+        written = self.load_territories(reference, context)
+        self.meta_set(TERRITORIES_META, fingerprint, context)
+        return written.count, True
+
+    def territory_ancestors(self, territory_id: str) -> list[TerritoryRef]:
+        with self._lock:
+            return reads.territory_ancestors(self._state, territory_id)
+
+    def missing_territories(self, ids: Iterable[str]) -> set[str]:
+        with self._lock:
+            known = self._state.nodes["Territory"]
+            return {t for t in ids if t not in known}
+
+    # -- what the importers read ---------------------------------------------------------------
+    def name_index(self) -> Iterator[Row]:
+        with self._lock:
+            actors = self._state.nodes[ACTOR].values()
+            return iter([reads.columns(p, reads.NAME_INDEX) for p in actors])
+
+    def actor_state(self, ids: Iterable[str]) -> dict[str, Row]:
+        with self._lock:
+            actors = self._state.nodes[ACTOR]
+            return {a: reads.columns(actors[a], reads.ACTOR_STATE) for a in ids if a in actors}
+
+    def actors_by_name(self, name_keys: Iterable[str]) -> list[Row]:
+        with self._lock:
+            actors, names = self._state.nodes[ACTOR], self._state.names
+            return [
+                {"key": key, **reads.columns(actors[a], ("id", "name", "kind", "commune"))}
+                for key in sorted(set(name_keys))
+                for a in names.get(key, ())
+            ]
+
+    def existing_links(self, kind: LinkKind, ends: Iterable[tuple[str, str]]) -> list[Row]:
+        with self._lock:
+            return reads.existing_links(self._state, kind, ends)
+
+    def _props_of(self, labels: tuple[str, ...], ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            found: dict[str, dict[str, Any]] = {}
+            for node_id in ids:
+                for label in labels:
+                    props = self._state.get(label, node_id)
+                    if props is not None:
+                        found[node_id] = copied(props)
+                        break
+            return found
+
+    def themes_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return self._props_of(("Theme",), ids)
+
+    def methods_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return self._props_of(("Method",), ids)
+
+    def methods_and_events(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return self._props_of(("Method", "Event"), ids)
+
+    # -- the projection's pulls ----------------------------------------------------------------
+    def stream_actors(self) -> Iterator[Row]:
+        with self._lock:
+            actors = self._state.nodes[ACTOR].values()
+            return iter([reads.columns(p, reads.PROJECTION_ACTOR) for p in actors])
+
+    def stream_links(self) -> Iterator[Row]:
+        with self._lock:
+            return iter(reads.stream_links(self._state))
+
+
+def _conforms(graph: MemoryGraph) -> GraphStore:
+    """mypy checks here that :class:`MemoryGraph` implements the whole port."""
+    return graph

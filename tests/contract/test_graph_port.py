@@ -1,0 +1,966 @@
+"""The graph port's contract: every operation of :class:`graph_model.port.GraphStore`, with the
+same assertions on every implementation (``conftest.graph``: memory, ArcadeDB, Neo4j).
+
+What is asserted is what a caller relies on: what is written reads back equal (same keys, same
+Python types), an actor's kind is fixed, aliases follow a merge, a restated link is merged rather
+than doubled, a write is all or nothing, a claim held by one reviewer stops another, and every
+write moves the graph version. Where the servers differ underneath (null properties, empty
+lists, map values, the order rows stream in), the port must not let it show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from graph_model.batch import GraphBatch, KnownLinks, link_row
+from graph_model.errors import DuplicateError, ValidationError
+from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, Theme
+from graph_model.port import (
+    ActorPlace,
+    ChangeRecord,
+    Decision,
+    GraphStore,
+    StoredLink,
+    TerritoryRef,
+    TokenRecord,
+    WriteContext,
+    Written,
+)
+from graph_model.stored import actor_properties, source_json, territory_lookup, territory_rows
+from graph_model.territories import TerritoryReference, load_reference
+from queries.projection import Projection
+
+AT = datetime(2026, 12, 3, 9, 0, 0, 123456, tzinfo=UTC)
+CTX = WriteContext(run="run-1", at=AT, by="alice", token="tok-1")
+LATER = WriteContext(run="run-2", at=AT + timedelta(hours=1), by="bob")
+MOVEMENT = SourceRef(system="movement", key="test")
+SHEET = SourceRef(system="sheet", key="line 3")
+STAMPS = ("created_at", "updated_at")
+
+
+class Boom(Exception):
+    """A failure raised on purpose inside a transaction."""
+
+
+# -- data ----------------------------------------------------------------------------------------
+def _actors() -> list[Actor]:
+    return [
+        Actor(
+            id="net-mes",
+            kind=ActorKind.NETWORK,
+            name="Mouvement pour l'Economie Solidaire",
+            sources=[MOVEMENT],
+            website="https://le-mes.org",
+        ),
+        Actor(
+            id="adv-ess-france", kind=ActorKind.ADVOCACY_BODY, name="ESS France", level="national"
+        ),
+        Actor(
+            id="net-relais-occitanie",
+            kind=ActorKind.NETWORK,
+            name="Réseau des Relais locaux en Occitanie",
+            region="76",
+            themes=["axe-1"],
+        ),
+        Actor(
+            id="prj-generateur-bfc",
+            kind=ActorKind.PROJECT,
+            name="Générateur Bourgogne Franche-Comté",
+            region="27",
+            latitude=47.2,
+            longitude=5.9,
+        ),
+    ]
+
+
+def _links() -> list[Link]:
+    return [
+        Link(
+            kind=LinkKind.MEMBER_OF,
+            source_id="net-mes",
+            target_id="adv-ess-france",
+            since=date(2019, 1, 1),
+            sources=[MOVEMENT],
+        ),
+        Link(
+            kind=LinkKind.MEMBER_OF,
+            source_id="net-relais-occitanie",
+            target_id="net-mes",
+            since=date(2015, 6, 1),
+            until=date(2018, 12, 31),
+        ),
+        Link(
+            kind=LinkKind.COOPERATES_WITH,
+            source_id="net-relais-occitanie",
+            target_id="prj-generateur-bfc",
+            subkind="mutualisation",
+        ),
+    ]
+
+
+def _ids() -> list[str]:
+    return [a.id for a in _actors()]
+
+
+def _reference() -> TerritoryReference:
+    """A slice of the shipped reference: every région and département, and La Réunion's and
+    Lyon's communes with their EPCI (a whole load takes minutes on a server)."""
+    reference = load_reference()
+    keep = {"97411", "97415", "69123", "69381"}
+    communes = {code: c for code, c in reference.communes.items() if code in keep}
+    epcis = {c.epci for c in communes.values() if c.epci}
+    return dataclasses.replace(
+        reference,
+        communes=communes,
+        epcis={code: e for code, e in reference.epcis.items() if code in epcis},
+    )
+
+
+def _expected_props(actor: Actor, ctx: WriteContext = CTX, **extra: Any) -> dict[str, Any]:
+    props = {
+        k: v for k, v in actor_properties(actor, extra.pop("lookup", None)).items() if v is not None
+    }
+    props.update(id=actor.id, kind=actor.kind.value, created_run=ctx.run, updated_run=ctx.run)
+    return props | extra
+
+
+def _without(props: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in keys}
+
+
+def _types(row: Mapping[str, Any]) -> dict[str, type]:
+    return {k: type(v) for k, v in row.items()}
+
+
+def _unstamped(link: StoredLink) -> StoredLink:
+    return dataclasses.replace(link, created_at=None, updated_at=None)
+
+
+def _by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda row: (str(row.get("key", "")), str(row["id"])))
+
+
+# -- lifecycle, meta, version ----------------------------------------------------------------
+def test_an_emptied_graph_answers_and_counts_nothing(graph: GraphStore) -> None:
+    graph.ping()
+    assert graph.setup_schema() >= 0
+    figures = graph.counts()
+    assert {k for k, n in figures.items() if n} == set()
+    assert figures["nodes.Actor"] == 0 and figures["nodes.DuplicateCandidate"] == 0
+    assert graph.meta_get("territories") is None
+
+
+def test_meta_values_are_kept(graph: GraphStore) -> None:
+    assert graph.meta_get("marker") is None
+    assert graph.meta_set("marker", "v1", CTX) == Written("meta_set", ("marker",), 1, CTX)
+    graph.meta_set("marker", "v2", CTX)
+    assert graph.meta_get("marker") == "v2"
+    assert graph.meta_get("graph") is None  # the version's node holds no value
+
+
+def test_every_write_bumps_the_version_and_reads_do_not(graph: GraphStore) -> None:
+    seen = [graph.graph_version()]
+
+    def moved() -> None:
+        seen.append(graph.graph_version())
+        assert seen[-1] > seen[-2]
+
+    graph.meta_set("k", "v", CTX)
+    moved()
+    graph.write_actors(_actors(), CTX)
+    moved()
+    graph.write_links(_links(), CTX)
+    moved()
+    graph.write_batch(GraphBatch(CTX.stamp()))
+    moved()
+    with graph.edit(CTX) as tx:
+        tx.actor_kinds(["net-mes"])
+    moved()
+    graph.save_import_run("run-1", {"status": "running"}, CTX)
+    moved()
+    graph.create_token(TokenRecord("tok-9", "script", "editor"), "h9", CTX)
+    moved()
+    graph.delete_links(LinkKind.MEMBER_OF, [_links()[0].id], CTX)
+    moved()
+    graph.counts()
+    graph.actors_by_id(_ids())
+    graph.links_of_actor("net-mes")
+    assert graph.graph_version() == seen[-1]
+
+
+# -- actors ------------------------------------------------------------------------------------
+def test_actors_read_back_as_written(graph: GraphStore) -> None:
+    written = graph.write_actors(_actors(), CTX)
+    assert written == Written("write_actors", tuple(_ids()), 4, CTX)
+    stored = graph.actors_by_id([*_ids(), "org-nobody"])
+    assert sorted(stored) == sorted(_ids())
+    for actor in _actors():
+        record = stored[actor.id]
+        assert (record.id, record.kind) == (actor.id, actor.kind.value)
+        assert type(record.kind) is str
+        got = dict(record.props)
+        assert all(got[stamp] is not None for stamp in STAMPS)
+        expected = _expected_props(actor)
+        assert _without(got, *STAMPS) == expected
+        assert _types(_without(got, *STAMPS)) == _types(expected)
+    assert graph.actor_kinds(["net-mes", "prj-generateur-bfc", "org-nobody"]) == {
+        "net-mes": "Network",
+        "prj-generateur-bfc": "Project",
+    }
+    figures = graph.counts()
+    assert figures["nodes.Actor"] == 4
+    assert (figures["nodes.Network"], figures["nodes.Project"], figures["nodes.AdvocacyBody"]) == (
+        2,
+        1,
+        1,
+    )
+
+
+def test_stamps_are_the_write_time_in_utc(
+    graph: GraphStore, backend: str, request: pytest.FixtureRequest
+) -> None:
+    if backend == "arcadedb":
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="ArcadeDB drops the zone of stored datetimes: the Bolt adapter gives them "
+                "back naive (asked: records.python_value to read them as UTC)",
+            )
+        )
+    graph.write_actors(_actors()[:1], CTX)
+    props = graph.actors_by_id(["net-mes"])["net-mes"].props
+    assert props["created_at"] == AT and props["updated_at"] == AT
+    assert props["created_at"].tzinfo is not None
+    graph.write_actors(_actors()[1:2], CTX)
+    graph.write_links(_links()[:1], CTX)
+    (link,) = graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)
+    assert link.created_at == AT and link.created_at.tzinfo is not None
+
+
+def test_rewriting_actors_is_idempotent_and_updates_in_place(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    first = {a: _without(s.props, *STAMPS) for a, s in graph.actors_by_id(_ids()).items()}
+    figures = graph.counts()
+    graph.write_actors(_actors(), CTX)
+    again = {a: _without(s.props, *STAMPS) for a, s in graph.actors_by_id(_ids()).items()}
+    assert again == first and graph.counts() == figures
+
+    renamed = _actors()[0].model_copy(update={"name": "MES", "website": None})
+    graph.write_actors([renamed], LATER)
+    props = graph.actors_by_id(["net-mes"])["net-mes"].props
+    assert (props["name"], props["name_key"]) == ("MES", "mes")
+    assert "website" not in props  # a value the source no longer gives is cleared
+    assert (props["created_run"], props["updated_run"]) == ("run-1", "run-2")
+    assert graph.actors_by_name(["mouvement pour l'economie solidaire"]) == []
+    assert graph.actors_by_name(["mes"]) == [
+        {"key": "mes", "id": "net-mes", "name": "MES", "kind": "Network", "commune": None}
+    ]
+
+
+def test_an_actor_kind_cannot_change(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    version = graph.graph_version()
+    newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
+    as_project = _actors()[0].model_copy(update={"kind": ActorKind.PROJECT})
+    with pytest.raises(ValidationError, match="is a Network; its kind cannot become Project"):
+        graph.write_actors([newcomer, as_project], CTX)
+    assert graph.actor_kinds(["net-mes", "org-newcomer"]) == {"net-mes": "Network"}
+    assert graph.graph_version() == version
+    assert graph.counts()["nodes.Project"] == 1
+
+
+def test_importer_reads_of_actors(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    by_id = {a.id: actor_properties(a) for a in _actors()}
+    index = sorted(graph.name_index(), key=lambda row: row["id"])
+    assert index == [
+        {
+            "id": a,
+            "kind": graph.actor_kinds([a])[a],
+            **{
+                k: by_id[a][k]
+                for k in ("name", "commune", "departement", "siren", "rna", "website", "email")
+            },
+        }
+        for a in sorted(by_id)
+    ]
+    state = graph.actor_state(["net-relais-occitanie", "org-nobody"])
+    assert list(state) == ["net-relais-occitanie"]
+    row = state["net-relais-occitanie"]
+    assert row["themes"] == ["axe-1"] and row["methods"] == [] and row["sources"] == []
+    assert row["region"] == "76" and row["siren"] is None
+    assert row["content_hash"] == by_id["net-relais-occitanie"]["content_hash"]
+    assert _by_id(graph.actors_by_name(["ess france", "nobody", "ess france"])) == [
+        {
+            "key": "ess france",
+            "id": "adv-ess-france",
+            "name": "ESS France",
+            "kind": "AdvocacyBody",
+            "commune": None,
+        }
+    ]
+
+
+# -- aliases -----------------------------------------------------------------------------------
+def test_aliases_resolve_and_follow_a_merge(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    assert graph.resolve_keys(["movement:test", "id:net-mes", "siren:000000000"]) == {
+        "movement:test": "net-mes",
+        "id:net-mes": "net-mes",
+    }
+    assert graph.aliases_of(["net-mes", "adv-ess-france", "org-nobody"]) == {
+        "net-mes": ["id:net-mes", "movement:test"],
+        "adv-ess-france": ["id:adv-ess-france"],
+    }
+    merge = GraphBatch(LATER.stamp())  # adv-ess-france found to be net-mes: its keys move
+    merge.aliases["id:adv-ess-france"] = "net-mes"
+    merge.aliases["sheet:line 3"] = "net-mes"
+    assert graph.write_batch(merge, operation="merge") == Written("merge", (), 0)
+    assert graph.resolve_keys(["id:adv-ess-france", "sheet:line 3"]) == {
+        "id:adv-ess-france": "net-mes",
+        "sheet:line 3": "net-mes",
+    }
+    assert graph.aliases_of(["net-mes", "adv-ess-france"]) == {
+        "net-mes": ["id:adv-ess-france", "id:net-mes", "movement:test", "sheet:line 3"]
+    }
+    assert graph.resolve_keys([]) == {}
+
+
+# -- territories and places -----------------------------------------------------------------
+def test_territories_load_once_with_their_hierarchy(graph: GraphStore) -> None:
+    reference = _reference()
+    rows = territory_rows(reference)
+    before = graph.graph_version()
+    assert graph.ensure_territories(reference, CTX) == (len(rows), True)
+    assert graph.graph_version() > before
+    assert graph.ensure_territories(reference, CTX) == (len(rows), False)
+    figures = graph.counts()
+    assert figures["nodes.Territory"] == len(rows)
+    assert figures["territories.country"] == 1
+    assert figures["territories.commune"] == 4
+    assert figures["territories.region"] == len(reference.regions)
+    assert figures["links.PART_OF"] == sum(len(r["parents"]) for r in rows)
+    ancestors = graph.territory_ancestors("commune:97411")
+    assert [t.id for t in ancestors] == ["FR", "departement:974", "epci:249740119", "region:04"]
+    assert ancestors[0] == TerritoryRef("FR", "country", "France")
+    lyon = {t.id for t in graph.territory_ancestors("commune:69381")}
+    assert {"commune:69123", "departement:69", "region:84", "FR"} <= lyon
+    assert graph.territory_ancestors("region:84") == [TerritoryRef("FR", "country", "France")]
+    assert graph.territory_ancestors("commune:00000") == []
+    assert graph.missing_territories(["commune:69123", "commune:00000", "FR"]) == {"commune:00000"}
+    written = graph.load_territories(reference, CTX)  # again: nothing doubles
+    assert written.count == len(rows) and graph.counts() == figures
+
+
+def test_places_follow_the_seat_and_the_areas(graph: GraphStore) -> None:
+    reference = _reference()
+    graph.load_territories(reference, CTX)
+    lookup = territory_lookup(reference)
+    actor = Actor(
+        id="org-lyon",
+        kind=ActorKind.ORGANISATION,
+        name="Lyon coop",
+        commune="69381",
+        active_in=["region:84", "region:00"],
+    )
+    graph.write_actors([actor], CTX, territories=lookup)
+    props = graph.actors_by_id(["org-lyon"])["org-lyon"].props
+    assert (props["departement"], props["region"]) == ("69", "84")
+    assert props["location_precision"] == "commune"
+    assert _without(props, *STAMPS) == _expected_props(actor, lookup=lookup)
+
+    def places() -> set[tuple[str, str]]:
+        found = graph.places_of(["org-lyon", "org-nobody"])
+        assert all(isinstance(p, ActorPlace) and p.actor == "org-lyon" for p in found)
+        return {(p.relation, p.territory) for p in found}
+
+    assert places() == {("LOCATED_IN", "commune:69381"), ("ACTIVE_IN", "region:84")}
+    moved = actor.model_copy(update={"commune": "69123"})
+    graph.write_actors([moved], LATER, territories=lookup)
+    assert places() == {("LOCATED_IN", "commune:69123"), ("ACTIVE_IN", "region:84")}
+    with graph.edit(LATER) as tx:
+        batch = GraphBatch(LATER.stamp())
+        batch.add_actor(
+            moved,
+            actor_properties(moved, lookup),
+            [],
+            active_in=["departement:69"],
+            replace_areas=True,
+            themes=(),
+        )
+        tx.write(batch)
+    assert places() == {("LOCATED_IN", "commune:69123"), ("ACTIVE_IN", "departement:69")}
+    assert graph.counts()["links.LOCATED_IN"] == 1
+
+
+# -- links -------------------------------------------------------------------------------------
+def test_links_read_back_as_written(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    ghost = Link(kind=LinkKind.FUNDS, source_id="net-mes", target_id="org-nobody")
+    written = graph.write_links([*_links(), ghost], CTX)
+    assert written.operation == "write_links" and written.count == 4
+    assert graph.counts()["links.MEMBER_OF"] == 2 and graph.counts().get("links.FUNDS", 0) == 0
+    ended = _links()[1]
+    (stored,) = graph.links_between("net-relais-occitanie", "net-mes", LinkKind.MEMBER_OF)
+    assert _unstamped(stored) == StoredLink(
+        id=ended.id,
+        kind="MEMBER_OF",
+        source="net-relais-occitanie",
+        target="net-mes",
+        since=date(2015, 6, 1),
+        until=date(2018, 12, 31),
+    )
+    assert stored.created_at is not None and stored.updated_at is not None
+    assert type(stored.since) is date
+    (first,) = graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)
+    assert first.sources == (source_json(MOVEMENT),)
+    assert graph.links_between("adv-ess-france", "net-mes", LinkKind.MEMBER_OF) == []
+    assert graph.links_between("net-mes", "adv-ess-france", LinkKind.FUNDS) == []
+    graph.write_links(_links(), CTX)  # idempotent on the link id
+    assert graph.counts()["links.MEMBER_OF"] == 2
+    with pytest.raises(ValueError, match="not an actor-to-actor link"):
+        graph.write_links(
+            [Link(kind=LinkKind.ACTIVE_IN, source_id="net-mes", target_id="region:84")], CTX
+        )
+
+
+def test_links_of_actors_both_ways_and_as_of(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    member, ended, cooperation = _links()
+
+    def around(actor: str, as_of: date | None = None) -> list[tuple[str, str, str]]:
+        return [(s.kind, s.source, s.target) for s in graph.links_of_actor(actor, as_of)]
+
+    everything = graph.links_of_actor("net-relais-occitanie")
+    assert [s.id for s in everything] == sorted([ended.id, cooperation.id])
+    assert all(s.created_at is None for s in everything)  # the statement gives no stamps
+    assert sorted(around("net-mes")) == [
+        ("MEMBER_OF", "net-mes", "adv-ess-france"),
+        ("MEMBER_OF", "net-relais-occitanie", "net-mes"),
+    ]
+    assert around("net-relais-occitanie", date(2016, 3, 1)) == around("net-relais-occitanie")
+    assert around("net-relais-occitanie", date(2019, 3, 1)) == [
+        ("COOPERATES_WITH", "net-relais-occitanie", "prj-generateur-bfc")
+    ]
+    assert around("net-mes", date(2018, 12, 31)) == [
+        ("MEMBER_OF", "net-relais-occitanie", "net-mes")
+    ]
+    rows = graph.links_of_actors(["net-mes", "prj-generateur-bfc", "net-mes", "org-nobody"])
+    seen = sorted((r.actor, r.link.id) for r in rows)
+    assert seen == sorted(
+        [("net-mes", member.id), ("net-mes", ended.id), ("prj-generateur-bfc", cooperation.id)]
+    )
+    link = next(r.link for r in rows if r.link.id == cooperation.id)
+    assert (link.subkind, link.since, link.until, link.updated_by) == (
+        "mutualisation",
+        None,
+        None,
+        None,
+    )
+    assert link.created_at is not None
+
+
+def test_existing_links_and_deleting_links(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    member, ended, _ = _links()
+    rows = graph.existing_links(
+        LinkKind.MEMBER_OF,
+        [
+            ("net-relais-occitanie", "net-mes"),
+            ("net-mes", "adv-ess-france"),
+            ("net-mes", "net-relais-occitanie"),
+            ("org-nobody", "net-mes"),
+        ],
+    )
+    assert _by_id(rows) == _by_id(
+        [
+            {
+                "source": "net-relais-occitanie",
+                "target": "net-mes",
+                "id": ended.id,
+                "subkind": None,
+                "since": date(2015, 6, 1),
+                "until": date(2018, 12, 31),
+                "sources": [],
+            },
+            {
+                "source": "net-mes",
+                "target": "adv-ess-france",
+                "id": member.id,
+                "subkind": None,
+                "since": date(2019, 1, 1),
+                "until": None,
+                "sources": [source_json(MOVEMENT)],
+            },
+        ]
+    )
+    assert all(type(r["since"]) is date for r in rows)
+    assert graph.existing_links(LinkKind.MEMBER_OF, []) == []
+    gone = graph.delete_links(LinkKind.MEMBER_OF, [member.id, "lnk-nothing"], CTX)
+    assert gone == Written("delete_links", (member.id, "lnk-nothing"), 1, CTX)
+    assert graph.delete_links(LinkKind.COOPERATES_WITH, [member.id], CTX).count == 0
+    assert graph.counts()["links.MEMBER_OF"] == 1
+
+
+def test_streams_give_what_the_projection_is_built_from(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    actors = sorted(graph.stream_actors(), key=lambda row: row["id"])
+    assert actors[0] == {
+        "id": "adv-ess-france",
+        "kind": "AdvocacyBody",
+        "name": "ESS France",
+        "legal_form": None,
+        "level": "national",
+        "commune": None,
+        "departement": None,
+        "region": None,
+        "epci": None,
+        "latitude": None,
+        "longitude": None,
+        "location_precision": None,
+        "themes": [],
+        "methods": [],
+    }
+    assert (actors[-1]["latitude"], actors[-1]["location_precision"]) == (47.2, "exact")
+    links = sorted(graph.stream_links(), key=lambda row: row["id"])
+    assert [row["id"] for row in links] == sorted(link.id for link in _links())
+    cooperation = next(row for row in links if row["kind"] == "COOPERATES_WITH")
+    assert cooperation == {
+        "id": _links()[2].id,
+        "kind": "COOPERATES_WITH",
+        "source": "net-relais-occitanie",
+        "target": "prj-generateur-bfc",
+        "subkind": "mutualisation",
+        "since": None,
+        "until": None,
+        "sources": [],
+    }
+    projection = Projection.from_records(
+        graph.stream_actors(), graph.stream_links(), version=graph.graph_version()
+    )
+    assert sorted(projection.graph.nodes) == sorted(_ids())
+    edge = projection.graph.edges["net-relais-occitanie", "net-mes", _links()[1].id]
+    assert (edge["kind"], edge["since"], edge["until"]) == (
+        "MEMBER_OF",
+        date(2015, 6, 1),
+        date(2018, 12, 31),
+    )
+    assert projection.graph.nodes["net-relais-occitanie"]["themes"] == frozenset({"axe-1"})
+
+
+# -- batches -----------------------------------------------------------------------------------
+def _restating_batch() -> tuple[GraphBatch, Link, Link, Link]:
+    """The cooperation link again from another source (same statement), an undated one of
+    another sub-kind, and a dated one of the same sub-kind: only the first is known."""
+    _, _, cooperation = _links()
+    again = cooperation.model_copy(update={"sources": [SHEET]})
+    other = cooperation.model_copy(update={"subkind": "co-portage"})
+    dated = cooperation.model_copy(update={"since": date(2020, 1, 1)})
+    batch = GraphBatch(LATER.stamp())
+    for link in (again, other, dated):
+        batch.add_link(link, unless_known=True)
+    return batch, again, other, dated
+
+
+def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    batch, again, other, dated = _restating_batch()
+    calls: list[KnownLinks] = []
+
+    def settle(known: KnownLinks) -> dict[LinkKind, list[dict[str, Any]]]:
+        calls.append(known)
+        rows = []
+        for found in known.get(LinkKind.COOPERATES_WITH, []):
+            (twin,) = found["same"]
+            merged = again.model_copy(update={"sources": [SHEET, MOVEMENT]})
+            rows.append(
+                link_row(
+                    merged, {**twin, "sources": sorted({*twin["sources"], source_json(SHEET)})}
+                )
+            )
+        return {LinkKind.COOPERATES_WITH: rows}
+
+    written = graph.write_batch(batch, settle)
+    assert written == Written("import", (again.id, other.id, dated.id), 3)
+    assert calls[-1] == {
+        LinkKind.COOPERATES_WITH: [
+            {
+                "id": again.id,
+                "same": [
+                    {
+                        "id": again.id,
+                        "subkind": "mutualisation",
+                        "since": None,
+                        "until": None,
+                        "sources": [],
+                    }
+                ],
+            }
+        ]
+    }
+    stored = graph.links_between(
+        "net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH
+    )
+    assert sorted((s.id, s.subkind, s.since) for s in stored) == sorted(
+        [
+            (again.id, "mutualisation", None),
+            (other.id, "co-portage", None),
+            (dated.id, "mutualisation", date(2020, 1, 1)),
+        ]
+    )
+    restated = next(s for s in stored if s.id == again.id)
+    assert restated.sources == (source_json(SHEET),)
+    created = next(s for s in stored if s.id == other.id)
+    assert created.sources == () and created.updated_by is None
+    graph.write_batch(_restating_batch()[0])  # no settle step: the known ones are left alone
+    assert (
+        len(
+            graph.links_between(
+                "net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH
+            )
+        )
+        == 3
+    )
+
+
+def test_a_batch_whose_settlement_raises_writes_nothing(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    before, version = graph.counts(), graph.graph_version()
+    batch, *_ = _restating_batch()
+    newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
+    batch.add_actor(newcomer, actor_properties(newcomer), newcomer.identity_keys(), new=True)
+    batch.add_link(Link(kind=LinkKind.SUPPORTS, source_id="org-newcomer", target_id="net-mes"))
+
+    def settle(known: KnownLinks) -> dict[LinkKind, list[dict[str, Any]]]:
+        assert known  # reached after every row was sent
+        raise Boom
+
+    with pytest.raises(Boom):
+        graph.write_batch(batch, settle)
+    assert graph.counts() == before and graph.graph_version() == version
+    assert graph.actor_kinds(["org-newcomer"]) == {}
+    assert graph.resolve_keys(["id:org-newcomer"]) == {}
+
+
+def test_a_batch_writes_themes_methods_events_and_candidates(graph: GraphStore) -> None:
+    graph.load_territories(_reference(), CTX)
+    batch = GraphBatch(CTX.stamp())
+    batch.add_theme(Theme(id="axe-1", label_fr="Axe 1", scheme="mes-axis"))
+    actor = _actors()[2]
+    batch.add_actor(actor, actor_properties(actor), actor.identity_keys(), new=True)
+    batch.methods.append({"id": "mth-evalumip", "props": {"name": "EVALUMIP"}})
+    batch.events.append(
+        {"id": "evt-ag-2019", "props": {"name": "AG 2019", "start": date(2019, 6, 1)}}
+    )
+    batch.method_links[LinkKind.USES].append(
+        {"actor": actor.id, "method": "mth-evalumip", "props": {"sources": ["s"]}}
+    )
+    batch.event_parts.append({"actor": actor.id, "event": "evt-ag-2019", "props": {}})
+    batch.event_places.append({"event": "evt-ag-2019", "territory": "commune:69123"})
+    graph.write_batch(batch)
+    figures = graph.counts()
+    assert (figures["nodes.Theme"], figures["nodes.Method"], figures["nodes.Event"]) == (1, 1, 1)
+    assert figures["links.WORKS_ON"] == 1 and figures["links.USES"] == 1
+    assert figures["links.TOOK_PART"] == 1 and figures["links.LOCATED_IN"] == 1
+    assert graph.themes_by_id(["axe-1", "axe-9"]) == {
+        "axe-1": {"id": "axe-1", "label_fr": "Axe 1", "scheme": "mes-axis"}
+    }
+    assert graph.methods_by_id(["mth-evalumip", "evt-ag-2019"]) == {
+        "mth-evalumip": {"id": "mth-evalumip", "name": "EVALUMIP"}
+    }
+    assert graph.methods_and_events(["mth-evalumip", "evt-ag-2019", "nothing"]) == {
+        "mth-evalumip": {"id": "mth-evalumip", "name": "EVALUMIP"},
+        "evt-ag-2019": {"id": "evt-ag-2019", "name": "AG 2019", "start": date(2019, 6, 1)},
+    }
+
+
+# -- edits -------------------------------------------------------------------------------------
+def test_an_edit_commits_its_writes_and_its_change_record(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    member, ended, cooperation = _links()
+    newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
+    support = Link(kind=LinkKind.SUPPORTS, source_id="org-newcomer", target_id="net-mes")
+    with graph.edit(LATER) as tx:
+        batch = GraphBatch(LATER.stamp())
+        batch.add_actor(newcomer, actor_properties(newcomer), newcomer.identity_keys(), new=True)
+        batch.add_link(support)
+        assert tx.write(batch) == Written("edit", ("org-newcomer", support.id), 2, LATER)
+        assert tx.actor_kinds(["org-newcomer"]) == {"org-newcomer": "Organisation"}
+        assert list(tx.actors_by_id(["org-newcomer"])) == ["org-newcomer"]
+        (seen,) = tx.links_between("org-newcomer", "net-mes", LinkKind.SUPPORTS)
+        assert seen.id == support.id
+        (now_ended,) = tx.end_links(
+            "net-mes",
+            "adv-ess-france",
+            LinkKind.MEMBER_OF,
+            [member.id, "lnk-other"],
+            until=date(2026, 1, 31),
+            sources=["ended by bob"],
+        )
+        assert _unstamped(now_ended) == StoredLink(
+            id=member.id,
+            kind="MEMBER_OF",
+            source="net-mes",
+            target="adv-ess-france",
+            since=date(2019, 1, 1),
+            until=date(2026, 1, 31),
+            sources=("ended by bob",),
+            updated_by="bob",
+        )
+        assert (
+            tx.remove_links(
+                "net-relais-occitanie",
+                "prj-generateur-bfc",
+                LinkKind.COOPERATES_WITH,
+                [cooperation.id],
+            )
+            == 1
+        )
+        assert (
+            tx.remove_links("net-relais-occitanie", "net-mes", LinkKind.COOPERATES_WITH, [ended.id])
+            == 0
+        )
+        tx.record_change(
+            ChangeRecord(
+                "chg-1",
+                LATER.at or AT,
+                "bob",
+                "link.end",
+                "net-mes",
+                token=None,
+                detail='{"link": "x"}',
+            )
+        )
+    (stored,) = graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)
+    assert (stored.until, stored.updated_by) == (date(2026, 1, 31), "bob")
+    assert (
+        graph.links_between("net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH)
+        == []
+    )
+    assert graph.counts()["links.SUPPORTS"] == 1
+    (change,) = graph.changes(None, 10)
+    assert (change.id, change.by, change.operation, change.target, change.token, change.detail) == (
+        "chg-1",
+        "bob",
+        "link.end",
+        "net-mes",
+        None,
+        '{"link": "x"}',
+    )
+
+
+def test_an_edit_that_raises_writes_nothing(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    before, version = graph.counts(), graph.graph_version()
+    newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
+    with pytest.raises(Boom), graph.edit(LATER) as tx:
+        batch = GraphBatch(LATER.stamp())
+        batch.add_actor(newcomer, actor_properties(newcomer), newcomer.identity_keys(), new=True)
+        tx.write(batch)
+        tx.remove_links("net-mes", "adv-ess-france", LinkKind.MEMBER_OF, [_links()[0].id])
+        tx.record_change(ChangeRecord("chg-1", AT, "bob", "actor.create", "org-newcomer"))
+        assert tx.actor_kinds(["org-newcomer"]) == {"org-newcomer": "Organisation"}
+        raise Boom
+    assert graph.counts() == before and graph.graph_version() == version
+    assert graph.actor_kinds(["org-newcomer"]) == {}
+    assert graph.changes(None, 10) == []
+    assert len(graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)) == 1
+
+
+def test_changes_newest_first_and_unique(graph: GraphStore) -> None:
+    with graph.edit(CTX) as tx:
+        for n, target in enumerate(["net-mes", "adv-ess-france", "net-mes"]):
+            tx.record_change(
+                ChangeRecord(
+                    f"chg-{n}",
+                    AT + timedelta(minutes=n),
+                    "alice",
+                    "actor.update",
+                    target,
+                    token="tok-1",
+                )
+            )
+    assert [c.id for c in graph.changes(None, 10)] == ["chg-2", "chg-1", "chg-0"]
+    assert [c.id for c in graph.changes("net-mes", 10)] == ["chg-2", "chg-0"]
+    assert [c.id for c in graph.changes(None, 1)] == ["chg-2"]
+    first = graph.changes("adv-ess-france", 10)[0]
+    assert (first.token, first.detail, first.at.replace(tzinfo=None)) == (
+        "tok-1",
+        "{}",
+        (AT + timedelta(minutes=1)).replace(tzinfo=None),
+    )
+    with pytest.raises(DuplicateError) as info, graph.edit(CTX) as tx:
+        tx.record_change(ChangeRecord("chg-9", AT, "alice", "actor.update", "x"))
+        tx.record_change(ChangeRecord("chg-0", AT, "alice", "actor.update", "x"))
+    assert info.value.key == "chg-0"
+    assert len(graph.changes(None, 10)) == 3
+
+
+# -- import runs -------------------------------------------------------------------------------
+def test_import_runs_newest_first(graph: GraphStore) -> None:
+    graph.save_import_run("run-1", {"started_at": AT, "status": "running", "format": "csv"}, CTX)
+    graph.save_import_run("run-1", {"status": "done", "rows": 12, "note": None}, CTX)
+    later = AT + timedelta(hours=2)
+    assert graph.save_import_run("run-2", {"started_at": later, "status": "running"}, CTX) == (
+        Written("save_import_run", ("run-2",), 1, CTX)
+    )
+    runs = graph.import_runs(10)
+    assert [r.id for r in runs] == ["run-2", "run-1"]
+    props = dict(runs[1].props)
+    assert props.pop("started_at").replace(tzinfo=None) == AT.replace(tzinfo=None)
+    assert props == {"id": "run-1", "status": "done", "format": "csv", "rows": 12}
+    assert [r.id for r in graph.import_runs(1)] == ["run-2"]
+    assert graph.counts()["nodes.ImportRun"] == 2
+
+
+# -- duplicate candidates ----------------------------------------------------------------------
+def _candidate(line: int) -> dict[str, Any]:
+    return {
+        "actor": "net-mes",
+        "score": 0.82,
+        "reasons": "name",
+        "format": "spreadsheet",
+        "file_name": "members.csv",
+        "line": line,
+        "record_name": "MES",
+        "record_alias": f"sheet:line {line}",
+        "record_commune": None,
+        "payload_hash": f"hash-{line}",
+    }
+
+
+def _held_candidates(graph: GraphStore) -> None:
+    graph.write_actors(_actors(), CTX)
+    for n, ctx in ((1, CTX), (2, LATER)):
+        batch = GraphBatch(ctx.stamp())
+        batch.add_candidate(f"cand-{n}", _candidate(n))
+        graph.write_batch(batch)
+
+
+def test_candidates_are_listed_with_the_actor_they_resemble(graph: GraphStore) -> None:
+    _held_candidates(graph)
+    listed = graph.candidates()
+    assert [c.id for c in listed] == ["cand-1", "cand-2"]
+    first = listed[0]
+    assert (first.status, first.score, first.line, first.actor, first.actor_name) == (
+        "pending",
+        0.82,
+        1,
+        "net-mes",
+        "Mouvement pour l'Economie Solidaire",
+    )
+    assert (first.record_commune, first.decided_at, first.note) == (None, None, None)
+    assert type(first.line) is int and first.created_at is not None
+    props = graph.candidate("cand-1")
+    assert props is not None
+    assert _without(props, *STAMPS) == {
+        "id": "cand-1",
+        "status": "pending",
+        "created_run": "run-1",
+        "updated_run": "run-1",
+        **_without(_candidate(1), "record_commune"),
+    }
+    assert graph.candidate("cand-9") is None
+    states = graph.candidates_by_id(["cand-2", "cand-9"])
+    assert list(states) == ["cand-2"]
+    assert (states["cand-2"].status, states["cand-2"].actor, states["cand-2"].payload_hash) == (
+        "pending",
+        "net-mes",
+        "hash-2",
+    )
+    assert graph.counts()["nodes.DuplicateCandidate"] == 2
+
+
+def test_a_claim_held_by_one_reviewer_stops_another(graph: GraphStore) -> None:
+    _held_candidates(graph)
+    stale = AT - timedelta(minutes=10)
+    claimed = graph.claim_candidate("cand-1", "claim-a", at=AT, stale=stale)
+    assert claimed is not None
+    assert (claimed["status"], claimed["claim"], claimed["actor"]) == (
+        "deciding",
+        "claim-a",
+        "net-mes",
+    )
+    assert graph.claim_candidate("cand-1", "claim-b", at=AT, stale=stale) is None
+    assert graph.claim_candidate("cand-9", "claim-b", at=AT, stale=stale) is None
+    refused = Decision(status="rejected", note="not the same", result=None, run=None)
+    assert graph.decide_candidate("cand-1", "claim-b", refused, LATER) is None
+    accepted = Decision(status="accepted", note="same", result="net-mes", run="run-3")
+    assert graph.decide_candidate("cand-1", "claim-a", accepted, LATER) == Written(
+        "decide_candidate", ("cand-1",), 1, LATER
+    )
+    props = graph.candidate("cand-1")
+    assert props is not None
+    assert not {"claim", "claimed_at", "claim_attempt"} & set(props)
+    assert (
+        props["status"],
+        props["decided_by"],
+        props["note"],
+        props["result"],
+        props["decision_run"],
+    ) == ("accepted", "bob", "same", "net-mes", "run-3")
+    assert graph.decide_candidate("cand-1", "claim-a", accepted, LATER) is None
+    assert [c.id for c in graph.candidates()] == ["cand-2"]
+    assert [c.id for c in graph.candidates(None)] == ["cand-1", "cand-2"]
+    (decided,) = graph.candidates("accepted")
+    assert (decided.decided_by, decided.result) == ("bob", "net-mes")
+
+
+def test_a_claim_is_released_or_taken_over_when_stale(graph: GraphStore) -> None:
+    _held_candidates(graph)
+    early = AT - timedelta(minutes=10)
+    assert graph.claim_candidate("cand-2", "claim-a", at=AT, stale=early) is not None
+    assert graph.release_candidate("cand-2", "claim-b") is None
+    assert graph.release_candidate("cand-2", "claim-a") == Written(
+        "release_candidate", ("cand-2",), 1
+    )
+    props = graph.candidate("cand-2")
+    assert props is not None and props["status"] == "pending"
+    assert not {"claim", "claimed_at", "claim_attempt"} & set(props)
+    assert graph.release_candidate("cand-2", "claim-a") is None
+    assert graph.claim_candidate("cand-2", "claim-a", at=AT, stale=early) is not None
+    assert graph.claim_candidate("cand-2", "claim-b", at=AT, stale=early) is None
+    taken = graph.claim_candidate(
+        "cand-2", "claim-b", at=AT + timedelta(minutes=11), stale=AT + timedelta(minutes=1)
+    )
+    assert taken is not None and taken["claim"] == "claim-b"
+    accepted = Decision(status="accepted", note=None, result=None, run=None)
+    assert graph.decide_candidate("cand-2", "claim-a", accepted, LATER) is None
+    assert graph.decide_candidate("cand-2", "claim-b", accepted, LATER) is not None
+
+
+# -- tokens ------------------------------------------------------------------------------------
+def test_tokens_are_found_by_hash_until_revoked(graph: GraphStore) -> None:
+    token = TokenRecord("tok-1", "script", "editor")
+    assert graph.create_token(token, "hash-1", CTX) == Written("create_token", ("tok-1",), 1, CTX)
+    graph.create_token(TokenRecord("tok-2", "admin", "admin", created_by="root"), "hash-2", LATER)
+    assert graph.token_by_hash("hash-1") == token  # the statement gives id, name, role only
+    assert graph.token_by_hash("hash-9") is None
+    listed = graph.tokens()
+    assert [(t.id, t.created_by, t.revoked_at) for t in listed] == [
+        ("tok-1", "alice", None),
+        ("tok-2", "root", None),
+    ]
+    assert all(t.created_at is not None for t in listed)
+    with pytest.raises(DuplicateError) as info:
+        graph.create_token(TokenRecord("tok-1", "again", "editor"), "hash-3", CTX)
+    assert info.value.key == "tok-1"
+    (revoked,) = graph.revoke_tokens("script", LATER)
+    assert (revoked.id, revoked.name, revoked.role) == ("tok-1", "script", "editor")
+    assert revoked.revoked_at is not None
+    assert graph.token_by_hash("hash-1") is None
+    assert graph.revoke_tokens("script", LATER) == []
+    assert [t.id for t in graph.revoke_tokens("tok-2", LATER)] == ["tok-2"]
+    assert [t.revoked_at is not None for t in graph.tokens()] == [True, True]

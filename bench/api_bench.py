@@ -35,15 +35,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any
 
 from bench.generator import generate
 from graph_model.errors import MaillageError
-from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef
+from graph_model.model import Actor, Link, LinkKind, SourceRef
+from graph_model.port import WriteContext
+from graph_model.stored import territory_lookup
 from graph_model.territories import load_reference
-from queries import repository
-from queries.store import Store, StoreSettings, cypher, open_store
-from queries.store.adapter import now
+from queries.store import BoltGraph, Store, StoreSettings, cypher, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().with_name("RESULTS.md")
@@ -92,46 +92,6 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def write_actors(store: Store, actors: list[Actor], lookup: repository.TerritoryLookup) -> int:
-    """Create the new actors and update the known ones, in batches (a few transactions).
-
-    Not :func:`queries.repository.upsert_actors`: its ``MERGE (a:Actor:<Kind> {id})`` scans every
-    actor of the kind on ArcadeDB (no index use with the kind label), which makes a 100k load
-    quadratic; here an id-index lookup decides between ``api_actors_create`` and
-    ``api_actors_update`` (``api/README`` of the cypher catalogue).
-    """
-    stamp = {"now": now(), "run": "bench", "by": "bench"}
-    existing = {
-        row["id"] for row in store.read(cypher("api_actors_existing"), ids=[a.id for a in actors])
-    }
-    by_kind: dict[ActorKind, list[dict[str, Any]]] = defaultdict(list)
-    updates: list[dict[str, Any]] = []
-    for actor in actors:
-        row = {"id": actor.id, "props": repository.actor_properties(actor, lookup), **stamp}
-        (updates if actor.id in existing else by_kind[actor.kind]).append(row)
-    statements: list[tuple[LiteralString, dict[str, Any]]] = [
-        (cypher("api_actors_create", kind=kind), {"rows": rows}) for kind, rows in by_kind.items()
-    ]
-    if updates:
-        statements.append((cypher("api_actors_update"), {"rows": updates}))
-    statements.append(
-        (
-            cypher("upsert_aliases"),
-            {"rows": [{"key": k, "actor": a.id} for a in actors for k in a.identity_keys()]},
-        )
-    )
-    located = [
-        {"actor": a.id, "territory": f"commune:{a.commune}", "props": {}}
-        for a in actors
-        if a.commune
-    ]
-    statements.append(
-        (cypher("upsert_actor_territories", link=LinkKind.LOCATED_IN), {"rows": located})
-    )
-    store.write(statements)
-    return len(actors)
-
-
 def load_generated(
     store: Store,
     n_actors: int,
@@ -142,20 +102,27 @@ def load_generated(
 ) -> tuple[int, int]:
     """Write the generated movement into the store (idempotent); returns (actors, links).
 
-    Actors go first (every link end must exist); links through the repository's batched
-    upserts (``MERGE`` on the link id between id-matched ends).
+    Through the store's port, the one write path of actors and of links: actors first (every
+    link end must exist), in batches of 5,000 (created or updated by id, with their aliases and
+    seats), then the links in batches of 50,000.
     """
-    lookup = repository.territory_lookup(load_reference())
+    graph = BoltGraph(store)
+    context = WriteContext(run="bench", by="bench")
+    lookup = territory_lookup(load_reference())
     movement = generate(n_actors, links_per_actor, seed)
     actors = 0
     started = time.monotonic()
     for chunk in _chunks(movement.actors(), 5_000):
-        actors += write_actors(store, [_actor(r, seed) for r in chunk], lookup)
+        graph.write_actors(
+            [_actor(r, seed) for r in chunk], context, territories=lookup, batch_size=5_000
+        )
+        actors += len(chunk)
         if progress:
             print(f"  actors {actors:,} ({time.monotonic() - started:.0f} s)", flush=True)
     links = 0
     for chunk in _chunks(movement.links(), 50_000):
-        links += repository.upsert_links(store, [_link(r) for r in chunk])
+        graph.write_links([_link(r) for r in chunk], context, batch_size=50_000)
+        links += len(chunk)
         if progress:
             print(f"  links {links:,} ({time.monotonic() - started:.0f} s)", flush=True)
     return actors, links

@@ -43,8 +43,6 @@ module             holds
 (1, Share(key='13', count=2, share=0.666667))
 """
 
-from typing import Any
-
 from queries.analytics.clusters.answers import (
     BoundingBox,
     CentralActor,
@@ -69,13 +67,3 @@ __all__ = [
     "find_clusters",
     "territorial_clusters",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """``ClusterCache`` at its old place, for ``api/services.py`` until it imports it from
-    :mod:`queries.snapshots` (to be removed then: persistence is not part of this package)."""
-    if name == "ClusterCache":
-        from queries.snapshots.clusters import ClusterCache
-
-        return ClusterCache
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -135,14 +135,13 @@ class BoltGraph:
         territories: TerritoryLookup | None = None,
         batch_size: int = 2_000,
     ) -> Written:
-        targets: list[str] = []
         stamp = context.stamp()
         for batch in actor_batches(
             actors, stamp, self.actor_kinds, territories=territories, batch_size=batch_size
         ):
             self.store.write(batches.statements(batch))
-            targets.extend(batches.targets(batch))
-        return Written("write_actors", tuple(targets), len(targets), context)
+        targets = tuple(a.id for a in actors)
+        return Written("write_actors", targets, len(targets), context)
 
     # -- links ---------------------------------------------------------------------------------
     def write_links(

@@ -8,6 +8,7 @@ gives dates and times as ``neo4j.time`` values, which :func:`python_value` turns
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 import neo4j.time
@@ -19,12 +20,16 @@ from graph_model.port import (
     TokenRecord,
 )
 
-_DRIVER_TIMES = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)
+_DRIVER_TIMES = (neo4j.time.Date, neo4j.time.Time)
 
 
 def python_value(value: Any) -> Any:
-    """A driver value as Python: ``neo4j.time`` values become ``datetime`` ones; lists and maps
-    are converted inside; anything else is already Python."""
+    """A driver value as Python: ``neo4j.time`` values become ``datetime`` ones (a stored time
+    without a zone is read as UTC: ArcadeDB drops the zone of the UTC times Maillage writes,
+    Neo4j keeps it); lists and maps are converted inside; anything else is already Python."""
+    if isinstance(value, neo4j.time.DateTime):
+        native = value.to_native()
+        return native if native.tzinfo is not None else native.replace(tzinfo=UTC)
     if isinstance(value, _DRIVER_TIMES):
         return value.to_native()
     if isinstance(value, list):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -221,17 +222,9 @@ def test_actors_read_back_as_written(graph: GraphStore) -> None:
     )
 
 
-def test_stamps_are_the_write_time_in_utc(
-    graph: GraphStore, backend: str, request: pytest.FixtureRequest
-) -> None:
-    if backend == "arcadedb":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="ArcadeDB drops the zone of stored datetimes: the Bolt adapter gives them "
-                "back naive (asked: records.python_value to read them as UTC)",
-            )
-        )
+def test_stamps_are_the_write_time_in_utc(graph: GraphStore) -> None:
+    """ArcadeDB stores times without their zone; the port gives them back in UTC, as Neo4j
+    does, so a stamp compares with ``datetime.now(UTC)`` on every server."""
     graph.write_actors(_actors()[:1], CTX)
     props = graph.actors_by_id(["net-mes"])["net-mes"].props
     assert props["created_at"] == AT and props["updated_at"] == AT
@@ -632,6 +625,28 @@ def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
     )
 
 
+def test_equal_rows_of_one_batch_write_one_link(graph: GraphStore) -> None:
+    """A statement sent twice in one batch (the servers group equal rows) is one link, found
+    by neither row: the settlement step hears of nothing."""
+    graph.write_actors(_actors(), CTX)
+    cooperation = _links()[2]
+    batch = GraphBatch(CTX.stamp())
+    batch.add_link(cooperation, unless_known=True)
+    batch.add_link(cooperation, unless_known=True)
+    calls: list[KnownLinks] = []
+
+    def settle(known: KnownLinks) -> dict[LinkKind, list[dict[str, Any]]]:
+        calls.append(known)
+        return {}
+
+    graph.write_batch(batch, settle)
+    assert calls == [{}]
+    (stored,) = graph.links_between(
+        "net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH
+    )
+    assert stored.id == cooperation.id
+
+
 def test_a_batch_whose_settlement_raises_writes_nothing(graph: GraphStore) -> None:
     graph.write_actors(_actors(), CTX)
     graph.write_links(_links(), CTX)
@@ -964,3 +979,32 @@ def test_tokens_are_found_by_hash_until_revoked(graph: GraphStore) -> None:
     assert graph.revoke_tokens("script", LATER) == []
     assert [t.id for t in graph.revoke_tokens("tok-2", LATER)] == ["tok-2"]
     assert [t.revoked_at is not None for t in graph.tokens()] == [True, True]
+
+
+def test_concurrent_claims_let_one_reviewer_through(graph: GraphStore) -> None:
+    """The API decides in worker threads: of claims racing for one candidate, one wins."""
+    _held_candidates(graph)
+    stale = AT - timedelta(minutes=10)
+
+    def claim(n: int) -> dict[str, Any] | None:
+        return graph.claim_candidate("cand-1", f"claim-{n}", at=AT, stale=stale)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(claim, range(8)))
+    winners = [r["claim"] for r in results if r is not None]
+    assert len(winners) == 1
+    props = graph.candidate("cand-1")
+    assert props is not None and props["claim"] == winners[0]
+
+
+def test_concurrent_writes_all_land(graph: GraphStore) -> None:
+    def write(n: int) -> Written:
+        actor = Actor(id=f"org-thread-{n}", kind=ActorKind.ORGANISATION, name=f"Thread {n}")
+        return graph.write_actors([actor], CTX)
+
+    before = graph.graph_version()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        written = list(pool.map(write, range(12)))
+    assert [w.count for w in written] == [1] * 12
+    assert graph.counts()["nodes.Organisation"] == 12
+    assert graph.graph_version() == before + 12

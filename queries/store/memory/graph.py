@@ -12,13 +12,11 @@ port's back.
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from graph_model.batch import GraphBatch, Settle
-from graph_model.errors import ValidationError
+from graph_model.batch import GraphBatch, Settle, actor_batches, link_batches
 from graph_model.model import Actor, Link, LinkKind
 from graph_model.port import (
     ActorLink,
@@ -34,11 +32,11 @@ from graph_model.port import (
 )
 from graph_model.stored import (
     TerritoryLookup,
-    actor_properties,
     reference_fingerprint,
     territory_rows,
 )
 from graph_model.territories import TerritoryReference
+from queries.store import batches
 from queries.store.memory import reads, writes
 from queries.store.memory.base import duplicate
 from queries.store.memory.records import MemoryRecords
@@ -53,19 +51,6 @@ from queries.store.memory.state import (
 
 _ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
 TERRITORIES_META = "territories"
-
-
-def _targets(batch: GraphBatch) -> tuple[str, ...]:
-    ids = [row["id"] for rows in batch.actors.values() for row in rows]
-    ids.extend(row["id"] for rows in batch.links.values() for row in rows)
-    ids.extend(row["id"] for rows in batch.new_links.values() for row in rows)
-    return tuple(ids)
-
-
-def _size(batch: GraphBatch) -> int:
-    return sum(len(rows) for rows in batch.actors.values()) + sum(
-        len(rows) for rows in (*batch.links.values(), *batch.new_links.values())
-    )
 
 
 class MemoryEdit:
@@ -87,7 +72,7 @@ class MemoryEdit:
 
     def write(self, batch: GraphBatch) -> Written:
         writes.write_batch(self._state, self._journal, batch)
-        return Written("edit", _targets(batch), _size(batch), self.context)
+        return Written("edit", batches.targets(batch), batches.size(batch), self.context)
 
     def _joining(self, source: str, target: str, kind: LinkKind, ids: Sequence[str]) -> list[int]:
         wanted = set(ids)
@@ -212,49 +197,31 @@ class MemoryGraph(MemoryRecords):
         territories: TerritoryLookup | None = None,
         batch_size: int = 2_000,
     ) -> Written:
-        targets: list[str] = []
-        for start in range(0, len(actors), batch_size):
-            chunk = actors[start : start + batch_size]
-            with self._write() as journal:
-                existing = reads.actor_kinds(self._state, (a.id for a in chunk))
-                batch = GraphBatch(context.stamp())
-                for actor in chunk:
-                    known = existing.get(actor.id)
-                    if known is not None and known != actor.kind.value:
-                        raise ValidationError(
-                            f"actor {actor.id} is a {known}; its kind cannot become "
-                            f"{actor.kind.value} (a kind is fixed at creation)",
-                            field="kind",
-                        )
-                    batch.add_actor(
-                        actor,
-                        actor_properties(actor, territories),
-                        actor.identity_keys(),
-                        new=known is None,
-                        themes=(),
-                    )
-                writes.write_batch(self._state, journal, batch)
-            targets.extend(a.id for a in chunk)
-        return Written("write_actors", tuple(targets), len(targets), context)
+        """One transaction a batch, as on the servers (a refused kind stops at its batch);
+        under the lock throughout, so no other write slips between the kind check and the
+        write."""
+        with self._lock:
+            for batch in actor_batches(
+                actors,
+                context.stamp(),
+                lambda ids: reads.actor_kinds(self._state, ids),
+                territories=territories,
+                batch_size=batch_size,
+            ):
+                with self._write() as journal:
+                    writes.write_batch(self._state, journal, batch)
+        targets = tuple(a.id for a in actors)
+        return Written("write_actors", targets, len(targets), context)
 
     # -- links ---------------------------------------------------------------------------------
     def write_links(
         self, links: Iterable[Link], context: WriteContext, *, batch_size: int = 5_000
     ) -> Written:
-        by_kind: dict[LinkKind, list[Link]] = defaultdict(list)
-        for link in links:
-            if link.kind in _ACTOR_TERRITORY_LINKS:
-                raise ValueError(f"{link.kind} is not an actor-to-actor link")
-            by_kind[link.kind].append(link)
         targets: list[str] = []
-        for kind_links in by_kind.values():
-            for start in range(0, len(kind_links), batch_size):
-                batch = GraphBatch(context.stamp())
-                for link in kind_links[start : start + batch_size]:
-                    batch.add_link(link)
-                with self._write() as journal:
-                    writes.write_batch(self._state, journal, batch)
-                targets.extend(_targets(batch))
+        for batch in link_batches(links, context.stamp(), batch_size=batch_size):
+            with self._write() as journal:
+                writes.write_batch(self._state, journal, batch)
+            targets.extend(batches.targets(batch))
         return Written("write_links", tuple(targets), len(targets), context)
 
     def links_of_actors(self, ids: Iterable[str]) -> list[ActorLink]:
@@ -270,13 +237,18 @@ class MemoryGraph(MemoryRecords):
             return reads.links_between(self._state, source, target, kind)
 
     def delete_links(self, kind: LinkKind, ids: Sequence[str], context: WriteContext) -> Written:
+        """Every match counts, as ``count(*)`` does on the servers: an id given twice counts
+        its link twice."""
         deleted = 0
         with self._write() as journal:
+            doomed: dict[int, None] = {}
             for link_id in ids:
                 for rid, rel in self._state.with_link_id(kind, link_id):
                     if rel.start[0] == ACTOR and rel.end[0] == ACTOR:
-                        self._state.drop_rel(journal, rid)
+                        doomed[rid] = None
                         deleted += 1
+            for rid in doomed:
+                self._state.drop_rel(journal, rid)
         return Written("delete_links", tuple(ids), deleted, context)
 
     # -- batches and edits ---------------------------------------------------------------------
@@ -288,7 +260,7 @@ class MemoryGraph(MemoryRecords):
             if settle is not None and batch.new_links:
                 for kind, rows in settle(known).items():
                     writes.links_upsert(self._state, journal, kind, rows, batch.stamp)
-        return Written(operation, _targets(batch), _size(batch))
+        return Written(operation, batches.targets(batch), batches.size(batch))
 
     @contextlib.contextmanager
     def edit(self, context: WriteContext) -> Iterator[MemoryEdit]:

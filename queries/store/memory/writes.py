@@ -141,11 +141,13 @@ def links_create_unless_known(
     state: GraphState, journal: Journal, kind: str, rows: Iterable[Row], stamp: Row
 ) -> list[dict[str, Any]]:
     """Each row's stored twins are found first (the statement's ``collect`` is an aggregation:
-    every row is matched before any is created), then the rows without any are created;
-    returns ``{id, same}`` for the rows that found some."""
+    every row is matched before any is created, and equal rows are one group), then the rows
+    without any are created; returns ``{id, same}`` for the rows that found some. So two rows
+    of one id that differ (another source) both create a link, as on the servers: the caller
+    merges a batch's own restatements before sending it."""
     now, run = stamp.get("now"), stamp.get("run")
     matched: list[tuple[Row, Ref, Ref, list[dict[str, Any]]]] = []
-    for row in rows:
+    for row in _grouped(rows):
         start, end = (ACTOR, row["source"]), (ACTOR, row["target"])
         if state.get(*start) is None or state.get(*end) is None:
             continue
@@ -180,6 +182,22 @@ def links_create_unless_known(
             }
             state.add_rel(journal, kind, start, end, created(values))
     return [{"id": row["id"], "same": same} for row, _, _, same in matched if same]
+
+
+def _grouped(rows: Iterable[Row]) -> list[Row]:
+    """The rows once each: ``collect`` groups by ``a, b, row``, and equal maps are one key."""
+    seen: dict[Any, Row] = {}
+    for row in rows:
+        seen.setdefault(_frozen(row), row)
+    return list(seen.values())
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 def _listed(value: Any) -> Any:

@@ -40,11 +40,11 @@ def test_schema_setup_is_idempotent(store: Store) -> None:
 
 
 def test_placeholders_are_filled_only_from_the_enums() -> None:
-    assert ":Actor:Project " in cypher("upsert_actors", kind=ActorKind.PROJECT)
+    assert ":Actor:Project " in cypher("actors_upsert", kind=ActorKind.PROJECT)
     with pytest.raises(ValueError, match="Person"):
-        cypher("upsert_actors", kind="Person")  # type: ignore[arg-type]
+        cypher("actors_upsert", kind="Person")  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match="takes kind"):
-        cypher("upsert_actors")
+        cypher("actors_upsert")
     with pytest.raises(ConfigurationError, match="no Cypher statement"):
         cypher("drop_everything")
 

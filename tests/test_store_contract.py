@@ -133,7 +133,7 @@ def test_a_rolled_back_transaction_leaves_nothing(store: Store) -> None:
 
     with pytest.raises(Boom), store.transaction() as tx:
         tx.run(
-            cypher("upsert_actors", kind=ActorKind.NETWORK),
+            cypher("actors_upsert", kind=ActorKind.NETWORK),
             rows=[{"id": "net-ghost", "props": {"name": "Ghost"}}],
             now=None,
             run=None,
@@ -151,7 +151,7 @@ def test_a_failing_statement_rolls_back_the_whole_write(store: Store) -> None:
         store.write(
             [
                 (
-                    cypher("upsert_actors", kind=ActorKind.PROJECT),
+                    cypher("actors_upsert", kind=ActorKind.PROJECT),
                     {
                         "rows": [{"id": "prj-new", "props": {"name": "New"}}],
                         "now": None,
@@ -205,10 +205,10 @@ def test_territory_hierarchy(store: Store, tmp_path_factory: pytest.TempPathFact
         if r["props"]["level"] != "commune" or r["props"]["code"] in keep
     ]
     store.write_batches(
-        cypher("upsert_territories"), [{"id": r["id"], "props": r["props"]} for r in rows]
+        cypher("territories_upsert"), [{"id": r["id"], "props": r["props"]} for r in rows]
     )
     store.write_batches(
-        cypher("link_territory_parents"),
+        cypher("territories_link_parents"),
         [{"id": r["id"], "parent": p} for r in rows for p in r["parents"]],
     )
 

@@ -282,7 +282,7 @@ def _hold_candidate(store: Store, actor_id: str, name: str) -> str:
     store.write(
         [
             (
-                cypher("review_upsert_candidates"),
+                cypher("candidates_upsert"),
                 {
                     "rows": [
                         {"id": candidate, "props": props, "now": datetime.now(UTC), "run": None}

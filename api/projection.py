@@ -73,7 +73,7 @@ class ProjectionService:
         now = time.monotonic()
         if now - self._checked_at >= self.check_interval:
             self._checked_at = now
-            version = await self.guard.run(self.guard.store.version)
+            version = await self.guard.run(self.guard.graph.graph_version)
             if version != current.version:
                 self._start_refresh()
         if self._refresh is not None and not self._refresh.done():
@@ -106,7 +106,7 @@ class ProjectionService:
         return projection
 
     def _build(self) -> Projection:
-        projection = self.cache.get(self.guard.store)
+        projection = self.cache.get(self.guard.graph)
         for warm in self.warmers:
             warm(projection)
         return projection

@@ -10,8 +10,8 @@ and the territory figures (:mod:`api.schema.figures`).
 Each type is built by one function: an actor from its stored properties
 (:func:`actor_from_props`) or from the projection's attributes (:func:`actor_from_projection`;
 the fields the projection does not hold then load through the request's DataLoader, so an
-analytics answer asks the store only for what the query selects), a link from its row
-(:func:`link_from_row`), a territory from its record (:func:`territory_from_record`).
+analytics answer asks the store only for what the query selects), a link from its stored record
+(:func:`link_from_stored`), a territory from its record (:func:`territory_from_record`).
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ class Actor:
         page = key_page([r.id for r in selected], cursors.LINKS, size, after)
         context = info.context
         return page.connection(
-            [(r.id, link_from_row(r, context)) for r in selected[page.start : page.end]]
+            [(r.id, link_from_stored(r, context)) for r in selected[page.start : page.end]]
         )
 
 
@@ -350,8 +350,8 @@ class Link:
         return sources_from_stored(self.row.sources)
 
 
-def link_from_row(row: StoredLink, context: Context) -> Link:
-    """A link as stored, with the request's context for its ends."""
+def link_from_stored(row: StoredLink, context: Context) -> Link:
+    """A link from its stored record, with the request's context for its ends."""
     return Link(
         id=strawberry.ID(row.id),
         kind=LinkKind(row.kind),
@@ -458,7 +458,7 @@ __all__ = [
     "actor_from_projection",
     "actor_from_props",
     "answer_actor",
-    "link_from_row",
+    "link_from_stored",
     "list_actors",
     "territory_from_record",
 ]

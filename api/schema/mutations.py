@@ -26,7 +26,7 @@ from api.editing import (
     upsert_actor,
 )
 from api.editing import KindChangeRefused as KindChangeError
-from api.schema.actors import Actor, Link, actor_from_props, link_from_row
+from api.schema.actors import Actor, Link, actor_from_props, link_from_stored
 from api.schema.context import Info
 from api.schema.fields import mutation
 from api.schema.inputs import ActorInput, LinkInput, UnlinkInput
@@ -135,7 +135,7 @@ async def _author(info: Info) -> Author:
 
 
 def _link(info: Info, row: dict[str, Any]) -> Link:
-    return link_from_row(stored_link(row), info.context)
+    return link_from_stored(stored_link(row), info.context)
 
 
 @strawberry.type
@@ -170,7 +170,7 @@ class Mutation:
                 else None
             )
             actor_id, created, change = await info.context.services.guard.run(
-                upsert_actor, info.context.services.store, given, author
+                upsert_actor, info.context.services.graph, given, author
             )
         except KindChangeError as exc:
             return KindChangeRefused(
@@ -212,7 +212,7 @@ class Mutation:
                 },
             )
             row, change = await info.context.services.guard.run(
-                link_actors, info.context.services.store, link, author
+                link_actors, info.context.services.graph, link, author
             )
         except DuplicateLink as exc:
             return DuplicateLinkProblem(
@@ -232,7 +232,7 @@ class Mutation:
             source = check_source(input.source.system, input.source.key, input.source.url)
             rows, change = await info.context.services.guard.run(
                 lambda: unlink_actors(
-                    info.context.services.store,
+                    info.context.services.graph,
                     source_id=str(input.from_),
                     target_id=str(input.to),
                     kind=DomainLinkKind(input.kind.value),
@@ -267,7 +267,7 @@ class Mutation:
         try:
             summary, actor_id = await info.context.services.guard.run(
                 lambda: decide(
-                    info.context.services.store, str(candidate), by=author.name, note=note
+                    info.context.services.graph, str(candidate), by=author.name, note=note
                 )
             )
         except ValidationError as exc:

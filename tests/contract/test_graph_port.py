@@ -34,7 +34,7 @@ from graph_model.port import (
 )
 from graph_model.stored import actor_properties, source_json, territory_lookup, territory_rows
 from graph_model.territories import TerritoryReference, load_reference
-from queries.projection import Projection
+from queries.projection import Projection, ProjectionCache, build_projection
 
 AT = datetime(2026, 12, 3, 9, 0, 0, 123456, tzinfo=UTC)
 CTX = WriteContext(run="run-1", at=AT, by="alice", token="tok-1")
@@ -547,6 +547,26 @@ def test_streams_give_what_the_projection_is_built_from(graph: GraphStore) -> No
         date(2018, 12, 31),
     )
     assert projection.graph.nodes["net-relais-occitanie"]["themes"] == frozenset({"axe-1"})
+
+
+def test_the_projection_is_built_from_the_port_and_follows_its_version(
+    graph: GraphStore,
+) -> None:
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    cache = ProjectionCache(freeze=False)
+    first = cache.get(graph)
+    assert first.version == graph.graph_version()
+    assert first.graph.number_of_nodes() == 4 and first.graph.number_of_edges() == 3
+    assert cache.get(graph) is first  # nothing moved: no rebuild
+    built = build_projection(graph)
+    assert sorted(built.graph.edges(keys=True, data=True)) == sorted(
+        first.graph.edges(keys=True, data=True)
+    )
+    graph.delete_links(LinkKind.COOPERATES_WITH, [_links()[2].id], CTX)
+    second = cache.get(graph)
+    assert second is not first and second.version > first.version
+    assert second.graph.number_of_edges() == 2
 
 
 # -- batches -----------------------------------------------------------------------------------

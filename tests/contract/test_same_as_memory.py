@@ -183,3 +183,22 @@ def test_the_memory_graph_reads_back_what_this_backend_does(graph: GraphStore) -
         assert _sorted(graph.existing_links(LinkKind(kind), [(source, target)])) == _sorted(
             memory.existing_links(LinkKind(kind), [(source, target)])
         )
+
+
+def test_a_copy_of_the_memory_graph_is_independent() -> None:
+    """``MemoryGraph.copy`` (not part of the port): what a test writes in its copy stays
+    there, and the original reads back as before."""
+    original = MemoryGraph()
+    _write(original, 1)
+    before = {name: read() for name, read in _reads(original).items()}
+    copy = original.copy()
+    assert {name: read() for name, read in _reads(copy).items()} == before
+    _write(copy, 2)
+    copy.write_batch(GraphBatch())
+    assert copy.graph_version() > original.graph_version()
+    with copy.edit(WriteContext(by="t")) as tx:
+        first = next(iter(copy.stream_links()))
+        tx.remove_links(first["source"], first["target"], LinkKind(first["kind"]), [first["id"]])
+    assert {name: read() for name, read in _reads(original).items()} == before
+    copy.delete_all()
+    assert {name: read() for name, read in _reads(original).items()} == before

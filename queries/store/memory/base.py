@@ -20,7 +20,7 @@ def duplicate(key: str) -> DuplicateError:
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """The cyclic collector paused while a write creates its containers (the undo journal's
     closures, one dict per node): it would scan them again and again for nothing, which
     doubles the time of a territory load."""
@@ -43,7 +43,7 @@ class MemoryBase:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Journal]:
         """One write transaction: all of it, the version bumped, or nothing."""
-        with self._lock, _gc_paused():
+        with self._lock, gc_paused():
             journal = Journal()
             try:
                 yield journal

@@ -38,7 +38,7 @@ from graph_model.stored import (
 from graph_model.territories import TerritoryReference
 from queries.store import batches
 from queries.store.memory import reads, writes
-from queries.store.memory.base import duplicate
+from queries.store.memory.base import duplicate, gc_paused
 from queries.store.memory.records import MemoryRecords
 from queries.store.memory.state import (
     ACTOR,
@@ -130,6 +130,15 @@ class MemoryEdit:
 
 class MemoryGraph(MemoryRecords):
     """The graph port in memory (thread-safe: one lock; see the module docstring)."""
+
+    def copy(self) -> MemoryGraph:
+        """An independent graph holding what this one holds (not part of the port): load a
+        test dataset once, give each test its own copy (36k territories: 0.25-0.5 s here,
+        against 2-3 s to load them again)."""
+        other = MemoryGraph()
+        with self._lock, gc_paused():
+            other._state = self._state.clone()
+        return other
 
     # -- lifecycle and meta --------------------------------------------------------------------
     def ping(self) -> None:

@@ -115,6 +115,23 @@ class GraphState:
         self.next_rel = 0
 
     # -- the whole graph ---------------------------------------------------------------------
+    def clone(self) -> GraphState:
+        """An independent copy, in O(size) dict copies: property dicts are never changed in
+        place (every write puts a new one), so the copies share them safely."""
+        other = GraphState.__new__(GraphState)
+        other.nodes = {label: dict(table) for label, table in self.nodes.items()}
+        other.kinds = dict(self.kinds)
+        other.names = {key: dict(ids) for key, ids in self.names.items()}
+        other.aliases = dict(self.aliases)
+        other.keys_of = {actor: dict(keys) for actor, keys in self.keys_of.items()}
+        other.rels = {rid: Rel(r.kind, r.start, r.end, r.props) for rid, r in self.rels.items()}
+        other.out = {ref: dict(rids) for ref, rids in self.out.items()}
+        other.inc = {ref: dict(rids) for ref, rids in self.inc.items()}
+        other.pairs = {key: dict(rids) for key, rids in self.pairs.items()}
+        other.by_link_id = {key: dict(rids) for key, rids in self.by_link_id.items()}
+        other.next_rel = self.next_rel
+        return other
+
     def clear(self, journal: Journal) -> None:
         before = dict(self.__dict__)
         self._fresh()

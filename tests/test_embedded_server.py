@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import stat
@@ -12,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from queries import repository
-from queries.store import StoreSettings, open_store
+from graph_model.port import WriteContext
+from queries.store import StoreSettings, open_graph
 from queries.store.embedded import EmbeddedServer
 from queries.store.settings import Backend
 from tests.test_store_contract import _actors
@@ -96,20 +97,20 @@ def test_secrets_are_private_and_not_on_the_command_line(fresh_data_dir: Path) -
 
 def test_restart_keeps_the_data(fresh_data_dir: Path) -> None:
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=fresh_data_dir)
-    with open_store(settings) as store:
-        store.setup_schema()
-        repository.upsert_actors(store, _actors())
+    with contextlib.closing(open_graph(settings)) as graph:
+        graph.setup_schema()
+        graph.write_actors(_actors(), WriteContext())
     assert maillage(fresh_data_dir, "db", "stop").returncode == 0
     assert maillage(fresh_data_dir, "db", "start").returncode == 0
-    with open_store(settings, start=False) as store:
-        assert repository.counts(store)["nodes.Actor"] == len(_actors())
+    with contextlib.closing(open_graph(settings, start=False)) as graph:
+        assert graph.counts()["nodes.Actor"] == len(_actors())
 
 
 def test_kill_9_then_status_tells_the_truth_and_start_recovers(fresh_data_dir: Path) -> None:
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=fresh_data_dir)
-    with open_store(settings) as store:
-        store.setup_schema()
-        repository.upsert_actors(store, _actors())  # committed before the crash
+    with contextlib.closing(open_graph(settings)) as graph:
+        graph.setup_schema()
+        graph.write_actors(_actors(), WriteContext())  # committed before the crash
     state = EmbeddedServer(fresh_data_dir).running_state()
     assert state is not None
     os.kill(state.pid, signal.SIGKILL)
@@ -123,9 +124,9 @@ def test_kill_9_then_status_tells_the_truth_and_start_recovers(fresh_data_dir: P
 
     restarted = maillage(fresh_data_dir, "db", "start")
     assert restarted.returncode == 0, restarted.stderr
-    with open_store(settings, start=False) as store:
-        assert repository.counts(store)["nodes.Actor"] == len(_actors())
-        assert repository.resolve_keys(store, ["movement:test"]) == {"movement:test": "net-mes"}
+    with contextlib.closing(open_graph(settings, start=False)) as graph:
+        assert graph.counts()["nodes.Actor"] == len(_actors())
+        assert graph.resolve_keys(["movement:test"]) == {"movement:test": "net-mes"}
 
 
 def test_store_says_how_to_start_a_stopped_server(fresh_data_dir: Path) -> None:
@@ -133,7 +134,7 @@ def test_store_says_how_to_start_a_stopped_server(fresh_data_dir: Path) -> None:
 
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=fresh_data_dir)
     with (
-        open_store(settings, start=False) as store,
+        contextlib.closing(open_graph(settings, start=False)) as graph,
         pytest.raises(StoreUnavailable, match="maillage db start"),
     ):
-        store.ping()
+        graph.ping()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph_model.model import Actor, LocationPrecision
+from graph_model.stored import TerritoryLookup, actor_properties, territory_lookup
 from graph_model.territories import load_reference
-from queries.repository import TerritoryLookup, actor_properties, territory_lookup
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
-// One batch of actor-to-actor links of one type (importers), checked against the graph as the
+// One batch of actor-to-actor links of one type, checked against the graph as the
 // write runs: a link is created unless the same ends already have a link of this type that is
 // the same statement — the same id, or, for an undated statement, the same sub-kind. Those
-// links are returned instead (one row per input row that found any), and the importer merges
+// links are returned instead (one row per input row that found any), and the caller merges
 // the statement into them in the same transaction. row: {source, target, id, props: {subkind,
 // since, until, sources}}; $now and $run once per batch.
 UNWIND $rows AS row

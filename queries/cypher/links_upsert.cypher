@@ -1,5 +1,5 @@
-// One batch of actor-to-actor links of one type (importers): upsert_links with $now and $run
-// given once for the batch. row: {source, target, id, props}
+// One batch of actor-to-actor links of one type, created or updated on their id; $now and
+// $run given once for the batch. row: {source, target, id, props}
 UNWIND $rows AS row
 MATCH (a:Actor {id: row.source})
 MATCH (b:Actor {id: row.target})

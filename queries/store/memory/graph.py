@@ -282,28 +282,31 @@ class MemoryGraph(MemoryRecords):
     ) -> Written:
         """Every territory, then every ``PART_OF`` (a batch a transaction, parents first)."""
         rows = territory_rows(reference)
+        self._load(rows, batch_size)
+        return Written("load_territories", (), len(rows), context)
+
+    def _load(self, rows: list[dict[str, Any]], batch_size: int) -> None:
         nodes = [{"id": r["id"], "props": r["props"]} for r in rows]
         parents = [{"id": r["id"], "parent": p} for r in rows for p in r["parents"]]
         for start in range(0, len(nodes), batch_size):
             with self._write() as journal:
-                writes.upsert_nodes(
-                    self._state, journal, "Territory", nodes[start : start + batch_size]
-                )
+                chunk = nodes[start : start + batch_size]
+                writes.upsert_nodes(self._state, journal, "Territory", chunk)
         for start in range(0, len(parents), batch_size):
             with self._write() as journal:
                 chunk = parents[start : start + batch_size]
                 writes.territories_link_parents(self._state, journal, chunk)
-        return Written("load_territories", (), len(rows), context)
 
     def ensure_territories(
         self, reference: TerritoryReference, context: WriteContext
     ) -> tuple[int, bool]:
-        fingerprint = reference_fingerprint()
-        if self.meta_get(TERRITORIES_META) == fingerprint:
-            return len(territory_rows(reference)), False
-        written = self.load_territories(reference, context)
-        self.meta_set(TERRITORIES_META, fingerprint, context)
-        return written.count, True
+        """As on the servers: loaded unless the meta ``territories`` names these files."""
+        rows, fingerprint = territory_rows(reference), reference_fingerprint()
+        loaded = self.meta_get(TERRITORIES_META) == fingerprint
+        if not loaded:
+            self._load(rows, 5_000)
+            self.meta_set(TERRITORIES_META, fingerprint, context)
+        return len(rows), not loaded
 
     def territory_ancestors(self, territory_id: str) -> list[TerritoryRef]:
         with self._lock:

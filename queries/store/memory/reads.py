@@ -44,46 +44,19 @@ COUNTED = (
     "ImportRun",
     "DuplicateCandidate",
 )
+#: the columns of ``actor_name_index``, ``actor_state`` and ``projection_actors``, in their order
+# fmt: off
 NAME_INDEX = ("id", "kind", "name", "commune", "departement", "siren", "rna", "website", "email")
 ACTOR_STATE = (
-    "id",
-    "kind",
-    "name",
-    "legal_form",
-    "level",
-    "siren",
-    "siret",
-    "rna",
-    "website",
-    "email",
-    "description",
-    "commune",
-    "departement",
-    "region",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "themes",
-    "methods",
-    "sources",
-    "content_hash",
+    "id", "kind", "name", "legal_form", "level", "siren", "siret", "rna", "website", "email",
+    "description", "commune", "departement", "region", "latitude", "longitude",
+    "location_precision", "themes", "methods", "sources", "content_hash",
 )
 PROJECTION_ACTOR = (
-    "id",
-    "kind",
-    "name",
-    "legal_form",
-    "level",
-    "commune",
-    "departement",
-    "region",
-    "epci",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "themes",
-    "methods",
+    "id", "kind", "name", "legal_form", "level", "commune", "departement", "region", "epci",
+    "latitude", "longitude", "location_precision", "themes", "methods",
 )
+# fmt: on
 _LINK_ROW = ("id", "kind", "source", "target", "subkind", "since", "until", "sources")
 
 

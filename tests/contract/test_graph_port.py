@@ -645,6 +645,54 @@ def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
     )
 
 
+def test_a_dated_restatement_is_known_by_its_id(graph: GraphStore) -> None:
+    """A dated statement is the same link only under the same id (same start): its stored
+    twin is found whatever the other values, and what settle returns is what is kept."""
+    graph.write_actors(_actors(), CTX)
+    graph.write_links(_links(), CTX)
+    ended = _links()[1]
+    longer = ended.model_copy(update={"until": date(2020, 6, 30), "sources": [SHEET]})
+    batch = GraphBatch(LATER.stamp())
+    batch.add_link(longer, unless_known=True)
+    calls: list[KnownLinks] = []
+
+    def settle(known: KnownLinks) -> dict[LinkKind, list[dict[str, Any]]]:
+        calls.append(known)
+        (found,) = known[LinkKind.MEMBER_OF]
+        return {LinkKind.MEMBER_OF: [link_row(longer)] if found["id"] == longer.id else []}
+
+    graph.write_batch(batch, settle)
+    (twin,) = calls[-1][LinkKind.MEMBER_OF][0]["same"]
+    assert twin == {
+        "id": ended.id,
+        "subkind": None,
+        "since": date(2015, 6, 1),
+        "until": date(2018, 12, 31),
+        "sources": [],
+    }
+    (stored,) = graph.links_between("net-relais-occitanie", "net-mes", LinkKind.MEMBER_OF)
+    assert (stored.id, stored.until, stored.sources) == (
+        ended.id,
+        date(2020, 6, 30),
+        (source_json(SHEET),),
+    )
+    assert (stored.created_at, stored.updated_at) == (AT, LATER.at)
+
+
+def test_territories_written_through_a_batch(graph: GraphStore) -> None:
+    """What an import does when a row names a territory the graph lacks."""
+    rows = territory_rows(_reference())
+    some = [r for r in rows if r["id"] in {"FR", "region:84", "departement:69"}]
+    batch = GraphBatch(CTX.stamp())
+    batch.add_territories(some)
+    graph.write_batch(batch)
+    assert graph.missing_territories(["FR", "region:84", "departement:69", "region:04"]) == {
+        "region:04"
+    }
+    assert [t.id for t in graph.territory_ancestors("departement:69")] == ["FR", "region:84"]
+    assert graph.counts()["links.PART_OF"] == 2
+
+
 def test_equal_rows_of_one_batch_write_one_link(graph: GraphStore) -> None:
     """A statement sent twice in one batch (the servers group equal rows) is one link, found
     by neither row: the settlement step hears of nothing."""

@@ -24,7 +24,7 @@ from api.editing import (
 )
 from graph_model.model import Link, LinkKind, SourceRef
 from graph_model.port import GraphStore, WriteContext
-from tests.contract.test_graph_port import _reference
+from tests.contract.data import reference_slice
 
 ALICE = Author(name="alice", token_id="tok-alice")
 SHEET = SourceRef(system="sheet", key="line 3")
@@ -32,7 +32,7 @@ SHEET = SourceRef(system="sheet", key="line 3")
 
 @pytest.fixture
 def places(graph: GraphStore) -> GraphStore:
-    graph.load_territories(_reference(), WriteContext(by="setup"))
+    graph.load_territories(reference_slice(), WriteContext(by="setup"))
     return graph
 
 

@@ -10,17 +10,15 @@ lists, map values, the order rows stream in), the port must not let it show.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from graph_model.batch import GraphBatch, KnownLinks, link_row
 from graph_model.errors import DuplicateError, ValidationError
-from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, Theme
+from graph_model.model import Actor, ActorKind, Link, LinkKind, Theme
 from graph_model.port import (
     ActorPlace,
     ChangeRecord,
@@ -29,121 +27,28 @@ from graph_model.port import (
     StoredLink,
     TerritoryRef,
     TokenRecord,
-    WriteContext,
     Written,
 )
 from graph_model.stored import actor_properties, source_json, territory_lookup, territory_rows
-from graph_model.territories import TerritoryReference, load_reference
 from queries.projection import Projection, ProjectionCache, build_projection
-
-AT = datetime(2026, 12, 3, 9, 0, 0, 123456, tzinfo=UTC)
-CTX = WriteContext(run="run-1", at=AT, by="alice", token="tok-1")
-LATER = WriteContext(run="run-2", at=AT + timedelta(hours=1), by="bob")
-MOVEMENT = SourceRef(system="movement", key="test")
-SHEET = SourceRef(system="sheet", key="line 3")
-STAMPS = ("created_at", "updated_at")
-
-
-class Boom(Exception):
-    """A failure raised on purpose inside a transaction."""
-
-
-# -- data ----------------------------------------------------------------------------------------
-def _actors() -> list[Actor]:
-    return [
-        Actor(
-            id="net-mes",
-            kind=ActorKind.NETWORK,
-            name="Mouvement pour l'Economie Solidaire",
-            sources=[MOVEMENT],
-            website="https://le-mes.org",
-        ),
-        Actor(
-            id="adv-ess-france", kind=ActorKind.ADVOCACY_BODY, name="ESS France", level="national"
-        ),
-        Actor(
-            id="net-relais-occitanie",
-            kind=ActorKind.NETWORK,
-            name="Réseau des Relais locaux en Occitanie",
-            region="76",
-            themes=["axe-1"],
-        ),
-        Actor(
-            id="prj-generateur-bfc",
-            kind=ActorKind.PROJECT,
-            name="Générateur Bourgogne Franche-Comté",
-            region="27",
-            latitude=47.2,
-            longitude=5.9,
-        ),
-    ]
-
-
-def _links() -> list[Link]:
-    return [
-        Link(
-            kind=LinkKind.MEMBER_OF,
-            source_id="net-mes",
-            target_id="adv-ess-france",
-            since=date(2019, 1, 1),
-            sources=[MOVEMENT],
-        ),
-        Link(
-            kind=LinkKind.MEMBER_OF,
-            source_id="net-relais-occitanie",
-            target_id="net-mes",
-            since=date(2015, 6, 1),
-            until=date(2018, 12, 31),
-        ),
-        Link(
-            kind=LinkKind.COOPERATES_WITH,
-            source_id="net-relais-occitanie",
-            target_id="prj-generateur-bfc",
-            subkind="mutualisation",
-        ),
-    ]
-
-
-def _ids() -> list[str]:
-    return [a.id for a in _actors()]
-
-
-def _reference() -> TerritoryReference:
-    """A slice of the shipped reference: every région and département, and La Réunion's and
-    Lyon's communes with their EPCI (a whole load takes minutes on a server)."""
-    reference = load_reference()
-    keep = {"97411", "97415", "69123", "69381"}
-    communes = {code: c for code, c in reference.communes.items() if code in keep}
-    epcis = {c.epci for c in communes.values() if c.epci}
-    return dataclasses.replace(
-        reference,
-        communes=communes,
-        epcis={code: e for code, e in reference.epcis.items() if code in epcis},
-    )
-
-
-def _expected_props(actor: Actor, ctx: WriteContext = CTX, **extra: Any) -> dict[str, Any]:
-    props = {
-        k: v for k, v in actor_properties(actor, extra.pop("lookup", None)).items() if v is not None
-    }
-    props.update(id=actor.id, kind=actor.kind.value, created_run=ctx.run, updated_run=ctx.run)
-    return props | extra
-
-
-def _without(props: Mapping[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k not in keys}
-
-
-def _types(row: Mapping[str, Any]) -> dict[str, type]:
-    return {k: type(v) for k, v in row.items()}
-
-
-def _unstamped(link: StoredLink) -> StoredLink:
-    return dataclasses.replace(link, created_at=None, updated_at=None)
-
-
-def _by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda row: (str(row.get("key", "")), str(row["id"])))
+from tests.contract.data import (
+    AT,
+    CTX,
+    LATER,
+    MOVEMENT,
+    SHEET,
+    STAMPS,
+    Boom,
+    by_id,
+    expected_props,
+    reference_slice,
+    sample_actors,
+    sample_ids,
+    sample_links,
+    types_of,
+    unstamped,
+    without,
+)
 
 
 # -- lifecycle, meta, version ----------------------------------------------------------------
@@ -173,9 +78,9 @@ def test_every_write_bumps_the_version_and_reads_do_not(graph: GraphStore) -> No
 
     graph.meta_set("k", "v", CTX)
     moved()
-    graph.write_actors(_actors(), CTX)
+    graph.write_actors(sample_actors(), CTX)
     moved()
-    graph.write_links(_links(), CTX)
+    graph.write_links(sample_links(), CTX)
     moved()
     graph.write_batch(GraphBatch(CTX.stamp()))
     moved()
@@ -186,29 +91,29 @@ def test_every_write_bumps_the_version_and_reads_do_not(graph: GraphStore) -> No
     moved()
     graph.create_token(TokenRecord("tok-9", "script", "editor"), "h9", CTX)
     moved()
-    graph.delete_links(LinkKind.MEMBER_OF, [_links()[0].id], CTX)
+    graph.delete_links(LinkKind.MEMBER_OF, [sample_links()[0].id], CTX)
     moved()
     graph.counts()
-    graph.actors_by_id(_ids())
+    graph.actors_by_id(sample_ids())
     graph.links_of_actor("net-mes")
     assert graph.graph_version() == seen[-1]
 
 
 # -- actors ------------------------------------------------------------------------------------
 def test_actors_read_back_as_written(graph: GraphStore) -> None:
-    written = graph.write_actors(_actors(), CTX)
-    assert written == Written("write_actors", tuple(_ids()), 4, CTX)
-    stored = graph.actors_by_id([*_ids(), "org-nobody"])
-    assert sorted(stored) == sorted(_ids())
-    for actor in _actors():
+    written = graph.write_actors(sample_actors(), CTX)
+    assert written == Written("write_actors", tuple(sample_ids()), 4, CTX)
+    stored = graph.actors_by_id([*sample_ids(), "org-nobody"])
+    assert sorted(stored) == sorted(sample_ids())
+    for actor in sample_actors():
         record = stored[actor.id]
         assert (record.id, record.kind) == (actor.id, actor.kind.value)
         assert type(record.kind) is str
         got = dict(record.props)
         assert all(got[stamp] is not None for stamp in STAMPS)
-        expected = _expected_props(actor)
-        assert _without(got, *STAMPS) == expected
-        assert _types(_without(got, *STAMPS)) == _types(expected)
+        expected = expected_props(actor)
+        assert without(got, *STAMPS) == expected
+        assert types_of(without(got, *STAMPS)) == types_of(expected)
     assert graph.actor_kinds(["net-mes", "prj-generateur-bfc", "org-nobody"]) == {
         "net-mes": "Network",
         "prj-generateur-bfc": "Project",
@@ -225,25 +130,25 @@ def test_actors_read_back_as_written(graph: GraphStore) -> None:
 def test_stamps_are_the_write_time_in_utc(graph: GraphStore) -> None:
     """ArcadeDB stores times without their zone; the port gives them back in UTC, as Neo4j
     does, so a stamp compares with ``datetime.now(UTC)`` on every server."""
-    graph.write_actors(_actors()[:1], CTX)
+    graph.write_actors(sample_actors()[:1], CTX)
     props = graph.actors_by_id(["net-mes"])["net-mes"].props
     assert props["created_at"] == AT and props["updated_at"] == AT
     assert props["created_at"].tzinfo is not None
-    graph.write_actors(_actors()[1:2], CTX)
-    graph.write_links(_links()[:1], CTX)
+    graph.write_actors(sample_actors()[1:2], CTX)
+    graph.write_links(sample_links()[:1], CTX)
     (link,) = graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)
     assert link.created_at == AT and link.created_at.tzinfo is not None
 
 
 def test_rewriting_actors_is_idempotent_and_updates_in_place(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    first = {a: _without(s.props, *STAMPS) for a, s in graph.actors_by_id(_ids()).items()}
+    graph.write_actors(sample_actors(), CTX)
+    first = {a: without(s.props, *STAMPS) for a, s in graph.actors_by_id(sample_ids()).items()}
     figures = graph.counts()
-    graph.write_actors(_actors(), CTX)
-    again = {a: _without(s.props, *STAMPS) for a, s in graph.actors_by_id(_ids()).items()}
+    graph.write_actors(sample_actors(), CTX)
+    again = {a: without(s.props, *STAMPS) for a, s in graph.actors_by_id(sample_ids()).items()}
     assert again == first and graph.counts() == figures
 
-    renamed = _actors()[0].model_copy(update={"name": "MES", "website": None})
+    renamed = sample_actors()[0].model_copy(update={"name": "MES", "website": None})
     graph.write_actors([renamed], LATER)
     props = graph.actors_by_id(["net-mes"])["net-mes"].props
     assert (props["name"], props["name_key"]) == ("MES", "mes")
@@ -256,10 +161,10 @@ def test_rewriting_actors_is_idempotent_and_updates_in_place(graph: GraphStore) 
 
 
 def test_an_actor_kind_cannot_change(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
+    graph.write_actors(sample_actors(), CTX)
     version = graph.graph_version()
     newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
-    as_project = _actors()[0].model_copy(update={"kind": ActorKind.PROJECT})
+    as_project = sample_actors()[0].model_copy(update={"kind": ActorKind.PROJECT})
     with pytest.raises(ValidationError, match="is a Network; its kind cannot become Project"):
         graph.write_actors([newcomer, as_project], CTX)
     assert graph.actor_kinds(["net-mes", "org-newcomer"]) == {"net-mes": "Network"}
@@ -268,27 +173,27 @@ def test_an_actor_kind_cannot_change(graph: GraphStore) -> None:
 
 
 def test_importer_reads_of_actors(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    by_id = {a.id: actor_properties(a) for a in _actors()}
+    graph.write_actors(sample_actors(), CTX)
+    props_of = {a.id: actor_properties(a) for a in sample_actors()}
     index = sorted(graph.name_index(), key=lambda row: row["id"])
     assert index == [
         {
             "id": a,
             "kind": graph.actor_kinds([a])[a],
             **{
-                k: by_id[a][k]
+                k: props_of[a][k]
                 for k in ("name", "commune", "departement", "siren", "rna", "website", "email")
             },
         }
-        for a in sorted(by_id)
+        for a in sorted(props_of)
     ]
     state = graph.actor_state(["net-relais-occitanie", "org-nobody"])
     assert list(state) == ["net-relais-occitanie"]
     row = state["net-relais-occitanie"]
     assert row["themes"] == ["axe-1"] and row["methods"] == [] and row["sources"] == []
     assert row["region"] == "76" and row["siren"] is None
-    assert row["content_hash"] == by_id["net-relais-occitanie"]["content_hash"]
-    assert _by_id(graph.actors_by_name(["ess france", "nobody", "ess france"])) == [
+    assert row["content_hash"] == props_of["net-relais-occitanie"]["content_hash"]
+    assert by_id(graph.actors_by_name(["ess france", "nobody", "ess france"])) == [
         {
             "key": "ess france",
             "id": "adv-ess-france",
@@ -301,7 +206,7 @@ def test_importer_reads_of_actors(graph: GraphStore) -> None:
 
 # -- aliases -----------------------------------------------------------------------------------
 def test_aliases_resolve_and_follow_a_merge(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
+    graph.write_actors(sample_actors(), CTX)
     assert graph.resolve_keys(["movement:test", "id:net-mes", "siren:000000000"]) == {
         "movement:test": "net-mes",
         "id:net-mes": "net-mes",
@@ -326,7 +231,7 @@ def test_aliases_resolve_and_follow_a_merge(graph: GraphStore) -> None:
 
 # -- territories and places -----------------------------------------------------------------
 def test_territories_load_once_with_their_hierarchy(graph: GraphStore) -> None:
-    reference = _reference()
+    reference = reference_slice()
     rows = territory_rows(reference)
     before = graph.graph_version()
     assert graph.ensure_territories(reference, CTX) == (len(rows), True)
@@ -351,7 +256,7 @@ def test_territories_load_once_with_their_hierarchy(graph: GraphStore) -> None:
 
 
 def test_places_follow_the_seat_and_the_areas(graph: GraphStore) -> None:
-    reference = _reference()
+    reference = reference_slice()
     graph.load_territories(reference, CTX)
     lookup = territory_lookup(reference)
     actor = Actor(
@@ -365,7 +270,7 @@ def test_places_follow_the_seat_and_the_areas(graph: GraphStore) -> None:
     props = graph.actors_by_id(["org-lyon"])["org-lyon"].props
     assert (props["departement"], props["region"]) == ("69", "84")
     assert props["location_precision"] == "commune"
-    assert _without(props, *STAMPS) == _expected_props(actor, lookup=lookup)
+    assert without(props, *STAMPS) == expected_props(actor, lookup=lookup)
 
     def places() -> set[tuple[str, str]]:
         found = graph.places_of(["org-lyon", "org-nobody"])
@@ -393,14 +298,14 @@ def test_places_follow_the_seat_and_the_areas(graph: GraphStore) -> None:
 
 # -- links -------------------------------------------------------------------------------------
 def test_links_read_back_as_written(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
+    graph.write_actors(sample_actors(), CTX)
     ghost = Link(kind=LinkKind.FUNDS, source_id="net-mes", target_id="org-nobody")
-    written = graph.write_links([*_links(), ghost], CTX)
+    written = graph.write_links([*sample_links(), ghost], CTX)
     assert written.operation == "write_links" and written.count == 4
     assert graph.counts()["links.MEMBER_OF"] == 2 and graph.counts().get("links.FUNDS", 0) == 0
-    ended = _links()[1]
+    ended = sample_links()[1]
     (stored,) = graph.links_between("net-relais-occitanie", "net-mes", LinkKind.MEMBER_OF)
-    assert _unstamped(stored) == StoredLink(
+    assert unstamped(stored) == StoredLink(
         id=ended.id,
         kind="MEMBER_OF",
         source="net-relais-occitanie",
@@ -414,7 +319,7 @@ def test_links_read_back_as_written(graph: GraphStore) -> None:
     assert first.sources == (source_json(MOVEMENT),)
     assert graph.links_between("adv-ess-france", "net-mes", LinkKind.MEMBER_OF) == []
     assert graph.links_between("net-mes", "adv-ess-france", LinkKind.FUNDS) == []
-    graph.write_links(_links(), CTX)  # idempotent on the link id
+    graph.write_links(sample_links(), CTX)  # idempotent on the link id
     assert graph.counts()["links.MEMBER_OF"] == 2
     with pytest.raises(ValueError, match="not an actor-to-actor link"):
         graph.write_links(
@@ -423,9 +328,9 @@ def test_links_read_back_as_written(graph: GraphStore) -> None:
 
 
 def test_links_of_actors_both_ways_and_as_of(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
-    member, ended, cooperation = _links()
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
+    member, ended, cooperation = sample_links()
 
     def around(actor: str, as_of: date | None = None) -> list[tuple[str, str, str]]:
         return [(s.kind, s.source, s.target) for s in graph.links_of_actor(actor, as_of)]
@@ -460,9 +365,9 @@ def test_links_of_actors_both_ways_and_as_of(graph: GraphStore) -> None:
 
 
 def test_existing_links_and_deleting_links(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
-    member, ended, _ = _links()
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
+    member, ended, _ = sample_links()
     rows = graph.existing_links(
         LinkKind.MEMBER_OF,
         [
@@ -472,7 +377,7 @@ def test_existing_links_and_deleting_links(graph: GraphStore) -> None:
             ("org-nobody", "net-mes"),
         ],
     )
-    assert _by_id(rows) == _by_id(
+    assert by_id(rows) == by_id(
         [
             {
                 "source": "net-relais-occitanie",
@@ -503,8 +408,8 @@ def test_existing_links_and_deleting_links(graph: GraphStore) -> None:
 
 
 def test_streams_give_what_the_projection_is_built_from(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
     actors = sorted(graph.stream_actors(), key=lambda row: row["id"])
     assert actors[0] == {
         "id": "adv-ess-france",
@@ -524,10 +429,10 @@ def test_streams_give_what_the_projection_is_built_from(graph: GraphStore) -> No
     }
     assert (actors[-1]["latitude"], actors[-1]["location_precision"]) == (47.2, "exact")
     links = sorted(graph.stream_links(), key=lambda row: row["id"])
-    assert [row["id"] for row in links] == sorted(link.id for link in _links())
+    assert [row["id"] for row in links] == sorted(link.id for link in sample_links())
     cooperation = next(row for row in links if row["kind"] == "COOPERATES_WITH")
     assert cooperation == {
-        "id": _links()[2].id,
+        "id": sample_links()[2].id,
         "kind": "COOPERATES_WITH",
         "source": "net-relais-occitanie",
         "target": "prj-generateur-bfc",
@@ -539,8 +444,8 @@ def test_streams_give_what_the_projection_is_built_from(graph: GraphStore) -> No
     projection = Projection.from_records(
         graph.stream_actors(), graph.stream_links(), version=graph.graph_version()
     )
-    assert sorted(projection.graph.nodes) == sorted(_ids())
-    edge = projection.graph.edges["net-relais-occitanie", "net-mes", _links()[1].id]
+    assert sorted(projection.graph.nodes) == sorted(sample_ids())
+    edge = projection.graph.edges["net-relais-occitanie", "net-mes", sample_links()[1].id]
     assert (edge["kind"], edge["since"], edge["until"]) == (
         "MEMBER_OF",
         date(2015, 6, 1),
@@ -552,8 +457,8 @@ def test_streams_give_what_the_projection_is_built_from(graph: GraphStore) -> No
 def test_the_projection_is_built_from_the_port_and_follows_its_version(
     graph: GraphStore,
 ) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
     cache = ProjectionCache(freeze=False)
     first = cache.get(graph)
     assert first.version == graph.graph_version()
@@ -563,7 +468,7 @@ def test_the_projection_is_built_from_the_port_and_follows_its_version(
     assert sorted(built.graph.edges(keys=True, data=True)) == sorted(
         first.graph.edges(keys=True, data=True)
     )
-    graph.delete_links(LinkKind.COOPERATES_WITH, [_links()[2].id], CTX)
+    graph.delete_links(LinkKind.COOPERATES_WITH, [sample_links()[2].id], CTX)
     second = cache.get(graph)
     assert second is not first and second.version > first.version
     assert second.graph.number_of_edges() == 2
@@ -573,7 +478,7 @@ def test_the_projection_is_built_from_the_port_and_follows_its_version(
 def _restating_batch() -> tuple[GraphBatch, Link, Link, Link]:
     """The cooperation link again from another source (same statement), an undated one of
     another sub-kind, and a dated one of the same sub-kind: only the first is known."""
-    _, _, cooperation = _links()
+    _, _, cooperation = sample_links()
     again = cooperation.model_copy(update={"sources": [SHEET]})
     other = cooperation.model_copy(update={"subkind": "co-portage"})
     dated = cooperation.model_copy(update={"since": date(2020, 1, 1)})
@@ -584,8 +489,8 @@ def _restating_batch() -> tuple[GraphBatch, Link, Link, Link]:
 
 
 def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
     batch, again, other, dated = _restating_batch()
     calls: list[KnownLinks] = []
 
@@ -648,9 +553,9 @@ def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
 def test_a_dated_restatement_is_known_by_its_id(graph: GraphStore) -> None:
     """A dated statement is the same link only under the same id (same start): its stored
     twin is found whatever the other values, and what settle returns is what is kept."""
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
-    ended = _links()[1]
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
+    ended = sample_links()[1]
     longer = ended.model_copy(update={"until": date(2020, 6, 30), "sources": [SHEET]})
     batch = GraphBatch(LATER.stamp())
     batch.add_link(longer, unless_known=True)
@@ -681,7 +586,7 @@ def test_a_dated_restatement_is_known_by_its_id(graph: GraphStore) -> None:
 
 def test_territories_written_through_a_batch(graph: GraphStore) -> None:
     """What an import does when a row names a territory the graph lacks."""
-    rows = territory_rows(_reference())
+    rows = territory_rows(reference_slice())
     some = [r for r in rows if r["id"] in {"FR", "region:84", "departement:69"}]
     batch = GraphBatch(CTX.stamp())
     batch.add_territories(some)
@@ -696,8 +601,8 @@ def test_territories_written_through_a_batch(graph: GraphStore) -> None:
 def test_equal_rows_of_one_batch_write_one_link(graph: GraphStore) -> None:
     """A statement sent twice in one batch (the servers group equal rows) is one link, found
     by neither row: the settlement step hears of nothing."""
-    graph.write_actors(_actors(), CTX)
-    cooperation = _links()[2]
+    graph.write_actors(sample_actors(), CTX)
+    cooperation = sample_links()[2]
     batch = GraphBatch(CTX.stamp())
     batch.add_link(cooperation, unless_known=True)
     batch.add_link(cooperation, unless_known=True)
@@ -716,8 +621,8 @@ def test_equal_rows_of_one_batch_write_one_link(graph: GraphStore) -> None:
 
 
 def test_a_batch_whose_settlement_raises_writes_nothing(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
     before, version = graph.counts(), graph.graph_version()
     batch, *_ = _restating_batch()
     newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
@@ -736,10 +641,10 @@ def test_a_batch_whose_settlement_raises_writes_nothing(graph: GraphStore) -> No
 
 
 def test_a_batch_writes_themes_methods_events_and_candidates(graph: GraphStore) -> None:
-    graph.load_territories(_reference(), CTX)
+    graph.load_territories(reference_slice(), CTX)
     batch = GraphBatch(CTX.stamp())
     batch.add_theme(Theme(id="axe-1", label_fr="Axe 1", scheme="mes-axis"))
-    actor = _actors()[2]
+    actor = sample_actors()[2]
     batch.add_actor(actor, actor_properties(actor), actor.identity_keys(), new=True)
     batch.methods.append({"id": "mth-evalumip", "props": {"name": "EVALUMIP"}})
     batch.events.append(
@@ -769,9 +674,9 @@ def test_a_batch_writes_themes_methods_events_and_candidates(graph: GraphStore) 
 
 # -- edits -------------------------------------------------------------------------------------
 def test_an_edit_commits_its_writes_and_its_change_record(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
-    member, ended, cooperation = _links()
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
+    member, ended, cooperation = sample_links()
     newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
     support = Link(kind=LinkKind.SUPPORTS, source_id="org-newcomer", target_id="net-mes")
     with graph.edit(LATER) as tx:
@@ -791,7 +696,7 @@ def test_an_edit_commits_its_writes_and_its_change_record(graph: GraphStore) -> 
             until=date(2026, 1, 31),
             sources=["ended by bob"],
         )
-        assert _unstamped(now_ended) == StoredLink(
+        assert unstamped(now_ended) == StoredLink(
             id=member.id,
             kind="MEMBER_OF",
             source="net-mes",
@@ -844,15 +749,15 @@ def test_an_edit_commits_its_writes_and_its_change_record(graph: GraphStore) -> 
 
 
 def test_an_edit_that_raises_writes_nothing(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
-    graph.write_links(_links(), CTX)
+    graph.write_actors(sample_actors(), CTX)
+    graph.write_links(sample_links(), CTX)
     before, version = graph.counts(), graph.graph_version()
     newcomer = Actor(id="org-newcomer", kind=ActorKind.ORGANISATION, name="Newcomer")
     with pytest.raises(Boom), graph.edit(LATER) as tx:
         batch = GraphBatch(LATER.stamp())
         batch.add_actor(newcomer, actor_properties(newcomer), newcomer.identity_keys(), new=True)
         tx.write(batch)
-        tx.remove_links("net-mes", "adv-ess-france", LinkKind.MEMBER_OF, [_links()[0].id])
+        tx.remove_links("net-mes", "adv-ess-france", LinkKind.MEMBER_OF, [sample_links()[0].id])
         tx.record_change(ChangeRecord("chg-1", AT, "bob", "actor.create", "org-newcomer"))
         assert tx.actor_kinds(["org-newcomer"]) == {"org-newcomer": "Organisation"}
         raise Boom
@@ -925,7 +830,7 @@ def _candidate(line: int) -> dict[str, Any]:
 
 
 def _held_candidates(graph: GraphStore) -> None:
-    graph.write_actors(_actors(), CTX)
+    graph.write_actors(sample_actors(), CTX)
     for n, ctx in ((1, CTX), (2, LATER)):
         batch = GraphBatch(ctx.stamp())
         batch.add_candidate(f"cand-{n}", _candidate(n))
@@ -948,12 +853,12 @@ def test_candidates_are_listed_with_the_actor_they_resemble(graph: GraphStore) -
     assert type(first.line) is int and first.created_at is not None
     props = graph.candidate("cand-1")
     assert props is not None
-    assert _without(props, *STAMPS) == {
+    assert without(props, *STAMPS) == {
         "id": "cand-1",
         "status": "pending",
         "created_run": "run-1",
         "updated_run": "run-1",
-        **_without(_candidate(1), "record_commune"),
+        **without(_candidate(1), "record_commune"),
     }
     assert graph.candidate("cand-9") is None
     states = graph.candidates_by_id(["cand-2", "cand-9"])

@@ -49,7 +49,6 @@ from queries.store.memory.state import (
     merged,
 )
 
-_ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
 TERRITORIES_META = "territories"
 
 

@@ -85,7 +85,7 @@ def actors_by_id(state: GraphState, ids: Iterable[str]) -> dict[str, StoredActor
 
 def actor_kinds(state: GraphState, ids: Iterable[str]) -> dict[str, str]:
     actors = state.nodes[ACTOR]
-    return {a: actors[a].get("kind") for a in ids if a in actors}  # type: ignore[misc]
+    return {a: str(actors[a].get("kind")) for a in ids if a in actors}
 
 
 def places_of(state: GraphState, ids: Iterable[str]) -> list[ActorPlace]:
@@ -220,7 +220,9 @@ def territory_ancestors(state: GraphState, territory: str) -> list[TerritoryRef]
     found = []
     for parent in sorted(seen):
         props = state.get(TERRITORY, parent) or {}
-        found.append(TerritoryRef(parent, props.get("level"), props.get("name")))  # type: ignore[arg-type]
+        level: Any = props.get("level")  # as the statement gives it (None when unset)
+        name: Any = props.get("name")
+        found.append(TerritoryRef(parent, level, name))
     return found
 
 

@@ -72,9 +72,8 @@ def actors_upsert(
         if old is None:
             old = created({"id": actor, "created_at": now, "created_run": run})
             state.create_actor(journal, actor, kind, old)
-        props = merged(old, row["props"])
-        props = merged(props, {"kind": kind, "updated_at": now, "updated_run": run})
-        state.put(journal, ACTOR, actor, props)
+        changes = {**row["props"], "kind": kind, "updated_at": now, "updated_run": run}
+        state.put(journal, ACTOR, actor, merged(old, changes))
 
 
 def aliases_upsert(state: GraphState, journal: Journal, aliases: Mapping[str, str]) -> None:

@@ -7,8 +7,10 @@ What it offers (imported lazily: ``maillage token …`` need not load Strawberry
 - :func:`api.schema.build_schema`, :func:`api.schema.sdl` — the Strawberry schema, its SDL;
 - :mod:`api.auth` — bearer tokens (``ApiToken`` nodes, hashed), roles;
 - :mod:`api.exports` — GEXF 1.3, GraphML, GeoJSON and CSV writers;
-- :mod:`api.http` — ``/health``, ``/ready``, ``/export/…``;
-- :mod:`api.editing` — the mutations' transactions; :mod:`api.search` — actor search;
+- :mod:`api.http` — ``/health``, ``/ready``, ``/export/…``; :mod:`api.services` — what one
+  process holds (the store's port, the guard, the projection, the limits);
+- :mod:`api.editing` — the mutations' transactions; :mod:`api.search`, :mod:`api.listing` —
+  actor search and the lists' index, both over the projection;
 - :mod:`api.guard`, :mod:`api.projection` — store outages and the analytics projection.
 """
 

@@ -26,8 +26,8 @@ from functools import cache
 
 from graph_model.errors import NotFound, ValidationError
 from graph_model.model import TerritoryLevel
+from graph_model.stored import COUNTRY_ID, territory_rows
 from graph_model.territories import load_reference
-from queries.repository import COUNTRY_ID, territory_rows
 
 _LEVEL_ALIASES = {
     "country": TerritoryLevel.COUNTRY,

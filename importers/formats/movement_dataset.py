@@ -1,0 +1,210 @@
+"""The schema of the movement reference dataset (``importers/data/movement.yaml``): its entries,
+the curated id scheme and the cross-references, checked whole when the file is read.
+
+The id scheme and what each entry becomes in the graph are in :mod:`importers.formats.movement`
+(the reader); the JSON Schema exported from :class:`MovementDataset` is shipped as
+``importers/data/movement.schema.json`` (a test keeps it current).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from graph_model.model import ActorKind, AdvocacyLevel, LinkKind
+
+SYSTEM = "movement"
+PREFIXES: dict[ActorKind, str] = {
+    ActorKind.NETWORK: "net",
+    ActorKind.ADVOCACY_BODY: "adv",
+    ActorKind.PROJECT: "prj",
+    ActorKind.ORGANISATION: "org",
+}
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+CitationId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Strict):
+    """A source the dataset cites: the MES document, or a public page."""
+
+    title: str
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    note: str | None = None
+
+
+class ThemeEntry(_Strict):
+    id: str = Field(pattern=r"^mes-axis:[1-9]$|^maillage:" + _SLUG + "$")
+    label_fr: str
+    label_en: str | None = None
+    scheme: Literal["mes-axis", "maillage"] = "mes-axis"
+    sources: list[CitationId] = Field(min_length=1)
+
+
+class MethodEntry(_Strict):
+    id: str = Field(pattern=r"^met-" + _SLUG + "$")
+    name: str
+    description: str | None = None
+    themes: list[str] = Field(default_factory=list)
+    sources: list[CitationId] = Field(min_length=1)
+
+
+class EventEntry(_Strict):
+    id: str = Field(pattern=r"^evt-" + _SLUG + "$")
+    name: str
+    start: date | None = None
+    end: date | None = None
+    place_name: str | None = None
+    commune: str | None = Field(default=None, description="INSEE code of the commune")
+    sources: list[CitationId] = Field(min_length=1)
+    place_sources: list[CitationId] = Field(
+        default_factory=list, description="where the commune comes from, when not the sources"
+    )
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"event {self.id} ends before it starts")
+        return self
+
+
+class ActorEntry(_Strict):
+    id: str
+    kind: ActorKind
+    name: str
+    also_known_as: list[str] = Field(default_factory=list)
+    level: AdvocacyLevel | None = None
+    website: str | None = Field(default=None, pattern=r"^https?://")
+    commune: str | None = Field(default=None, description="INSEE code of the seat's commune")
+    active_in: list[str] = Field(
+        default_factory=list, description="territory ids: FR, region:76, commune:14167"
+    )
+    themes: list[str] = Field(default_factory=list)
+    description: str | None = None
+    sources: list[CitationId] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _id_scheme(self) -> Self:
+        prefix = PREFIXES[self.kind]
+        if not re.match(rf"^{prefix}-{_SLUG}$", self.id):
+            raise ValueError(
+                f"actor id {self.id!r}: a {self.kind.value} id is '{prefix}-' and a slug"
+            )
+        if self.level is not None and self.kind is not ActorKind.ADVOCACY_BODY:
+            raise ValueError(f"{self.id}: only an AdvocacyBody has a level")
+        return self
+
+
+class LinkEntry(_Strict):
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    kind: LinkKind
+    subkind: str | None = None
+    since: date | None = None
+    until: date | None = None
+    sources: list[CitationId] = Field(min_length=1)
+    evidence: str | None = Field(default=None, description="the sentence of the source")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class MethodLinkEntry(_Strict):
+    actor: str
+    method: str
+    kind: Literal["USES", "DEVELOPED"]
+    sources: list[CitationId] = Field(min_length=1)
+    evidence: str | None = None
+
+
+class ParticipationEntry(_Strict):
+    actor: str
+    event: str
+    role: str | None = None
+    sources: list[CitationId] = Field(min_length=1)
+    evidence: str | None = None
+
+
+class MovementDataset(_Strict):
+    """The movement reference dataset (``movement.yaml``)."""
+
+    schema_: Literal["maillage-movement/1"] = Field(alias="schema")
+    sources: dict[CitationId, Citation]
+    themes: list[ThemeEntry] = Field(default_factory=list)
+    methods: list[MethodEntry] = Field(default_factory=list)
+    events: list[EventEntry] = Field(default_factory=list)
+    actors: list[ActorEntry] = Field(default_factory=list)
+    links: list[LinkEntry] = Field(default_factory=list)
+    method_links: list[MethodLinkEntry] = Field(default_factory=list)
+    participations: list[ParticipationEntry] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        """Every id used is defined, every citation exists, ids are unique."""
+        problems: list[str] = []
+        cited: list[str] = []
+        ids: dict[str, list[str]] = {
+            "theme": [t.id for t in self.themes],
+            "method": [m.id for m in self.methods],
+            "event": [e.id for e in self.events],
+            "actor": [a.id for a in self.actors],
+        }
+        for what, values in ids.items():
+            duplicates = sorted({v for v in values if values.count(v) > 1})
+            if duplicates:
+                problems.append(f"{what} ids defined twice: {', '.join(duplicates)}")
+        themes, methods = set(ids["theme"]), set(ids["method"])
+        events, actors = set(ids["event"]), set(ids["actor"])
+        for entry in self.themes:
+            cited += entry.sources
+        for method in self.methods:
+            cited += method.sources
+            problems += [
+                f"{method.id}: unknown theme {t}" for t in method.themes if t not in themes
+            ]
+        for event in self.events:
+            cited += event.sources + event.place_sources
+        for actor in self.actors:
+            cited += actor.sources
+            problems += [f"{actor.id}: unknown theme {t}" for t in actor.themes if t not in themes]
+        for link in self.links:
+            cited += link.sources
+            problems += [
+                f"link {link.source} → {link.target}: unknown actor {end}"
+                for end in (link.source, link.target)
+                if end not in actors
+            ]
+        for use in self.method_links:
+            cited += use.sources
+            if use.actor not in actors or use.method not in methods:
+                problems.append(f"method link {use.actor} → {use.method}: unknown id")
+        for part in self.participations:
+            cited += part.sources
+            if part.actor not in actors or part.event not in events:
+                problems.append(f"participation {part.actor} → {part.event}: unknown id")
+        problems += [f"unknown source {c!r}" for c in sorted(set(cited)) if c not in self.sources]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def shipped_dataset() -> Path:
+    return Path(str(resources.files("importers") / "data" / "movement.yaml"))
+
+
+@cache
+def json_schema() -> str:
+    """The JSON Schema of ``movement.yaml`` (shipped as ``importers/data/movement.schema.json``)."""
+    schema = MovementDataset.model_json_schema(by_alias=True)
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

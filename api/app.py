@@ -21,6 +21,7 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.requests import Request
 from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
@@ -136,8 +137,6 @@ class _LazyEndpoint:
         self._endpoint = GraphQLEndpoint(services)
 
     async def __call__(self, scope: object, receive: object, send: object) -> None:
-        from starlette.requests import Request
-
         if self._endpoint is None:  # pragma: no cover - only before the lifespan ran
             raise RuntimeError("the app's lifespan has not run")
         request = Request(scope, receive)  # type: ignore[arg-type]

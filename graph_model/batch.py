@@ -54,6 +54,8 @@ class GraphBatch:
         self.works_on: list[dict[str, Any]] = []
         self.links: dict[LinkKind, list[dict[str, Any]]] = defaultdict(list)
         self.new_links: dict[LinkKind, list[dict[str, Any]]] = defaultdict(list)
+        #: the row of each link in :attr:`new_links`, by type and id (one row per link)
+        self._new_link_rows: dict[tuple[LinkKind, str], dict[str, Any]] = {}
         self.candidates: list[dict[str, Any]] = []
         #: the movement's methods and events (``{id, props}``), their links
         #: (``USES``/``TEACHES``…: ``{actor, method, props}``; ``TOOK_PART``: ``{actor, event,
@@ -133,9 +135,26 @@ class GraphBatch:
         """A link; ``row`` (its id and properties, as the caller compared them) saves computing
         them again. ``unless_known``: created only if the graph holds no link that is the same
         statement (the same id, or for an undated statement the same sub-kind); the ones it
-        holds go to the write's settlement callback."""
-        rows = self.new_links if unless_known else self.links
-        rows[link.kind].append(link_row(link, row))
+        holds go to the write's settlement callback.
+
+        A link is added ``unless_known`` once a batch: the statement checks every row against
+        the graph as it was before the batch, so two rows with one id would each create a
+        relationship. The same row again is ignored; another row for the same id raises
+        :class:`ValueError` (merge a batch's own restatements before adding them)."""
+        new_row = link_row(link, row)
+        if not unless_known:
+            self.links[link.kind].append(new_row)
+            return
+        key = (link.kind, new_row["id"])
+        earlier = self._new_link_rows.get(key)
+        if earlier is None:
+            self._new_link_rows[key] = new_row
+            self.new_links[link.kind].append(new_row)
+        elif earlier != new_row:
+            raise ValueError(
+                f"link {new_row['id']} ({link.kind}) is stated twice in one batch with "
+                "different values: merge the batch's own restatements before adding them"
+            )
 
     def add_candidate(self, candidate_id: str, props: dict[str, Any]) -> None:
         self.candidates.append({"id": candidate_id, "props": props, **self.stamp})

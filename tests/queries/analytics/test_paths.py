@@ -14,7 +14,7 @@ from queries.analytics.paths import KIND_COST, cooperation_paths, link_cost
 from queries.projection import Projection
 
 if TYPE_CHECKING:
-    from tests.analytics.conftest import Graphs
+    from tests.queries.analytics.conftest import Graphs
 
 
 # -- known answers --------------------------------------------------------------------------

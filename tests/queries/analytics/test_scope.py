@@ -11,7 +11,7 @@ from queries.analytics.scope import Scope, parse_scope, select
 from queries.projection import Projection
 
 if TYPE_CHECKING:
-    from tests.analytics.conftest import Graphs
+    from tests.queries.analytics.conftest import Graphs
 
 
 @pytest.mark.parametrize(

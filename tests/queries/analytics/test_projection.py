@@ -30,7 +30,7 @@ from queries.projection import (
 )
 
 if TYPE_CHECKING:
-    from tests.analytics.conftest import Graphs
+    from tests.queries.analytics.conftest import Graphs
 
 
 def rows(projection: Projection) -> tuple[list[Any], list[Any]]:

@@ -16,7 +16,7 @@ from queries.projection import Projection
 from queries.snapshots import ClusterCache
 
 if TYPE_CHECKING:
-    from tests.analytics.conftest import Graphs
+    from tests.queries.analytics.conftest import Graphs
 
 DEPARTEMENTS = {"69": ("84", "69123"), "13": ("93", "13055"), "33": ("75", "33063"),
                 "35": ("53", "35238"), "59": ("32", "59350")}  # fmt: skip

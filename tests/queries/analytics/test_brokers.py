@@ -15,7 +15,7 @@ from queries.analytics.neighbourhood import neighbourhood
 from queries.projection import Projection
 
 if TYPE_CHECKING:
-    from tests.analytics.conftest import Graphs
+    from tests.queries.analytics.conftest import Graphs
 
 
 @pytest.mark.parametrize("seed", range(4))

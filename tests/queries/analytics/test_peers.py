@@ -11,7 +11,7 @@ from queries.analytics.peers import WEIGHTS, peer_projects
 from queries.projection import Projection
 
 if TYPE_CHECKING:
-    from tests.analytics.conftest import Graphs
+    from tests.queries.analytics.conftest import Graphs
 
 
 def movement(graphs: type[Graphs]) -> Projection:

@@ -620,6 +620,27 @@ def test_equal_rows_of_one_batch_write_one_link(graph: GraphStore) -> None:
     assert stored.id == cooperation.id
 
 
+def test_one_link_restated_differently_in_one_batch_is_refused(graph: GraphStore) -> None:
+    """Two rows with one link id that differ (another source) would each create a relationship
+    (every row is checked against the graph as it was before the batch): the batch refuses the
+    second one, and the first still writes one link."""
+    graph.write_actors(sample_actors(), CTX)
+    cooperation = sample_links()[2]
+    again = cooperation.model_copy(update={"sources": [SHEET]})
+    assert again.id == cooperation.id
+    batch = GraphBatch(CTX.stamp())
+    batch.add_link(cooperation, unless_known=True)
+    with pytest.raises(ValueError, match="stated twice in one batch"):
+        batch.add_link(again, unless_known=True)
+    batch.add_link(cooperation, unless_known=True)  # the same row again: one row
+    assert [row["id"] for row in batch.new_links[LinkKind.COOPERATES_WITH]] == [cooperation.id]
+    graph.write_batch(batch, lambda known: {})
+    (stored,) = graph.links_between(
+        "net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH
+    )
+    assert stored.id == cooperation.id
+
+
 def test_a_batch_whose_settlement_raises_writes_nothing(graph: GraphStore) -> None:
     graph.write_actors(sample_actors(), CTX)
     graph.write_links(sample_links(), CTX)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from graph_model.port import GraphStore, WriteContext
 from graph_model.territories import load_reference
 from queries.store import Store, as_graph
-from queries.store.bolt import bolt_store
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +32,18 @@ class Bootstrap:
     seconds: float
 
 
-def ensure_movement(store: GraphStore | Store) -> bool:
+def ensure_movement(graph: GraphStore) -> bool:
     """Import the shipped movement dataset unless this very file was imported; True if run."""
     from importers.formats import MovementReader
     from importers.formats.movement import shipped_dataset
-    from importers.pipeline import Pipeline, file_sha256
+    from importers.pipeline import Pipeline
+    from importers.reader import file_sha256
 
     path = shipped_dataset()
     digest = file_sha256(path)
-    graph = as_graph(store)
     if graph.meta_get(MOVEMENT_META) == digest:
         return False
-    summary = Pipeline(bolt_store(store), MovementReader(path)).run()
+    summary = Pipeline(graph, MovementReader(path)).run()
     logger.info(
         "movement reference dataset imported: %s rows (run %s)", summary.rows, summary.run_id
     )
@@ -53,12 +52,14 @@ def ensure_movement(store: GraphStore | Store) -> bool:
 
 
 def bootstrap(store: GraphStore | Store, *, movement: bool = True) -> Bootstrap:
-    """Bring the graph to its base (see the module docstring); safe to run at every start."""
+    """Bring the graph to its base (see the module docstring); safe to run at every start.
+    (A :class:`Store` is still accepted for the callers that hand one: the app's start, the
+    API tests and the API benchmark.)"""
     started = time.monotonic()
     graph = as_graph(store)
     statements = graph.setup_schema()
     count, loaded = graph.ensure_territories(load_reference(), WriteContext())
-    movement_loaded = ensure_movement(store) if movement else False
+    movement_loaded = ensure_movement(graph) if movement else False
     report = Bootstrap(
         schema_statements=statements,
         territories=count,

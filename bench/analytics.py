@@ -395,7 +395,8 @@ def bench_store(actors: list[dict[str, Any]], links: list[dict[str, Any]], data_
     """Load the movement into an embedded store, then time the projection pull over Bolt."""
     from graph_model.model import ActorKind, LinkKind
     from queries.projection import build_projection
-    from queries.store import Backend, StoreSettings, cypher, open_store
+    from queries.store import Backend, StoreSettings, open_store
+    from queries.store.catalog import cypher
 
     print("store (embedded ArcadeDB)", flush=True)
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=data_dir, embedded_heap="2g")
@@ -409,12 +410,11 @@ def bench_store(actors: list[dict[str, Any]], links: list[dict[str, Any]], data_
         )  # fmt: skip
         for kind in ActorKind:
             rows = (
-                {"id": a["id"], "props": {k: a[k] for k in keys if a.get(k) is not None},
-                 "now": None, "run": "bench"}
+                {"id": a["id"], "props": {k: a[k] for k in keys if a.get(k) is not None}}
                 for a in actors
                 if a["kind"] == kind.value
             )  # fmt: skip
-            store.write_batches(cypher("upsert_actors", kind=kind), rows)
+            store.write_batches(cypher("actors_upsert", kind=kind), rows, now=None, run="bench")
         for link_kind in (
             "MEMBER_OF",
             "COOPERATES_WITH",
@@ -426,12 +426,12 @@ def bench_store(actors: list[dict[str, Any]], links: list[dict[str, Any]], data_
             rows = (
                 {"id": link["id"], "source": link["source"], "target": link["target"],
                  "props": {k: link[k] for k in ("subkind", "since", "until") if link[k] is not None}
-                 | {"sources": list(link["sources"])},
-                 "now": None, "run": "bench"}
+                 | {"sources": list(link["sources"])}}
                 for link in links
                 if link["kind"] == link_kind
             )  # fmt: skip
-            store.write_batches(cypher("upsert_links", link=LinkKind(link_kind)), rows)
+            statement = cypher("links_upsert", link=LinkKind(link_kind))
+            store.write_batches(statement, rows, now=None, run="bench")
         _say("load into the store (s)", f"{time.time() - now:.1f}")
         elapsed, projection = _timed(lambda: build_projection(store))
         _say("build_projection over Bolt (s)", f"{elapsed:.1f}")

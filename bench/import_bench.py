@@ -11,9 +11,9 @@
 3. **Bare load**: another fresh server (same set-up) receives the same rows with no pipeline:
    actor rows built straight from the generator's records (properties, aliases, seat, themes,
    memberships), the SIRENE rows as a second pass on the same actors, and the links — with the
-   same index-backed statements the pipeline uses (``upsert_actors``, ``upsert_aliases``,
-   ``upsert_actor_territories``, ``import_link_themes``, ``import_upsert_links``), batched
-   ``UNWIND $rows … MERGE`` through the driver, nothing else.
+   same index-backed statements the pipeline's batches use (``actors_upsert``,
+   ``aliases_upsert``, ``actor_places_upsert``, ``actor_themes_link``, ``links_upsert``), batched
+   ``UNWIND $rows … MERGE`` straight through the driver (the store under the port), nothing else.
 
 Printed per phase: rows, wall time, rows/s, the CPU time of this Python process and of the graph
 server (the machine may be shared: CPU time is the steadier figure), and the peak resident
@@ -47,12 +47,13 @@ from bench.generator import (
 )
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, LinkKind
+from graph_model.port import WriteContext
 from graph_model.territories import load_reference
 from importers import ImportOptions, LinksReader, Pipeline, SireneReader, SpreadsheetReader
 from importers.formats.sirene import legal_form_label
-from queries import repository
-from queries.store import Store, StoreSettings, cypher, open_store
+from queries.store import BoltGraph, Store, StoreSettings, open_graph
 from queries.store.adapter import now
+from queries.store.catalog import cypher
 from queries.store.embedded import EmbeddedServer
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -123,20 +124,20 @@ class Phase:
         )
 
 
-def fresh_store(directory: Path) -> tuple[Store, int]:
-    store = open_store(StoreSettings(data_dir=directory))
-    store.setup_schema()
-    repository.ensure_territories(store, load_reference())
+def fresh_graph(directory: Path) -> tuple[BoltGraph, int]:
+    graph = open_graph(StoreSettings(data_dir=directory))
+    graph.setup_schema()
+    graph.ensure_territories(load_reference(), WriteContext())
     state = EmbeddedServer(directory).running_state()
-    return store, state.pid if state else 0
+    return graph, state.pid if state else 0
 
 
-def stop(store: Store, directory: Path) -> None:
-    store.close()
+def stop(graph: BoltGraph, directory: Path) -> None:
+    graph.close()
     EmbeddedServer(directory).stop()
 
 
-def run_pipeline(store: Store, pid: int, files: dict[str, Path], work: Path) -> list[Phase]:
+def run_pipeline(graph: BoltGraph, pid: int, files: dict[str, Path], work: Path) -> list[Phase]:
     phases = []
     readers = (
         ("spreadsheet", SpreadsheetReader(files["spreadsheet"], system="bench-membres")),
@@ -146,7 +147,7 @@ def run_pipeline(store: Store, pid: int, files: dict[str, Path], work: Path) -> 
     for name, reader in readers:
         with Phase(name, pid) as phase:
             options = ImportOptions(rejects=work / f"{name}-rejects.csv")
-            summary = Pipeline(store, reader, options).run()
+            summary = Pipeline(graph, reader, options).run()
         phase.rows = summary.rows
         phase.notes = {k.value: v for k, v in summary.outcomes.items()}
         if summary.links:
@@ -186,15 +187,15 @@ def _flush_actors(store: Store, batch: dict[str, list[Any]], stamp: dict[str, An
     for kind in ActorKind:
         rows = batch.pop(kind.value, None)
         if rows:
-            statements.append((cypher("upsert_actors", kind=kind), {"rows": rows, **stamp}))
-    for name, key in (("aliases", "upsert_aliases"), ("works", "import_link_themes")):
+            statements.append((cypher("actors_upsert", kind=kind), {"rows": rows, **stamp}))
+    for name, key in (("aliases", "aliases_upsert"), ("works", "actor_themes_link")):
         rows = batch.pop(name, None)
         if rows:
             statements.append((cypher(key), {"rows": rows}))
     rows = batch.pop("located", None)
     if rows:
         link = LinkKind.LOCATED_IN
-        statements.append((cypher("upsert_actor_territories", link=link), {"rows": rows}))
+        statements.append((cypher("actor_places_upsert", link=link), {"rows": rows}))
     if statements:
         store.write(statements)
 
@@ -204,7 +205,7 @@ def bare_actors(store: Store, movement: Generated, stamp: dict[str, Any]) -> int
         {"id": f"maillage:{k}", "props": {"label_fr": v, "scheme": "maillage"}}
         for k, v in THEMES.items()
     ]
-    store.write([(cypher("import_upsert_themes"), {"rows": themes})])
+    store.write([(cypher("themes_upsert"), {"rows": themes})])
     batch: dict[str, list[Any]] = defaultdict(list)
     memberships: list[dict[str, Any]] = []
     count = 0
@@ -229,7 +230,7 @@ def bare_actors(store: Store, movement: Generated, stamp: dict[str, Any]) -> int
         if count % 2_000 == 0:
             _flush_actors(store, batch, stamp)
     _flush_actors(store, batch, stamp)
-    member_of = cypher("import_upsert_links", link=LinkKind.MEMBER_OF)
+    member_of = cypher("links_upsert", link=LinkKind.MEMBER_OF)
     for start in range(0, len(memberships), 5_000):  # a member may come before its network
         store.write([(member_of, {"rows": memberships[start : start + 5_000], **stamp})])
     return count
@@ -242,7 +243,7 @@ def bare_sirene(store: Store, movement: Generated, stamp: dict[str, Any]) -> int
     def flush() -> None:
         store.write(
             [
-                (cypher("upsert_actors", kind=ActorKind(kind)), {"rows": r, **stamp})
+                (cypher("actors_upsert", kind=ActorKind(kind)), {"rows": r, **stamp})
                 for kind, r in rows.items()
             ]
         )
@@ -271,7 +272,7 @@ def bare_links(store: Store, movement: Generated, stamp: dict[str, Any]) -> int:
     def flush() -> None:
         store.write(
             [
-                (cypher("import_upsert_links", link=LinkKind(kind)), {"rows": r, **stamp})
+                (cypher("links_upsert", link=LinkKind(kind)), {"rows": r, **stamp})
                 for kind, r in pending.items()
             ]
         )
@@ -296,7 +297,8 @@ def bare_links(store: Store, movement: Generated, stamp: dict[str, Any]) -> int:
 
 
 def run_bare(store: Store, pid: int, movement: Generated) -> list[Phase]:
-    """The same rows, written with nothing but batched UNWIND … MERGE statements."""
+    """The same rows, written with nothing but batched UNWIND … MERGE statements (the
+    catalogue's, sent straight to the store under the port: what the bare load measures)."""
     stamp = {"now": now(), "run": "bare"}
     phases = []
     for name, load in (("actors", bare_actors), ("sirene", bare_sirene), ("links", bare_links)):
@@ -366,17 +368,17 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
         pipeline_dir, bare_dir = Path(tmp) / "pipeline-db", Path(tmp) / "bare-db"
-        store, pid = fresh_store(pipeline_dir)
+        graph, pid = fresh_graph(pipeline_dir)
         try:
-            pipeline = run_pipeline(store, pid, files, work)
-            figures = repository.counts(store)
+            pipeline = run_pipeline(graph, pid, files, work)
+            figures = graph.counts()
         finally:
-            stop(store, pipeline_dir)
-        store, pid = fresh_store(bare_dir)
+            stop(graph, pipeline_dir)
+        graph, pid = fresh_graph(bare_dir)
         try:
-            bare = run_bare(store, pid, movement)
+            bare = run_bare(graph.store, pid, movement)
         finally:
-            stop(store, bare_dir)
+            stop(graph, bare_dir)
     _report(pipeline, bare, figures)
 
 

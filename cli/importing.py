@@ -25,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from cli.context import console, err_console, handled, store
+from cli.context import console, err_console, graph, handled
 
 app = typer.Typer(
     help="Import a source file (member lists, maps, registers) into the graph.",
@@ -63,7 +63,7 @@ def _run(reader: object, rejects: Path | None, dry_run: bool, batch_size: int | 
     from importers.records import Outcome
 
     assert isinstance(reader, Reader)
-    with handled(), store() as opened:
+    with handled(), graph() as opened:
         if not dry_run:
             opened.setup_schema()
         columns = (

@@ -11,18 +11,20 @@ runs the same five steps for every format, one module each:
    travels in until it is written;
 3. **identity** — :mod:`importers.identity` (keys, then the name index and score of
    :mod:`importers.names`; review holds);
-4. **merge and load** — :mod:`importers.load`, over :mod:`importers.merge` (the policy),
-   :mod:`importers.batch` (one transaction's statements) and :mod:`importers.writer` (the
-   write-behind);
+4. **merge and load** — :mod:`importers.load`, over :mod:`importers.merge` (the policy) and
+   :mod:`importers.writer` (the write-behind: each batch a :class:`graph_model.batch.GraphBatch`
+   written in one transaction through the store port);
 5. **links** — :mod:`importers.links`, over :mod:`importers.references` (link ends given as
    text) and :mod:`importers.spool` (links stated by actor rows).
 
 Every row is counted once (:mod:`importers.report`); every read of the graph is in
-:mod:`importers.lookups`, every write in :mod:`importers.writer`. Records held as duplicate
-candidates are decided with :mod:`importers.review`.
+:mod:`importers.lookups`, every write in :mod:`importers.writer`, both through the store port
+(:class:`graph_model.port.GraphStore`: ``queries.store.open_graph()`` for the server, or the
+in-memory ``queries.store.memory.MemoryGraph``). Records held as duplicate candidates are
+decided with :mod:`importers.review`.
 
 >>> from importers import SpreadsheetReader, Pipeline, ImportOptions  # doctest: +SKIP
->>> Pipeline(store, SpreadsheetReader(path), ImportOptions(rejects=report)).run()  # doctest: +SKIP
+>>> Pipeline(graph, SpreadsheetReader(path), ImportOptions(rejects=report)).run()  # doctest: +SKIP
 """
 
 from importers.formats import (

@@ -24,8 +24,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from graph_model.batch import GraphBatch
 from graph_model.model import Actor
-from importers.batch import BatchWrite
 from importers.lookups import Lookups
 from importers.names import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, Entry, NameIndex
 from importers.normalise import distinctive_domain, email_domain, website_domain
@@ -217,7 +217,7 @@ class Identity:
         }
         self._held.append((candidate_id, props))
 
-    def add_held(self, write: BatchWrite) -> None:
+    def add_held(self, write: GraphBatch) -> None:
         """Add the rows held since the last batch to its write, unless the graph holds them
         already as they are (or decided)."""
         held, self._held = self._held, []

@@ -7,32 +7,32 @@ does not know yet, which is then created from the list — the link is built wit
 rules (:func:`make_link`), and compared with the links already joining the same ends with the
 same type: the same statement joins its link (:func:`~importers.merge.merge_statement`),
 otherwise it is a new link. In a real run the graph's side of that comparison happens as the
-batch is written (``import_create_links``: the server creates the link unless it holds it, and
-returns those it held, which :class:`_Settlement` merges in the same transaction); a dry run
-reads the links first (:meth:`~importers.lookups.Lookups.links`).
+batch is written (links added ``unless_known``: the graph creates the link unless it holds it,
+and hands those it held to :meth:`_Settlement.settle`, which merges the statements into them in
+the same transaction); a dry run reads the links first (:meth:`~importers.lookups.Lookups.links`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
+from graph_model import batch as graph_batch
+from graph_model.batch import GraphBatch, KnownLinks
 from graph_model.errors import InvalidDates, ValidationError
 from graph_model.identifiers import fold, mint_actor_id
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
-from importers.batch import BatchWrite
+from graph_model.stored import actor_properties
 from importers.identity import Identity
 from importers.lookups import Lookups
 from importers.merge import link_row, merge_statement, same_link
 from importers.normalise import clean_text
 from importers.places import TerritoryResolver
-from importers.reader import Statement
 from importers.records import LinkRecord, Outcome
 from importers.references import EXPLICIT_PREFIXES, References
 from importers.report import Tally
 from importers.writer import Writes
-from queries.repository import actor_properties
 
 _NOT_ACTOR_LINKS = frozenset(
     {
@@ -115,10 +115,10 @@ class LinkLoad:
         if settlement is None:
             self.writes.end_batch(write)
         else:
-            self.writes.end_batch(write, settlement.merge_known, settlement.count)
+            self.writes.end_batch(write, settlement.settle, settlement.count)
 
     def _derived_network(
-        self, record: LinkRecord, write: BatchWrite, created: dict[str, str]
+        self, record: LinkRecord, write: GraphBatch, created: dict[str, str]
     ) -> str | None:
         """A network named by a member list and unknown to the graph: the list is the source
         of its existence (its name, nothing more)."""
@@ -179,7 +179,7 @@ class LinkLoad:
         return existing
 
     def _compare(
-        self, pending: list[tuple[LinkRecord, Link]], write: BatchWrite
+        self, pending: list[tuple[LinkRecord, Link]], write: GraphBatch
     ) -> _Settlement | None:
         """Decide what each link statement does to the graph, and add the writes to the batch.
 
@@ -188,11 +188,11 @@ class LinkLoad:
         (sources added, gaps filled: *updated*, or *unchanged*); otherwise a new link. In a
         real run the graph's side is settled as the batch is written (:class:`_Settlement`);
         a dry run reads the links first. Statements of one link within a batch are merged here
-        first.
+        first: the batch holds one row a link (:meth:`GraphBatch.add_link` refuses a second).
         """
         if not pending:
             return None
-        settlement = None if self.writes.dry_run else _Settlement(self.tally, write)
+        settlement = None if self.writes.dry_run else _Settlement(self.tally)
         if settlement is not None:
             existing: dict[_Ends, list[dict[str, Any]]] = defaultdict(list)
         else:
@@ -231,22 +231,22 @@ class _Settlement:
     merged into the link the graph already held (each statement then *updated* or
     *unchanged*, in file order, as if the stored link had been read beforehand)."""
 
-    def __init__(self, tally: Tally, write: BatchWrite) -> None:
+    def __init__(self, tally: Tally) -> None:
         self._tally = tally
-        self._write = write
         #: link id → its statements in this batch, with their outcomes within the batch
         self.groups: dict[str, list[tuple[LinkRecord, Link, Outcome]]] = defaultdict(list)
         #: link id → the link as the batch writes it (its statements merged)
         self.links: dict[str, Link] = {}
         self._settled: dict[str, list[Outcome]] = {}
 
-    def merge_known(self, results: list[list[dict[str, Any]]]) -> list[Statement]:
+    def settle(self, known: KnownLinks) -> dict[LinkKind, list[dict[str, Any]]]:
         """In the write's transaction: merge the statements of each link the graph held into
-        it (``Store.write``'s ``then``; runs again if the transaction is retried)."""
+        it; the rows of the links to rewrite, by type (the batch's
+        :data:`~graph_model.batch.Settle` step; runs again if the transaction is retried)."""
         settled: dict[str, list[Outcome]] = {}
-        statements: list[Statement] = []
-        for kind, rows in self._write.known_links(results).items():
-            updates: list[tuple[Link, Mapping[str, Any]]] = []
+        rewrites: dict[LinkKind, list[dict[str, Any]]] = {}
+        for kind, rows in known.items():
+            updates: list[dict[str, Any]] = []
             for row in rows:
                 written = self.links[row["id"]]
                 stored = same_link(row["same"], row["id"], written)
@@ -259,11 +259,11 @@ class _Settlement:
                         state = final_row
                 settled[row["id"]] = outcomes
                 if state is not stored:
-                    updates.append((written, state))
+                    updates.append(graph_batch.link_row(written, state))
             if updates:
-                statements.append(self._write.update_links(kind, updates))
+                rewrites[kind] = updates
         self._settled = settled
-        return statements
+        return rewrites
 
     def count(self) -> None:
         """Once committed: count each statement (as settled against the graph, or as decided

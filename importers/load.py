@@ -4,9 +4,9 @@ Rows that join the same actor are merged into one :class:`ActorDraft` in file or
 is :mod:`importers.merge`), starting from the actor as the graph holds it — or as an earlier
 batch of this run left it, when that batch is not committed yet (:mod:`importers.writer`). The
 result is compared with what the graph holds (``content_hash``) and only what changed is added
-to the batch's one transaction (:mod:`importers.batch`), with the territories, themes and
-duplicate candidates it needs; the transaction is queued behind the run. A killed import leaves
-no half-written actor and the next run finishes the job: ids are deterministic
+to the batch's one transaction (a :class:`~graph_model.batch.GraphBatch`), with the territories,
+themes and duplicate candidates it needs; the transaction is queued behind the run. A killed
+import leaves no half-written actor and the next run finishes the job: ids are deterministic
 (``mint_actor_id``) and every write is a ``MERGE``.
 """
 
@@ -16,9 +16,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph_model.batch import GraphBatch
 from graph_model.errors import ValidationError
 from graph_model.model import Actor, ActorKind, Theme
-from importers.batch import BatchWrite, theme_properties
+from graph_model.stored import actor_properties, theme_properties
 from importers.identity import Identity
 from importers.lookups import Lookups
 from importers.merge import actor_from_props, merge_record
@@ -27,8 +28,6 @@ from importers.records import ActorRow, Outcome
 from importers.report import Tally
 from importers.spool import LinkSpool
 from importers.writer import Writes
-from queries.repository import actor_properties
-from queries.store import cypher
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +179,7 @@ class ActorLoad:
         return True
 
     def _add(
-        self, write: BatchWrite, actor_id: str, draft: ActorDraft, stored_keys: dict[str, str]
+        self, write: GraphBatch, actor_id: str, draft: ActorDraft, stored_keys: dict[str, str]
     ) -> set[str]:
         """Add what changed of one actor to the batch; the territories it links to."""
         if draft.actor is None or draft.props is None:
@@ -214,7 +213,7 @@ class ActorLoad:
             territories.add(f"commune:{draft.actor.commune}")
         return territories
 
-    def add_territories(self, write: BatchWrite, ids: set[str]) -> None:
+    def add_territories(self, write: GraphBatch, ids: set[str]) -> None:
         """Add to the batch the territories it links to that the graph lacks (with parents)."""
         wanted = sorted(ids - self._territories_known)
         if not wanted or not self.lookups.connected:
@@ -232,12 +231,10 @@ class ActorLoad:
         if not themes:
             return
         existing = self.lookups.themes([t.id for t in themes])
-        rows = [
-            {"id": t.id, "props": theme_properties(t)}
-            for t in themes
-            if existing.get(t.id) != theme_properties(t)
-        ]
+        write = self.writes.new_batch()
+        for theme in themes:
+            if existing.get(theme.id) != theme_properties(theme):
+                write.add_theme(theme)
         self.tally.summary.nodes["themes"] += len(themes)
         self._themes_known.update(t.id for t in themes)
-        if rows:
-            self.writes.write([(cypher("import_upsert_themes"), {"rows": rows})])
+        self.writes.write(write)

@@ -38,9 +38,9 @@ from graph_model.model import (
     SourceRef,
     parse,
 )
+from graph_model.stored import source_json
 from importers.places import Place
 from importers.records import Outcome
-from queries.repository import source_json
 
 _PRIORITY_PREFIXES = (
     ("movement", 0),

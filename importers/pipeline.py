@@ -32,22 +32,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph_model.errors import ValidationError
+from graph_model.port import GraphStore
 from importers.identity import NEW, Identity
 from importers.links import LinkLoad
 from importers.load import ActorLoad
 from importers.lookups import Lookups
 from importers.places import TerritoryResolver, shared_resolver
 from importers.prepare import Preparation
-from importers.reader import Reader, batched, check_system, file_sha256
+from importers.reader import Reader, batched, check_system
 from importers.records import ActorRecord, ActorRow, LinkRecord, Record
 from importers.report import RejectReport, Summary, Tally
 from importers.spool import LinkSpool
 from importers.writer import Writes
-from queries.store import Store, as_graph
 
-#: ``Reader`` and ``file_sha256`` live in :mod:`importers.reader`, ``NEW`` in
-#: :mod:`importers.identity`; named here too for the modules that import them from the pipeline
-__all__ = ["NEW", "ImportOptions", "Pipeline", "Reader", "environment_user", "file_sha256"]
+#: ``NEW`` lives in :mod:`importers.identity`; named here too for review, which decides with it
+__all__ = ["NEW", "ImportOptions", "Pipeline", "environment_user"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,27 +81,26 @@ class ImportOptions:
 
 
 class Pipeline:
-    """Run one reader through the five steps against one store (or none: dry run without graph)."""
+    """Run one reader through the five steps against one graph (the store port), or none: a
+    dry run without a graph."""
 
     def __init__(
         self,
-        store: Store | None,
+        graph: GraphStore | None,
         reader: Reader,
         options: ImportOptions | None = None,
         *,
         resolver: TerritoryResolver | None = None,
     ) -> None:
-        self.store = store
+        self.graph = graph
         self.reader = reader
         self.options = options or ImportOptions()
-        self.dry_run = self.options.dry_run or store is None
+        self.dry_run = self.options.dry_run or graph is None
         resolver = resolver or shared_resolver()
         self.summary = Summary(format=self.options.run_format or reader.format, file_name="")
         self.tally = Tally(self.summary)
-        # the graph's port, for the reads and the run's node; the batches still go as statements
-        graph = as_graph(store) if store is not None else None
         lookups = Lookups(graph)
-        self.writes = Writes(store, graph, dry_run=self.dry_run)
+        self.writes = Writes(graph, dry_run=self.dry_run)
         self.spool = LinkSpool()
         # the steps (the reader is the first)
         self.prepare = Preparation(resolver)
@@ -171,13 +169,15 @@ class Pipeline:
         self.writes.start(summary.run_id)
 
     def _load(self) -> None:
-        if self.reader.fuzzy and self.store is not None:
+        if self.reader.fuzzy and self.graph is not None:
             self.identity.build_index()
         self.actors.write_themes(self.reader.themes())
         ensure = self.writes.new_batch()
         self.actors.add_territories(ensure, set(self.reader.territories()))
-        self.writes.write(ensure.statements())
-        self.writes.write(self.reader.before(self._lookups.nodes))
+        self.writes.write(ensure)
+        nodes = self.writes.new_batch()
+        self.reader.before(self._lookups.nodes, nodes)
+        self.writes.write(nodes)
         for batch in batched(self.reader.records(), self._batch_size):
             self._batch(batch)
             if self.options.progress:
@@ -186,8 +186,9 @@ class Pipeline:
         for links in batched(self.spool.records(), max(self._batch_size, 5_000)):
             self.links.load(links)
         self.writes.drain()
-        statements, counts = self.reader.after(self.links.references.one)
-        self.writes.write(statements)
+        tail = self.writes.new_batch()
+        counts = self.reader.after(self.links.references.one, tail)
+        self.writes.write(tail)
         for name, n in counts.items():
             self.summary.nodes[name] += n
 

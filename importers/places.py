@@ -16,7 +16,7 @@ in that order of strength and never forces a place onto a commune:
 * vague areas get the widest territory that is certain (``France entière`` → France), or none.
 
 Territory ids are the graph's: ``FR``, ``region:76``, ``departement:14``, ``commune:14167``
-(:func:`queries.repository.territory_id`).
+(:func:`graph_model.stored.territory_id`).
 
 >>> resolver = shared_resolver()
 >>> resolver.resolve(PlaceInput(postcode="1440", commune="Viriat")).commune
@@ -41,9 +41,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 from graph_model.identifiers import fold
+from graph_model.stored import TerritoryLookup, territory_id, territory_lookup, territory_rows
 from graph_model.territories import Commune, TerritoryReference, load_reference
 from importers.normalise import normalise_postcode
-from queries.repository import TerritoryLookup, territory_id, territory_lookup, territory_rows
 
 COUNTRY = territory_id("country", "FR")
 #: a point farther than this from the seat's commune centre disagrees with the address
@@ -156,7 +156,7 @@ class TerritoryResolver:
         return math.floor(lat * 10), math.floor(lon * 10)
 
     def territory_rows(self, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """Rows (as :func:`queries.repository.territory_rows` makes them) for ``ids`` and all
+        """Rows (as :func:`graph_model.stored.territory_rows` makes them) for ``ids`` and all
         their ancestors, parents first: what an import needs to exist in the graph."""
         if self._rows is None:
             self._rows = {row["id"]: row for row in territory_rows(self.reference)}

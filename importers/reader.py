@@ -17,15 +17,13 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar, LiteralString, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from graph_model.batch import GraphBatch
 from graph_model.errors import ImportFailure
 from graph_model.model import SourceRef, Theme
 from importers.records import ActorRecord, Record
 from importers.tabular import Table
-
-#: one statement of a write transaction: its text and its parameters
-Statement = tuple[LiteralString, dict[str, Any]]
 
 _T = TypeVar("_T")
 
@@ -103,18 +101,22 @@ class Reader(abc.ABC):
     def before(
         self,
         existing: Callable[[list[str]], dict[str, dict[str, Any]]],  # noqa: ARG002
-    ) -> list[Statement]:
-        """Statements for nodes other than actors and themes, run before the rows
-        (``existing`` reads the stored properties of such nodes by id)."""
-        return []
+        batch: GraphBatch,  # noqa: ARG002
+    ) -> None:
+        """Add to ``batch`` the nodes other than actors and themes (``methods``, ``events``),
+        written before the rows (``existing`` reads the stored properties of such nodes by
+        id)."""
+        return
 
     def after(
         self,
         resolve: Callable[[str], str | None],  # noqa: ARG002
-    ) -> tuple[list[Statement], dict[str, int]]:
-        """Statements for links to those nodes, run after the rows (``resolve`` maps an actor
-        reference to its id); with counts for the summary."""
-        return [], {}
+        batch: GraphBatch,  # noqa: ARG002
+    ) -> dict[str, int]:
+        """Add to ``batch`` the links to those nodes (``method_links``, ``event_parts``,
+        ``event_places``), written after the rows (``resolve`` maps an actor reference to its
+        id); returns counts for the summary."""
+        return {}
 
 
 class TableReader(Reader):

@@ -27,11 +27,10 @@ from typing import Any
 
 from graph_model.errors import NotFound, ValidationError
 from graph_model.port import CandidateRecord, Decision, GraphStore, WriteContext
-from importers.pipeline import NEW, ImportOptions, Pipeline, Reader, environment_user
+from importers.pipeline import NEW, ImportOptions, Pipeline, environment_user
+from importers.reader import Reader
 from importers.records import ActorRecord, Record
 from importers.report import Summary
-from queries.store import Store, as_graph
-from queries.store.bolt import bolt_store
 
 #: a decision claims its candidate (status ``deciding``) until it is recorded; a claim left by
 #: a decision that died is taken over after this long
@@ -42,9 +41,9 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 Candidate = CandidateRecord
 
 
-def list_candidates(graph: GraphStore | Store, status: str | None = "pending") -> list[Candidate]:
+def list_candidates(graph: GraphStore, status: str | None = "pending") -> list[Candidate]:
     """Candidates with the given status (``None``: all), oldest first."""
-    return as_graph(graph).candidates(status)
+    return graph.candidates(status)
 
 
 class _HeldRecord(Reader):
@@ -90,7 +89,7 @@ def _claim(graph: GraphStore, candidate_id: str) -> tuple[str, dict[str, Any]]:
 
 
 def _replay(
-    graph: GraphStore, store: Store, candidate_id: str, props: dict[str, Any], *, accepted: bool
+    graph: GraphStore, candidate_id: str, props: dict[str, Any], *, accepted: bool
 ) -> tuple[Summary, str]:
     """Run the held record through the pipeline (joined to its actor, or as a new one);
     returns the run's summary and the record's alias."""
@@ -107,7 +106,7 @@ def _replay(
     else:
         forced = NEW
     pipeline = Pipeline(
-        store,
+        graph,
         _HeldRecord(candidate_id, record),
         ImportOptions(forced={alias: forced}, run_format="review"),
     )
@@ -115,17 +114,16 @@ def _replay(
 
 
 def _decide(
-    store: GraphStore | Store,
+    graph: GraphStore,
     candidate_id: str,
     *,
     accepted: bool,
     by: str | None,
     note: str | None,
 ) -> tuple[Summary, str]:
-    graph = as_graph(store)
     claim, props = _claim(graph, candidate_id)
     try:
-        summary, alias = _replay(graph, bolt_store(store), candidate_id, props, accepted=accepted)
+        summary, alias = _replay(graph, candidate_id, props, accepted=accepted)
     except BaseException:
         # nothing applied (or a replay a retry finishes): the candidate is pending again
         graph.release_candidate(candidate_id, claim)
@@ -149,16 +147,16 @@ def _decide(
 
 
 def accept(
-    store: GraphStore | Store, candidate_id: str, *, by: str | None = None, note: str | None = None
+    graph: GraphStore, candidate_id: str, *, by: str | None = None, note: str | None = None
 ) -> tuple[Summary, str]:
     """The held record is the actor it resembles: merge it in. Returns the run's summary and
     the actor's id."""
-    return _decide(store, candidate_id, accepted=True, by=by, note=note)
+    return _decide(graph, candidate_id, accepted=True, by=by, note=note)
 
 
 def reject(
-    store: GraphStore | Store, candidate_id: str, *, by: str | None = None, note: str | None = None
+    graph: GraphStore, candidate_id: str, *, by: str | None = None, note: str | None = None
 ) -> tuple[Summary, str]:
     """The held record is another actor: create it. Returns the run's summary and the new
     actor's id."""
-    return _decide(store, candidate_id, accepted=False, by=by, note=note)
+    return _decide(graph, candidate_id, accepted=False, by=by, note=note)

@@ -1,8 +1,9 @@
 """Everything an import writes to the graph: the batches, in order, behind the run (step 4).
 
-Each batch is one transaction (:class:`~importers.batch.BatchWrite`), run in order on one worker
-thread while the next batch is read and resolved (:class:`_WriteBehind`), so that the server
-writes while Python works. What a batch carries stays visible to the run (:class:`Pending`,
+Each batch is one transaction (a :class:`~graph_model.batch.GraphBatch` given to the port's
+:meth:`~graph_model.port.GraphStore.write_batch`), run in order on one worker thread while the
+next batch is read and resolved (:class:`_WriteBehind`), so that the server writes while Python
+works. What a batch carries stays visible to the run (:class:`Pending`,
 :meth:`Writes.visible`) until its transaction is committed — the graph does not show it before.
 A dry run queues nothing: its pending view accumulates the whole run. The run's own node
 (``ImportRun``) is written here too (:meth:`Writes.save_run`).
@@ -16,16 +17,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph_model.batch import GraphBatch, Settle
 from graph_model.identifiers import fold
 from graph_model.model import Actor, LinkKind
-from graph_model.port import GraphStore
-from importers.batch import BatchWrite
-from importers.reader import Statement
-from queries.repository import WriteContext
-from queries.store import Store
-
-#: in a write's transaction, the statements that follow from what the first ones returned
-Then = Callable[[list[list[dict[str, Any]]]], list[Statement]]
+from graph_model.port import GraphStore, WriteContext
 
 
 @dataclass
@@ -45,22 +40,22 @@ class _WriteBehind:
     """Runs the batches' transactions in order on one worker thread; at most ``depth`` batches in
     flight. A failed write surfaces at the next submit (or at :meth:`drain`), and stops the run."""
 
-    def __init__(self, store: Store, depth: int = 1) -> None:
-        self._store = store
+    def __init__(self, graph: GraphStore, depth: int = 1) -> None:
+        self._graph = graph
         self._depth = depth
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maillage-import")
         self.inflight: deque[tuple[Future[Any], Pending, Callable[[], None] | None]] = deque()
 
     def submit(
         self,
-        statements: list[Statement],
+        batch: GraphBatch,
         pending: Pending,
-        then: Then | None = None,
+        settle: Settle | None = None,
         done: Callable[[], None] | None = None,
     ) -> None:
-        """Queue one transaction; ``then`` as :meth:`Store.write` takes it, ``done`` called
-        (on the caller's thread) once the transaction is committed."""
-        future = self._pool.submit(self._store.write, statements, then)
+        """Queue one transaction; ``settle`` as :meth:`GraphStore.write_batch` takes it,
+        ``done`` called (on the caller's thread) once the transaction is committed."""
+        future = self._pool.submit(self._graph.write_batch, batch, settle)
         self.inflight.append((future, pending, done))
         self.drain(keep=self._depth)
 
@@ -86,8 +81,7 @@ class Writes:
     """The run's writes: the batch being prepared (:attr:`batch`), the transactions queued behind
     the run (none in a dry run), and the view of what they carry until committed."""
 
-    def __init__(self, store: Store | None, graph: GraphStore | None, *, dry_run: bool) -> None:
-        self._store = store
+    def __init__(self, graph: GraphStore | None, *, dry_run: bool) -> None:
         self._graph = graph
         self.dry_run = dry_run
         self.context = WriteContext()
@@ -97,35 +91,38 @@ class Writes:
 
     def start(self, run_id: str) -> None:
         """Start writing for one run: everything written carries its id."""
-        assert self._store is not None
+        assert self._graph is not None
         self.context = WriteContext(run=run_id)
-        self._behind = _WriteBehind(self._store)
+        self._behind = _WriteBehind(self._graph)
 
-    def new_batch(self) -> BatchWrite:
-        return BatchWrite(self.context)
+    def new_batch(self) -> GraphBatch:
+        """An empty batch stamped with the run (and the time it is prepared)."""
+        return GraphBatch(self.context.stamp())
 
     def save_run(self, run_id: str, props: dict[str, Any]) -> None:
         """Write the run's own node at once (not behind the batches)."""
         assert self._graph is not None
         self._graph.save_import_run(run_id, props, self.context)
 
-    def write(self, statements: list[Statement]) -> None:
-        """Queue one transaction (in order with the batches); nothing in a dry run."""
-        if statements and self._behind is not None:
-            self._behind.submit(statements, Pending())
+    def write(self, batch: GraphBatch) -> None:
+        """Queue one transaction (in order with the batches) that no later batch needs to see
+        before it is committed (themes, the movement's methods and events); nothing in a dry
+        run."""
+        if batch and self._behind is not None:
+            self._behind.submit(batch, Pending())
 
     def end_batch(
         self,
-        write: BatchWrite,
-        then: Then | None = None,
+        write: GraphBatch,
+        settle: Settle | None = None,
         done: Callable[[], None] | None = None,
     ) -> None:
         """Queue the batch's transaction; what it carries stays visible until committed.
-        ``then``/``done``: see :meth:`_WriteBehind.submit` (the links a batch settles)."""
+        ``settle``/``done``: see :meth:`_WriteBehind.submit` (the links a batch settles)."""
         if self.dry_run:
             return  # the dry run's pending view accumulates: nothing is ever committed
         if write and self._behind is not None:
-            self._behind.submit(write.statements(), self.batch, then, done)
+            self._behind.submit(write, self.batch, settle, done)
         self.batch = Pending()
 
     def visible(self) -> Iterator[Pending]:

@@ -31,9 +31,11 @@ from typing import Any
 
 import yaml
 
+from graph_model.batch import GraphBatch
 from graph_model.errors import ImportFailure
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, LinkKind, SourceRef, Theme, parse
+from graph_model.stored import source_json
 from importers.formats.movement_dataset import (
     PREFIXES,
     SYSTEM,
@@ -42,10 +44,8 @@ from importers.formats.movement_dataset import (
     shipped_dataset,
 )
 from importers.places import PlaceInput
-from importers.reader import Reader, Statement, file_sha256
+from importers.reader import Reader, file_sha256
 from importers.records import ActorRecord, LinkRecord, Record
-from queries.repository import source_json
-from queries.store import cypher
 
 #: the dataset's schema lives in movement_dataset; named here for the modules importing it here
 __all__ = [
@@ -144,7 +144,9 @@ class MovementReader(Reader):
                 sources=self._sources(link.sources),
             )
 
-    def before(self, existing: Callable[[list[str]], dict[str, dict[str, Any]]]) -> list[Statement]:
+    def before(
+        self, existing: Callable[[list[str]], dict[str, dict[str, Any]]], batch: GraphBatch
+    ) -> None:
         methods: list[dict[str, Any]] = [
             {
                 "id": m.id,
@@ -175,17 +177,10 @@ class MovementReader(Reader):
         for row in (*methods, *events):
             row["props"] = {k: v for k, v in row["props"].items() if v is not None}
         stored = existing([row["id"] for row in (*methods, *events)])
-        methods = [r for r in methods if not _same(stored.get(r["id"]), r["props"])]
-        events = [r for r in events if not _same(stored.get(r["id"]), r["props"])]
-        statements: list[Statement] = []
-        if methods:
-            statements.append((cypher("movement_upsert_methods"), {"rows": methods}))
-        if events:
-            statements.append((cypher("movement_upsert_events"), {"rows": events}))
-        return statements
+        batch.methods.extend(r for r in methods if not _same(stored.get(r["id"]), r["props"]))
+        batch.events.extend(r for r in events if not _same(stored.get(r["id"]), r["props"]))
 
-    def after(self, resolve: Callable[[str], str | None]) -> tuple[list[Statement], dict[str, int]]:
-        statements: list[Statement] = []
+    def after(self, resolve: Callable[[str], str | None], batch: GraphBatch) -> dict[str, int]:
         uses: dict[LinkKind, list[dict[str, Any]]] = {}
         for use in self.data.method_links:
             actor = resolve(f"id:{use.actor}")
@@ -198,7 +193,7 @@ class MovementReader(Reader):
                     }
                 )
         for kind, rows in uses.items():
-            statements.append((cypher("movement_link_methods", link=kind), {"rows": rows}))
+            batch.method_links[kind].extend(rows)
         parts = []
         for part in self.data.participations:
             actor = resolve(f"id:{part.actor}")
@@ -207,32 +202,25 @@ class MovementReader(Reader):
                 if part.role:
                     props["role"] = part.role
                 parts.append({"actor": actor, "event": part.event, "props": props})
-        if parts:
-            statements.append((cypher("movement_link_events"), {"rows": parts}))
-        located = [
+        batch.event_parts.extend(parts)
+        batch.event_places.extend(
             {"event": e.id, "territory": f"commune:{e.commune}"}
             for e in self.data.events
             if e.commune
-        ]
-        if located:
-            statements.append((cypher("movement_locate_events"), {"rows": located}))
-        counts = {
+        )
+        return {
             "methods": len(self.data.methods),
             "events": len(self.data.events),
             "method links": sum(len(r) for r in uses.values()),
             "event participations": len(parts),
         }
-        return statements, counts
 
 
 def _same(stored: dict[str, Any] | None, props: dict[str, Any]) -> bool:
     if stored is None:
         return False
     for key, value in props.items():
-        current = stored.get(key)
-        to_native = getattr(current, "to_native", None)
-        if callable(to_native):
-            current = to_native()
+        current = stored.get(key)  # Python values: the port converts the driver's
         if isinstance(value, list):
             current = list(current or [])
         if current != value:

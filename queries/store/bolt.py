@@ -385,19 +385,9 @@ def pulls(source: P | StatementSource) -> P | _StatementPulls:
     return _StatementPulls(source)  # type: ignore[arg-type]
 
 
-def bolt_store(graph: Store | GraphStore) -> Store:
-    """The Bolt store under a port, for the code that still takes a :class:`Store` (the import
-    pipeline, until it is handed a port)."""
-    if isinstance(graph, Store):
-        return graph
-    if isinstance(graph, BoltGraph):
-        return graph.store
-    raise TypeError("this operation still needs the Bolt store (the import pipeline)")
-
-
 def _conforms(graph: BoltGraph) -> GraphStore:
     """mypy checks here that :class:`BoltGraph` implements the whole port."""
     return graph
 
 
-__all__ = ["BoltGraph", "as_graph", "bolt_store", "open_graph"]
+__all__ = ["BoltGraph", "as_graph", "open_graph"]

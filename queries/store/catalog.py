@@ -22,34 +22,12 @@ from typing import LiteralString
 from graph_model.errors import ConfigurationError
 from graph_model.model import ActorKind, LinkKind
 
-#: names the statements had when they were named for their caller: still answered until the
-#: last caller is switched to the port (then the entry goes)
-_FORMER_NAMES = {
-    "import_create_links": "links_create_unless_known",
-    "import_link_themes": "actor_themes_link",
-    "import_unlocate_actors": "actor_seat_unlink_others",
-    "import_upsert_links": "links_upsert",
-    "import_upsert_themes": "themes_upsert",
-    "movement_link_events": "events_link_actors",
-    "movement_link_methods": "methods_link_actors",
-    "movement_locate_events": "events_locate",
-    "movement_upsert_events": "events_upsert",
-    "movement_upsert_methods": "methods_upsert",
-    "review_upsert_candidates": "candidates_upsert",
-    "upsert_actor_territories": "actor_places_upsert",
-    "upsert_actors": "actors_upsert",
-    "upsert_aliases": "aliases_upsert",
-    "upsert_territories": "territories_upsert",
-    "link_territory_parents": "territories_link_parents",
-}
-
 _KIND = "__KIND__"
 _LINK = "__LINK__"
 
 
 @cache
 def _text(name: str) -> str:
-    name = _FORMER_NAMES.get(name, name)
     resource = resources.files("queries") / "cypher" / f"{name}.cypher"
     try:
         text = resource.read_text(encoding="utf-8")

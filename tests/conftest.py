@@ -1,10 +1,13 @@
-"""Test servers: one embedded ArcadeDB per session, and Neo4j in a container when Docker runs.
+"""The graphs tests run on: the store port in memory, one embedded ArcadeDB per session, and
+Neo4j in a container when Docker runs.
 
-``store`` is parametrised over both servers: a test that takes it is a *contract* test and
-runs against each (marker ``arcadedb`` / ``neo4j``). ``embedded_store`` is the embedded
-server alone, for tests of Maillage's own behaviour rather than of the servers. Every test
-starts on an empty graph with the schema in place. Server logs are kept in the session's temp
-directory and printed when a start fails.
+``graph`` is the store port (:class:`graph_model.port.GraphStore`) parametrised over every
+implementation — the in-memory graph (marker ``memory``: no JVM, the fast lane), then the Bolt
+adapter on each server (markers ``arcadedb`` / ``neo4j``): a test that takes it runs the same
+assertions on each. ``store`` is the Bolt store on both servers, for tests of the servers
+themselves; ``embedded_store`` is the embedded server alone, for what only a server can do (a
+CLI process or a killed one reaching it). Every test starts on an empty graph with the schema
+in place. Server logs are kept in the session's temp directory and printed when a start fails.
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ from pathlib import Path
 import pytest
 
 from graph_model.errors import MaillageError
-from queries.store import Store, StoreSettings, cypher, open_store
+from graph_model.port import GraphStore
+from queries.store import BoltGraph, Store, StoreSettings, open_store
+from queries.store.catalog import cypher
 from queries.store.embedded import EmbeddedServer
+from queries.store.memory import MemoryGraph
 from queries.store.settings import Backend
 
 NEO4J_IMAGE = "neo4j:5.26.12-community"  # pinned: the contract is checked against this tag
@@ -106,6 +112,32 @@ def store(request: pytest.FixtureRequest) -> Store:
     backend = request.param
     opened: Store = request.getfixturevalue("_arcadedb" if backend == "arcadedb" else "_neo4j")
     return _clean(opened)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("memory", marks=pytest.mark.memory),
+        pytest.param("arcadedb", marks=pytest.mark.arcadedb),
+        pytest.param("neo4j", marks=pytest.mark.neo4j),
+    ]
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which implementation of the port the test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def graph(backend: str, request: pytest.FixtureRequest) -> GraphStore:
+    """An empty graph behind the port, on each backend in turn (emptied with ``delete_all``
+    on every backend alike, so versions start from the same point)."""
+    port: GraphStore
+    if backend == "memory":
+        port = MemoryGraph()
+    else:
+        opened: Store = request.getfixturevalue(f"_{backend}")
+        port = BoltGraph(opened)
+    port.delete_all()
+    return port
 
 
 @pytest.fixture

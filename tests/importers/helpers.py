@@ -1,8 +1,14 @@
 """Helpers for the importer tests: fixture files, running a reader, snapshots of the graph.
 
-The graph server comes from ``tests/conftest.py``: ``store`` (every server, a clean graph per
-test) for round trips, ``embedded_store`` for what only the embedded server can do (a CLI or a
-killed subprocess reaching the same server).
+The graph comes from ``tests/conftest.py``: ``graph`` (the store port on every backend — in
+memory, then each server — a clean graph per test) for round trips, ``embedded_store`` for what
+only the embedded server can do (a CLI or a killed subprocess reaching the same server).
+
+What a test reads of the graph goes through the port where the port has the operation (actors,
+aliases, links between two actors, places, themes, runs, counts). What the port does not read —
+every relationship an actor or an event starts, the nodes of one label — is read from what the
+backend holds (:func:`relationships`, :func:`node_ids`): Cypher on a server, the state of the
+memory graph, the same rows either way.
 """
 
 from __future__ import annotations
@@ -10,21 +16,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from graph_model.port import GraphStore
 from importers.pipeline import ImportOptions, Pipeline
 from importers.reader import Reader
 from importers.report import Summary
-from queries.store import Store
+from queries.store import BoltGraph
+from queries.store.memory import MemoryGraph
+from queries.store.records import python_props
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importers"
 
 
 def run(
-    store: Store | None, reader: Reader, tmp_path: Path | None = None, **options: Any
+    graph: GraphStore | None, reader: Reader, tmp_path: Path | None = None, **options: Any
 ) -> Summary:
     """Import with a reject report in ``tmp_path`` (when given); check the counts add up."""
     if tmp_path is not None and "rejects" not in options:
         options["rejects"] = tmp_path / f"{reader.format}-rejects.csv"
-    summary = Pipeline(store, reader, ImportOptions(**options)).run()
+    summary = Pipeline(graph, reader, ImportOptions(**options)).run()
     assert summary.adds_up(), (summary.rows, dict(summary.outcomes))
     return summary
 
@@ -36,52 +45,118 @@ def report_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(stream, delimiter=";"))
 
 
-def snapshot(store: Store) -> dict[str, Any]:
+# -- what the port does not read ----------------------------------------------------------------
+def relationships(graph: GraphStore, label: str) -> list[dict[str, Any]]:
+    """Every relationship starting at a node of ``label``: ``kind, source, target, props``
+    (Python values)."""
+    if isinstance(graph, MemoryGraph):
+        state = graph._state
+        return [
+            {"kind": r.kind, "source": r.start[1], "target": r.end[1], "props": dict(r.props)}
+            for r in state.rels.values()
+            if r.start[0] == label
+        ]
+    assert isinstance(graph, BoltGraph)
+    rows = graph.store.read(
+        "MATCH (a)-[r]->(b) WHERE $label IN labels(a) "
+        "RETURN type(r) AS kind, a.id AS source, b.id AS target, properties(r) AS props",
+        label=label,
+    )
+    return [{**row, "props": python_props(row["props"])} for row in rows]
+
+
+def node_ids(graph: GraphStore, label: str) -> list[str]:
+    """The ids of the nodes of one label, sorted."""
+    if isinstance(graph, MemoryGraph):
+        return sorted(graph._state.nodes[label])
+    assert isinstance(graph, BoltGraph)
+    rows = graph.store.read("MATCH (n) WHERE $label IN labels(n) RETURN n.id AS id", label=label)
+    return sorted(row["id"] for row in rows)
+
+
+# -- through the port ---------------------------------------------------------------------------
+def actor_ids(graph: GraphStore) -> list[str]:
+    return sorted(row["id"] for row in graph.name_index())
+
+
+def snapshot(graph: GraphStore) -> dict[str, Any]:
     """The graph's content without run ids and times: equal after equivalent imports."""
-    actors = store.read(
-        "MATCH (a:Actor) RETURN a.id AS id, a.kind AS kind, labels(a) AS labels, a.name AS name,"
-        " a.commune AS commune, a.siren AS siren, a.rna AS rna, a.content_hash AS hash,"
-        " a.sources AS sources ORDER BY id"
+    stored = graph.actors_by_id(actor_ids(graph))
+    actors = [
+        {
+            "id": a.id,
+            "kind": a.kind,
+            "labels": sorted(["Actor", a.kind]),
+            "name": a.props.get("name"),
+            "commune": a.props.get("commune"),
+            "siren": a.props.get("siren"),
+            "rna": a.props.get("rna"),
+            "hash": a.props.get("content_hash"),
+            "sources": sorted(a.props.get("sources") or []),
+        }
+        for a in sorted(stored.values(), key=lambda a: a.id)
+    ]
+    aliases = sorted(
+        (
+            {"key": key, "actor": actor}
+            for actor, keys in graph.aliases_of(stored).items()
+            for key in keys
+        ),
+        key=lambda row: row["key"],
     )
-    for row in actors:
-        row["labels"] = sorted(row["labels"])
-        row["sources"] = sorted(row["sources"] or [])
-    aliases = store.read("MATCH (al:Alias) RETURN al.key AS key, al.actor AS actor ORDER BY key")
-    links = store.read(
-        "MATCH (a:Actor)-[r]->(b) RETURN type(r) AS kind, a.id AS source, b.id AS target,"
-        " r.id AS id, r.since AS since, r.until AS until, r.sources AS sources"
-    )
-    for row in links:
-        row["sources"] = sorted(row["sources"] or [])
-        for key in ("since", "until"):
-            row[key] = str(row[key]) if row[key] is not None else None
+    links = []
+    for rel in relationships(graph, "Actor"):
+        props = rel["props"]
+        links.append(
+            {
+                "kind": rel["kind"],
+                "source": rel["source"],
+                "target": rel["target"],
+                "id": props.get("id"),
+                "since": str(props["since"]) if props.get("since") is not None else None,
+                "until": str(props["until"]) if props.get("until") is not None else None,
+                "sources": sorted(props.get("sources") or []),
+            }
+        )
     links.sort(key=lambda r: (r["kind"], r["source"], r["target"], r["id"] or ""))
-    nodes = store.read(
-        "MATCH (n) WHERE n:Theme OR n:Method OR n:Event OR n:Territory OR n:DuplicateCandidate"
-        " RETURN labels(n)[0] AS label, n.id AS id ORDER BY label, id"
-    )
+    labels = ("DuplicateCandidate", "Event", "Method", "Territory", "Theme")
+    nodes = [{"label": label, "id": i} for label in labels for i in node_ids(graph, label)]
     return {"actors": actors, "aliases": aliases, "links": links, "nodes": nodes}
 
 
-def actor(store: Store, actor_id: str) -> dict[str, Any]:
-    rows = store.read("MATCH (a:Actor {id: $id}) RETURN properties(a) AS p", id=actor_id)
-    assert rows, f"no actor {actor_id}"
-    props: dict[str, Any] = rows[0]["p"]
-    return props
+def actor(graph: GraphStore, actor_id: str) -> dict[str, Any]:
+    found = graph.actors_by_id([actor_id]).get(actor_id)
+    assert found is not None, f"no actor {actor_id}"
+    return dict(found.props)
 
 
-def actor_by_alias(store: Store, key: str) -> dict[str, Any]:
-    rows = store.read(
-        "MATCH (al:Alias {key: $key}) MATCH (a:Actor {id: al.actor}) RETURN properties(a) AS p",
-        key=key,
+def actor_by_alias(graph: GraphStore, key: str) -> dict[str, Any]:
+    actor_id = graph.resolve_keys([key]).get(key)
+    assert actor_id is not None, f"no actor with alias {key}"
+    return actor(graph, actor_id)
+
+
+def actors_named(graph: GraphStore, name: str) -> list[dict[str, Any]]:
+    """The properties of the actors with this very name."""
+    ids = [row["id"] for row in graph.name_index() if row["name"] == name]
+    return [dict(a.props) for a in graph.actors_by_id(ids).values()]
+
+
+def links_of(graph: GraphStore, actor_id: str) -> list[tuple[str, str, str]]:
+    """Every relationship the actor starts (to actors, territories, themes, methods, events)."""
+    return sorted(
+        (actor_id, rel["kind"], rel["target"])
+        for rel in relationships(graph, "Actor")
+        if rel["source"] == actor_id
     )
-    assert rows, f"no actor with alias {key}"
-    props: dict[str, Any] = rows[0]["p"]
-    return props
 
 
-def links_of(store: Store, actor_id: str) -> list[tuple[str, str, str]]:
-    rows = store.read(
-        "MATCH (a:Actor {id: $id})-[r]->(b) RETURN type(r) AS kind, b.id AS target", id=actor_id
-    )
-    return sorted((actor_id, r["kind"], r["target"]) for r in rows)
+def import_run(graph: GraphStore, run_id: str | None) -> dict[str, Any]:
+    """The stored properties of one import run."""
+    found = [r.props for r in graph.import_runs(1_000) if r.id == run_id]
+    assert found, f"no import run {run_id}"
+    return dict(found[0])
+
+
+def count(graph: GraphStore, label: str) -> int:
+    return graph.counts().get(f"nodes.{label}", 0)

@@ -1,7 +1,8 @@
 """The CLI commands, and an import killed midway (``kill -9``) then run again.
 
 Both reach the session's embedded server through its data directory
-(``MAILLAGE_DATA_DIR``), as a user's shell would.
+(``MAILLAGE_DATA_DIR``), as a user's shell would: integration tests of the server (marker
+``arcadedb``), not run in the fast lane.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from cli.importing import app as import_app
 from cli.review import app as review_app
 from importers.formats import SpreadsheetReader
 from importers.records import Outcome
-from queries.store import Store, cypher
+from queries.store import BoltGraph, Store
 from tests.importers.helpers import report_rows, run, snapshot
+
+pytestmark = pytest.mark.arcadedb
 
 ROOT = Path(__file__).resolve().parents[2]
 _WORDS = ("Jardins", "Fabrique", "Atelier", "Recyclerie", "Épicerie", "Maison", "Ferme")
@@ -89,8 +92,8 @@ def test_import_commands(cli_env: Store, fixtures: Path, tmp_path: Path) -> None
 
 
 def test_review_commands(cli_env: Store, fixtures: Path) -> None:
-    run(cli_env, SpreadsheetReader(fixtures / "members_cp1252.csv"))
-    run(cli_env, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"))
+    run(BoltGraph(cli_env), SpreadsheetReader(fixtures / "members_cp1252.csv"))
+    run(BoltGraph(cli_env), SpreadsheetReader(fixtures / "partners_utf8_bom.csv"))
     runner = CliRunner()
     result = runner.invoke(review_app, [])
     assert result.exit_code == 0, result.output
@@ -112,10 +115,11 @@ def test_an_import_killed_midway_ends_like_an_uninterrupted_one(
     path = tmp_path / "membres.csv"
     write_members(path, 1_800)
 
-    run(embedded_store, SpreadsheetReader(path, system="membres"))
-    uninterrupted = snapshot(embedded_store)
+    graph = BoltGraph(embedded_store)
+    run(graph, SpreadsheetReader(path, system="membres"))
+    uninterrupted = snapshot(graph)
 
-    embedded_store.write([(cypher("delete_all"), {})])
+    graph.delete_all()
     env = {
         **os.environ,
         "MAILLAGE_DATA_DIR": str(embedded_store.embedded.data_dir),
@@ -147,11 +151,11 @@ def test_an_import_killed_midway_ends_like_an_uninterrupted_one(
     aliased = {r["a"] for r in embedded_store.read("MATCH (al:Alias) RETURN al.actor AS a")}
     assert ids <= aliased
 
-    resumed = run(embedded_store, SpreadsheetReader(path, system="membres"))
+    resumed = run(graph, SpreadsheetReader(path, system="membres"))
     assert (
         resumed.outcomes.get(Outcome.UNCHANGED, 0) >= partial - 100
     )  # batches in flight were lost
-    resumed_graph = snapshot(embedded_store)
+    resumed_graph = snapshot(graph)
     for part in ("actors", "links", "nodes"):
         assert resumed_graph[part] == uninterrupted[part], part
     got = {(a["key"], a["actor"]) for a in resumed_graph["aliases"]}

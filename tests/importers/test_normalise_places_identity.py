@@ -9,6 +9,7 @@ import pytest
 
 from graph_model.errors import InvalidDates
 from graph_model.model import SourceRef
+from graph_model.stored import source_json
 from importers.merge import leads, source_priority
 from importers.names import (
     CANDIDATE_THRESHOLD,
@@ -28,7 +29,6 @@ from importers.normalise import (
     website_domain,
 )
 from importers.places import PlaceInput, shared_resolver
-from queries.repository import source_json
 
 
 # -- normalise ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 What it offers (imported lazily: ``maillage token …`` need not load Strawberry):
 
-- :func:`api.app.create_app` — the FastAPI app (one Store per process, in its lifespan);
+- :func:`api.app.create_app` — the FastAPI app over the store's port it is handed (or one it
+  opens per process, :mod:`api.bolt`);
 - :class:`api.settings.ApiSettings` — host, port, public reads, CORS, limits (``MAILLAGE_``);
 - :func:`api.schema.build_schema`, :func:`api.schema.sdl` — the Strawberry schema, its SDL;
 - :mod:`api.auth` — bearer tokens (``ApiToken`` nodes, hashed), roles;

@@ -1,7 +1,9 @@
 """The FastAPI application: GraphQL on ``/graphql``, health, readiness and exports, the web map.
 
-:func:`create_app` builds an app for given settings; its lifespan opens **one Store per
-process** (starting the embedded server when needed, unless a store is handed in, as tests do),
+:func:`create_app` builds an app for given settings over a graph port it is handed
+(``maillage serve`` opens the Bolt one, the tests an in-memory one); without one, its lifespan
+opens **one Bolt port per process** (:func:`api.bolt.open_bolt`, starting the embedded server
+when needed: each of ``--workers`` processes opens its own),
 brings the graph to its base on first run (:mod:`api.bootstrap`, in the background: ``/ready``
 says when it is done), loads the projection, and closes everything on shutdown. Routes are
 ``/graphql``, ``/health``, ``/ready`` and ``/export/…``; the static web map (``api/static/``)
@@ -25,13 +27,14 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
+from api.bolt import StoreSettings, open_bolt
 from api.bootstrap import bootstrap
 from api.endpoint import GraphQLEndpoint
 from api.http import build_router
 from api.services import Services
 from api.settings import ApiSettings
 from graph_model.errors import MaillageError
-from queries.store import Store, StoreSettings, open_store
+from graph_model.port import GraphStore
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,7 @@ async def _prepare(services: Services) -> None:
     while True:
         try:
             if settings.bootstrap:
-                await anyio.to_thread.run_sync(bootstrap, services.store)
+                await anyio.to_thread.run_sync(bootstrap, services.graph)
             services.bootstrap_error = None
             await services.projection.ensure_loaded()
             services.ready = True
@@ -63,12 +66,12 @@ async def _prepare(services: Services) -> None:
 
 def create_app(
     settings: ApiSettings | None = None,
-    store: Store | None = None,
+    graph: GraphStore | None = None,
     *,
     store_settings: StoreSettings | None = None,
     snapshot_dir: Path | None = None,
 ) -> FastAPI:
-    """The app; ``store`` given: used as is and left open (the caller owns it)."""
+    """The app; ``graph`` given: used as is and left open (the caller owns it)."""
     settings = settings or ApiSettings()
 
     @contextlib.asynccontextmanager
@@ -78,12 +81,12 @@ def create_app(
             # shorter hand-over interval keeps the loop from queueing behind a long analytic
             # (process-wide; measured in bench/RESULTS.md)
             sys.setswitchinterval(settings.switch_interval)
-        own = store is None
+        own = graph is None
         opened_settings = store_settings or StoreSettings()
-        opened: Store = (
-            store
-            if store is not None
-            else await anyio.to_thread.run_sync(open_store, opened_settings)
+        opened: GraphStore = (
+            graph
+            if graph is not None
+            else await anyio.to_thread.run_sync(open_bolt, opened_settings)
         )
         snapshots = snapshot_dir
         if snapshots is None and own:

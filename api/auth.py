@@ -30,7 +30,6 @@ from enum import StrEnum
 
 from graph_model.errors import MaillageError, NotFound, ValidationError
 from graph_model.port import GraphStore, TokenRecord, WriteContext
-from queries.store import Store, as_graph
 
 TOKEN_PREFIX = "mlg_"  # noqa: S105 - a prefix secret scanners know, not a secret
 _TOKEN_SHAPE = re.compile(r"^mlg_[A-Za-z0-9_-]{43}$")
@@ -124,7 +123,7 @@ def _info(token: TokenRecord) -> TokenInfo:
 
 
 def create_token(
-    graph: GraphStore | Store, *, name: str, role: Role, created_by: str = "cli"
+    graph: GraphStore, *, name: str, role: Role, created_by: str = "cli"
 ) -> tuple[str, str]:
     """Create a token; returns (its id, the token itself, which is never stored nor shown again)."""
     if not _NAME_SHAPE.match(name):
@@ -136,13 +135,13 @@ def create_token(
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = "tok-" + secrets.token_hex(6)
     record = TokenRecord(id=token_id, name=name, role=Role(role).value, created_by=created_by)
-    as_graph(graph).create_token(record, digest(token), WriteContext(by=created_by))
+    graph.create_token(record, digest(token), WriteContext(by=created_by))
     return token_id, token
 
 
-def revoke_token(graph: GraphStore | Store, reference: str) -> list[TokenInfo]:
+def revoke_token(graph: GraphStore, reference: str) -> list[TokenInfo]:
     """Revoke the token(s) with this id or name; raise :class:`NotFound` when none matches."""
-    revoked = as_graph(graph).revoke_tokens(reference, WriteContext())
+    revoked = graph.revoke_tokens(reference, WriteContext())
     if not revoked:
         raise NotFound(
             f"no active token has the id or name {reference!r}: `maillage token list` shows them"
@@ -150,15 +149,15 @@ def revoke_token(graph: GraphStore | Store, reference: str) -> list[TokenInfo]:
     return [_info(token) for token in revoked]
 
 
-def list_tokens(graph: GraphStore | Store) -> list[TokenInfo]:
-    return [_info(token) for token in as_graph(graph).tokens()]
+def list_tokens(graph: GraphStore) -> list[TokenInfo]:
+    return [_info(token) for token in graph.tokens()]
 
 
 class TokenVerifier:
     """Turns bearer tokens into principals, with a short cache for reads."""
 
-    def __init__(self, graph: GraphStore | Store, *, cache_seconds: float = 5.0) -> None:
-        self.graph = as_graph(graph)
+    def __init__(self, graph: GraphStore, *, cache_seconds: float = 5.0) -> None:
+        self.graph = graph
         self.cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()

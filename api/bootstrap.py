@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from graph_model.port import GraphStore, WriteContext
 from graph_model.territories import load_reference
-from queries.store import Store, as_graph
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +50,9 @@ def ensure_movement(graph: GraphStore) -> bool:
     return True
 
 
-def bootstrap(store: GraphStore | Store, *, movement: bool = True) -> Bootstrap:
-    """Bring the graph to its base (see the module docstring); safe to run at every start.
-    (A :class:`Store` is still accepted for the callers that hand one: the app's start, the
-    API tests and the API benchmark.)"""
+def bootstrap(graph: GraphStore, *, movement: bool = True) -> Bootstrap:
+    """Bring the graph to its base (see the module docstring); safe to run at every start."""
     started = time.monotonic()
-    graph = as_graph(store)
     statements = graph.setup_schema()
     count, loaded = graph.ensure_territories(load_reference(), WriteContext())
     movement_loaded = ensure_movement(graph) if movement else False

@@ -44,7 +44,6 @@ from graph_model.stored import (
     territory_lookup,
 )
 from graph_model.territories import load_reference
-from queries.store import Store, as_graph
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +265,7 @@ def _write_actor(
 
 
 def upsert_actor(
-    graph: GraphStore | Store, given: Mapping[str, Any], author: Author
+    graph: GraphStore, given: Mapping[str, Any], author: Author
 ) -> tuple[str, bool, Change]:
     """Create or update one actor; returns (its id, whether it was created, the change).
 
@@ -274,11 +273,10 @@ def upsert_actor(
     required, ``source`` is a :class:`SourceRef` or ``None``, ``active_in`` replaces the stored
     areas when given, ``aliases`` are added.
     """
-    port = as_graph(graph)
-    actor_id = _resolve_id(port, given)
+    actor_id = _resolve_id(graph, given)
     _check_places(given)
     context = _context(author)
-    with port.edit(context) as tx:
+    with graph.edit(context) as tx:
         found = tx.actors_by_id([actor_id]).get(actor_id)
         stored = dict(found.props) if found is not None else {}
         created = found is None
@@ -320,12 +318,10 @@ def _check_ends(tx: GraphEdit, *ids: str) -> None:
         raise NotFound(f"no actor {missing[0]!r}: check the id (Query.search finds actors by name)")
 
 
-def link_actors(
-    graph: GraphStore | Store, link: Link, author: Author
-) -> tuple[dict[str, Any], Change]:
+def link_actors(graph: GraphStore, link: Link, author: Author) -> tuple[dict[str, Any], Change]:
     """Record a link unless one of the same kind between the same actors overlaps its period."""
     context = _context(author)
-    with as_graph(graph).edit(context) as tx:
+    with graph.edit(context) as tx:
         _check_ends(tx, link.source_id, link.target_id)
         for current in tx.links_between(link.source_id, link.target_id, link.kind):
             if _overlaps(current.since, current.until, link.since, link.until):
@@ -355,7 +351,7 @@ def link_actors(
 
 
 def unlink_actors(
-    graph: GraphStore | Store,
+    graph: GraphStore,
     *,
     source_id: str,
     target_id: str,
@@ -368,7 +364,7 @@ def unlink_actors(
     """End (or remove) the links of ``kind`` from one actor to another valid on ``until``."""
     day = until or datetime.now(UTC).date()
     context = _context(author)
-    with as_graph(graph).edit(context) as tx:
+    with graph.edit(context) as tx:
         _check_ends(tx, source_id, target_id)
         open_links = [
             link

@@ -1,16 +1,17 @@
 """The store guard: every API call to the store goes through it, so an outage is answered at once.
 
-The sync :class:`~queries.store.Store` runs in worker threads (``anyio.to_thread``, abandoned
-on cancellation so a request never outlives its time limit). When a call fails with
+The sync port (:class:`~graph_model.port.GraphStore`) runs in worker threads (``anyio.to_thread``,
+abandoned on cancellation so a request never outlives its time limit). When a call fails with
 :class:`~graph_model.errors.StoreUnavailable`, or does not return within the request's time
 limit, the guard marks the store *down*: from then on every call fails immediately with the
 same clear error (no request waits on a dead socket) while one background task pings the store
-every ``store_probe_interval`` seconds; the first successful ping marks it *up* again. So the API
-recovers by itself when the server comes back, and the Store re-follows an embedded server that
-restarted on other ports (see ``Store._maybe_follow_embedded``). With ``restart`` (the embedded
-server's :meth:`~queries.store.embedded.EmbeddedServer.restart_after_crash`, on by default) the
-probe also starts a server that died — not one stopped on purpose — at most once every
-``RESTART_SPACING`` seconds.
+(:meth:`~graph_model.port.GraphStore.ping`) every ``store_probe_interval`` seconds; the first
+successful ping marks it *up* again. So the API recovers by itself when the server comes back,
+and the Bolt store re-follows an embedded server that restarted on other ports (see
+``Store._maybe_follow_embedded``). With ``restart`` (the embedded server's
+:meth:`~queries.store.embedded.EmbeddedServer.restart_after_crash`, on by default, obtained by
+:func:`api.bolt.served`) the probe also starts a server that died — not one stopped on purpose
+— at most once every ``RESTART_SPACING`` seconds.
 
 Invariant: at most one probe task runs at a time, and it ends as soon as the store answers.
 """
@@ -29,7 +30,6 @@ import anyio.to_thread
 
 from graph_model.errors import StoreUnavailable
 from graph_model.port import GraphStore
-from queries.store import BoltGraph, Store
 
 logger = logging.getLogger(__name__)
 
@@ -46,16 +46,17 @@ class StoreGuard:
 
     def __init__(
         self,
-        store: Store,
+        graph: GraphStore,
         *,
-        graph: GraphStore | None = None,
+        where: Callable[[], str] = lambda: "the configured server",
         probe_interval: float = 1.0,
         call_timeout: float = 10.0,
         restart: Callable[[], object] | None = None,
     ) -> None:
-        self.store = store
-        #: the port the API's calls go through (the Bolt port over ``store`` unless given)
-        self.graph: GraphStore = graph if graph is not None else BoltGraph(store)
+        #: the port the API's calls go through
+        self.graph = graph
+        #: where the store is, as the messages name it (read each time: a server may move)
+        self.where = where
         self.probe_interval = probe_interval
         self.call_timeout = call_timeout
         self.restart = restart
@@ -95,7 +96,7 @@ class StoreGuard:
             raise
         except TimeoutError as exc:
             message = (
-                f"the graph store at {self.store.uri} did not answer within {timeout:g} s; "
+                f"the graph store at {self.where()} did not answer within {timeout:g} s; "
                 "the API answers 'store unavailable' until it does"
             )
             self.mark_down(message)
@@ -106,7 +107,7 @@ class StoreGuard:
             self._down_since = time.monotonic()
             logger.warning("graph store unavailable: %s", reason)
         self._reason = reason or (
-            f"the graph store at {self.store.uri} is unavailable; it is probed every "
+            f"the graph store at {self.where()} is unavailable; it is probed every "
             f"{self.probe_interval:g} s and the API resumes when it answers"
         )
         self._start_probe()

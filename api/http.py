@@ -198,7 +198,7 @@ def build_router() -> APIRouter:
     @router.get("/ready")
     async def ready(request: Request) -> Response:
         services = _services(request)
-        body: dict[str, Any] = {"status": "ready", "store": services.store.uri}
+        body: dict[str, Any] = {"status": "ready", "store": services.guard.where()}
         try:
             services.guard.check()
             version = await services.guard.run_within(5.0, services.graph.graph_version)

@@ -1,4 +1,4 @@
-"""What one API process holds: the store, its guard, the projection, tokens, territories.
+"""What one API process holds: the store's port, its guard, the projection, tokens, territories.
 
 Built once per process by the app's lifespan (:func:`api.app.create_app`) and shared by every
 request; per-request state (loaders, the caller) lives in :class:`api.schema.context.Context`.
@@ -16,6 +16,7 @@ import anyio
 import anyio.to_thread
 
 from api.auth import TokenVerifier
+from api.bolt import served
 from api.guard import StoreGuard
 from api.listing import listing_index
 from api.projection import ProjectionService
@@ -27,7 +28,6 @@ from graph_model.port import GraphStore
 from queries.analytics import NeighbourhoodQuery
 from queries.analytics.paths import PathLimits
 from queries.snapshots import ClusterCache
-from queries.store import BoltGraph, Store
 
 T = TypeVar("T")
 
@@ -35,8 +35,7 @@ T = TypeVar("T")
 @dataclass
 class Services:
     settings: ApiSettings
-    store: Store
-    #: the store's port: what the API's reads go through (through the guard)
+    #: the store's port: what the API reads and writes go through (through the guard)
     graph: GraphStore
     guard: StoreGuard
     tokens: TokenVerifier
@@ -63,20 +62,18 @@ class Services:
 
     @classmethod
     def build(
-        cls, settings: ApiSettings, store: Store, *, snapshot_dir: Path | None = None
+        cls, settings: ApiSettings, graph: GraphStore, *, snapshot_dir: Path | None = None
     ) -> Services:
-        server = store.embedded if settings.restart_embedded else None
-        graph = BoltGraph(store)
+        server = served(graph, restart_embedded=settings.restart_embedded)
         guard = StoreGuard(
-            store,
-            graph=graph,
+            graph,
+            where=server.where,
             probe_interval=settings.store_probe_interval,
             call_timeout=settings.request_timeout,
-            restart=server.restart_after_crash if server is not None else None,
+            restart=server.restart,
         )
         return cls(
             settings=settings,
-            store=store,
             graph=graph,
             guard=guard,
             tokens=TokenVerifier(graph, cache_seconds=settings.token_cache_seconds),

@@ -40,10 +40,10 @@ from typing import Any
 from bench.generator import generate
 from graph_model.errors import MaillageError
 from graph_model.model import Actor, Link, LinkKind, SourceRef
-from graph_model.port import WriteContext
+from graph_model.port import GraphStore, WriteContext
 from graph_model.stored import territory_lookup
 from graph_model.territories import load_reference
-from queries.store import BoltGraph, Store, StoreSettings, cypher, open_store
+from queries.store import StoreSettings, open_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().with_name("RESULTS.md")
@@ -93,20 +93,19 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def load_generated(
-    store: Store,
+    graph: GraphStore,
     n_actors: int,
     links_per_actor: float = 5.0,
     seed: int = 0,
     *,
     progress: bool = False,
 ) -> tuple[int, int]:
-    """Write the generated movement into the store (idempotent); returns (actors, links).
+    """Write the generated movement into the graph (idempotent); returns (actors, links).
 
     Through the store's port, the one write path of actors and of links: actors first (every
     link end must exist), in batches of 5,000 (created or updated by id, with their aliases and
     seats), then the links in batches of 50,000.
     """
-    graph = BoltGraph(store)
     context = WriteContext(run="bench", by="bench")
     lookup = territory_lookup(load_reference())
     movement = generate(n_actors, links_per_actor, seed)
@@ -341,20 +340,22 @@ def _prepare_store(args: argparse.Namespace) -> StoreSettings:
     from api.bootstrap import bootstrap
 
     settings = StoreSettings(data_dir=args.data_dir)
-    with open_store(settings) as store:
+    graph = open_graph(settings)
+    try:
         marker = f"{args.actors}:{args.links_per_actor}:{args.seed}"
-        rows = store.read(cypher("meta_get"), id="bench-dataset")
-        if rows and rows[0]["value"] == marker:
+        if graph.meta_get("bench-dataset") == marker:
             print(f"dataset already loaded in {args.data_dir} ({marker})", flush=True)
             return settings
         started = time.monotonic()
         print(f"loading {args.actors:,} actors into {args.data_dir} …", flush=True)
-        bootstrap(store)
+        bootstrap(graph)
         actors, links = load_generated(
-            store, args.actors, args.links_per_actor, args.seed, progress=True
+            graph, args.actors, args.links_per_actor, args.seed, progress=True
         )
-        store.write([(cypher("meta_set"), {"id": "bench-dataset", "value": marker})])
+        graph.meta_set("bench-dataset", marker, WriteContext(run="bench"))
         print(f"loaded {actors:,} actors, {links:,} links in {time.monotonic() - started:.0f} s")
+    finally:
+        graph.close()
     return settings
 
 

@@ -1,12 +1,17 @@
-"""The API under test: the real app, on the session's embedded server, with real data.
+"""The API under test: the real app, served by uvicorn on 127.0.0.1, with real data in memory.
 
 The graph is brought to the state ``maillage serve`` gives it on first run (schema, French
 territories, the movement reference dataset) plus a small generated movement
-(:mod:`bench.generator`: :data:`N_ACTORS` actors, about :data:`LINKS_PER_ACTOR` links each).
-Loading the territories takes a while, so the dataset is loaded once and checked before each
-test: a marker node says it is in place (another test module may have emptied the graph; it is
-then loaded again). Tests that write create their own actors, so the dataset's own figures stay
-true for every test.
+(:mod:`bench.generator`: :data:`N_ACTORS` actors, about :data:`LINKS_PER_ACTOR` links each), on
+the in-memory port (:class:`~queries.store.memory.MemoryGraph`, no JVM): loaded once per
+session (a few seconds), each test module gets a copy of its own (:func:`dataset`, a fraction
+of a second), so what one module writes no other sees. Tests that write create their own
+actors, so the dataset's own figures stay true for every test of a module.
+
+The tests of the server itself (outages, restarts: ``test_faults.py``) take
+:func:`arcadedb_dataset`, the same data on the session's embedded ArcadeDB, loaded once: a
+marker says it is in place (another test module may have emptied that graph; it is then loaded
+again).
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ from api.auth import Role, create_token  # noqa: E402
 from api.bootstrap import bootstrap  # noqa: E402
 from api.settings import ApiSettings  # noqa: E402
 from bench.api_bench import load_generated  # noqa: E402
-from queries.store import Store, cypher  # noqa: E402
+from graph_model.port import GraphStore, WriteContext  # noqa: E402
+from queries.store import BoltGraph, Store  # noqa: E402
+from queries.store.memory import MemoryGraph  # noqa: E402
 
 N_ACTORS = 1_500
 LINKS_PER_ACTOR = 3.0
@@ -41,21 +48,35 @@ MARKER = "api-test-dataset"
 MARKER_VALUE = f"{N_ACTORS}:{LINKS_PER_ACTOR}:{SEED}:v1"
 
 
-def _loaded(store: Store) -> bool:
-    rows = store.read(cypher("meta_get"), id=MARKER)
-    return bool(rows) and rows[0]["value"] == MARKER_VALUE
+def load(graph: GraphStore) -> GraphStore:
+    """``graph`` holding the reference and generated data (loaded unless its marker says so)."""
+    if graph.meta_get(MARKER) != MARKER_VALUE:
+        graph.delete_all()
+        bootstrap(graph)
+        load_generated(graph, N_ACTORS, LINKS_PER_ACTOR, SEED)
+        graph.meta_set(MARKER, MARKER_VALUE, WriteContext())
+    return graph
+
+
+@pytest.fixture(scope="session")
+def _memory_dataset() -> MemoryGraph:
+    graph = MemoryGraph()
+    load(graph)
+    return graph
 
 
 @pytest.fixture(scope="module")
-def dataset(_arcadedb: Store) -> Store:
-    """The session's embedded store holding the reference and generated data."""
-    store = _arcadedb
-    if not _loaded(store):
-        store.write([(cypher("delete_all"), {})])
-        bootstrap(store)
-        load_generated(store, N_ACTORS, LINKS_PER_ACTOR, SEED)
-        store.write([(cypher("meta_set"), {"id": MARKER, "value": MARKER_VALUE})])
-    return store
+def dataset(_memory_dataset: MemoryGraph) -> GraphStore:
+    """The module's own copy of the dataset, in memory."""
+    return _memory_dataset.copy()
+
+
+@pytest.fixture(scope="module")
+def arcadedb_dataset(_arcadedb: Store) -> BoltGraph:
+    """The same dataset on the session's embedded ArcadeDB (tests of the server itself)."""
+    graph = BoltGraph(_arcadedb)
+    load(graph)
+    return graph
 
 
 def settings(**overrides: Any) -> ApiSettings:
@@ -72,10 +93,10 @@ def settings(**overrides: Any) -> ApiSettings:
 
 
 @contextmanager
-def start(store: Store, **overrides: Any) -> Iterator[httpx.Client]:
-    """A new app over ``store``, served by uvicorn on 127.0.0.1 (a free port) in a thread, and
+def start(graph: GraphStore, **overrides: Any) -> Iterator[httpx.Client]:
+    """A new app over ``graph``, served by uvicorn on 127.0.0.1 (a free port) in a thread, and
     an httpx client of it: the requests go through real sockets, as a client's would."""
-    app = create_app(settings(**overrides), store=store)
+    app = create_app(settings(**overrides), graph=graph)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -116,19 +137,19 @@ def wait_ready(client: httpx.Client, timeout: float = 60.0) -> None:
 
 
 @pytest.fixture(scope="module")
-def client(dataset: Store) -> Iterator[httpx.Client]:
+def client(dataset: GraphStore) -> Iterator[httpx.Client]:
     with start(dataset) as opened:
         wait_ready(opened)
         yield opened
 
 
 @pytest.fixture(scope="module")
-def editor_token(dataset: Store) -> str:
+def editor_token(dataset: GraphStore) -> str:
     return create_token(dataset, name="test-editor", role=Role.EDITOR)[1]
 
 
 @pytest.fixture(scope="module")
-def reader_token(dataset: Store) -> str:
+def reader_token(dataset: GraphStore) -> str:
     return create_token(dataset, name="test-reader", role=Role.READER)[1]
 
 

@@ -11,7 +11,7 @@ import pytest
 from bench.generator import generate
 from tests.api.conftest import LINKS_PER_ACTOR, N_ACTORS, SEED, data, error_codes, gql
 
-pytestmark = pytest.mark.arcadedb
+pytestmark = pytest.mark.memory
 
 
 def _busiest_departement() -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import httpx
 import pytest
 from typer.testing import CliRunner
@@ -9,10 +12,11 @@ from typer.testing import CliRunner
 from api.auth import Role, create_token, digest, list_tokens, revoke_token
 from cli import token as token_cli
 from graph_model.errors import NotFound, ValidationError
-from queries.store import Store
+from graph_model.port import GraphStore
+from queries.store.memory import MemoryGraph
 from tests.api.conftest import error_codes, gql, start, wait_ready
 
-pytestmark = pytest.mark.arcadedb
+pytestmark = pytest.mark.memory
 
 WRITE = """mutation { upsertActor(input: {id: "mai-auth0000test", kind: ORGANISATION,
   name: "Auth test"}) { __typename } }"""
@@ -41,7 +45,7 @@ def test_an_unknown_or_malformed_token_is_refused_even_for_reads(client: httpx.C
     assert response.status_code == 401
 
 
-def test_a_revoked_token_stops_working(client: httpx.Client, dataset: Store) -> None:
+def test_a_revoked_token_stops_working(client: httpx.Client, dataset: GraphStore) -> None:
     token_id, token = create_token(dataset, name="soon-revoked", role=Role.EDITOR)
     assert gql(client, WRITE, token=token)["data"]["upsertActor"]["__typename"] == "ActorSaved"
     revoked = revoke_token(dataset, token_id)
@@ -51,10 +55,10 @@ def test_a_revoked_token_stops_working(client: httpx.Client, dataset: Store) -> 
         revoke_token(dataset, token_id)
 
 
-def test_tokens_are_stored_hashed(dataset: Store) -> None:
+def test_tokens_are_stored_hashed(dataset: MemoryGraph) -> None:
     token_id, token = create_token(dataset, name="hashed", role=Role.ADMIN)
-    rows = dataset.read("MATCH (t:ApiToken {id: $id}) RETURN properties(t) AS p", id=token_id)
-    stored = rows[0]["p"]
+    stored = dataset._state.get("ApiToken", token_id)  # the node as the graph holds it
+    assert stored is not None
     assert token not in stored.values()
     assert stored["hash"] == digest(token)
     assert token.startswith("mlg_") and len(token) == 47
@@ -63,7 +67,7 @@ def test_tokens_are_stored_hashed(dataset: Store) -> None:
         create_token(dataset, name="", role=Role.EDITOR)
 
 
-def test_private_reads_need_a_token(dataset: Store, reader_token: str) -> None:
+def test_private_reads_need_a_token(dataset: GraphStore, reader_token: str) -> None:
     with start(dataset, public_read=False) as private:
         wait_ready(private)
         assert error_codes(gql(private, READ, status=401)) == ["unauthenticated"]
@@ -72,11 +76,12 @@ def test_private_reads_need_a_token(dataset: Store, reader_token: str) -> None:
         assert private.get("/health").status_code == 200
 
 
-def test_the_token_commands(dataset: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    embedded = dataset.embedded
-    assert embedded is not None
-    monkeypatch.setenv("MAILLAGE_DATA_DIR", str(embedded.data_dir))
-    monkeypatch.setenv("MAILLAGE_BACKEND", "embedded")
+def test_the_token_commands(dataset: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    @contextlib.contextmanager
+    def opened(start: bool = True) -> Iterator[GraphStore]:
+        yield dataset  # the port the settings would open
+
+    monkeypatch.setattr(token_cli, "graph", opened)
     runner = CliRunner()
     created = runner.invoke(token_cli.app, ["create", "--role", "editor", "--name", "cli-test"])
     assert created.exit_code == 0, created.output

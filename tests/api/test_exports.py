@@ -17,7 +17,7 @@ import pytest
 from bench.generator import generate
 from tests.api.conftest import LINKS_PER_ACTOR, N_ACTORS, SEED
 
-pytestmark = pytest.mark.arcadedb
+pytestmark = pytest.mark.memory
 
 POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
 GEOJSON = {

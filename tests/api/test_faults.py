@@ -5,6 +5,9 @@ While the store is down, ``/ready`` answers 503 and every query answers at once 
 back the API recovers by itself, without a restart. A write interrupted by the outage is either
 wholly applied or not at all (one transaction per mutation). An embedded server that died is
 started again by the API; one stopped on purpose (``maillage db stop``) is not.
+
+These are tests of the server and of the API's guard over it, so they run on the session's
+embedded ArcadeDB (``arcadedb_dataset``), not on the in-memory port the other API tests use.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from queries.store import Store
+from queries.store import BoltGraph, Store
 from queries.store.embedded import EmbeddedServer
 from tests.api.conftest import error_codes, gql, start, wait_ready
 
@@ -29,6 +32,12 @@ TIME_LIMIT = 5.0
 UPSERT = """mutation($id: ID!, $key: String!) { upsertActor(input: {id: $id,
   kind: ORGANISATION, name: "Outage test", commune: "31555",
   source: {system: "test", key: $key}}) { __typename } }"""
+
+
+@pytest.fixture(scope="module")
+def dataset(arcadedb_dataset: BoltGraph) -> BoltGraph:
+    """The dataset on the embedded server (the tokens of this module are written there)."""
+    return arcadedb_dataset
 
 
 def _kill(server: EmbeddedServer) -> None:
@@ -55,9 +64,9 @@ def _artefacts(store: Store, actor_id: str) -> tuple[bool, bool, bool]:
 
 @pytest.mark.slow
 def test_outage_answers_at_once_and_the_api_recovers_by_itself(
-    dataset: Store, editor_token: str
+    dataset: BoltGraph, editor_token: str
 ) -> None:
-    server = dataset.embedded
+    server = dataset.store.embedded
     assert server is not None
     attempted: list[tuple[str, int]] = []
     stop = threading.Event()
@@ -113,14 +122,16 @@ def test_outage_answers_at_once_and_the_api_recovers_by_itself(
     failed = [i for i, status in attempted if status != 200]
     assert succeeded and failed, attempted
     for actor_id in succeeded:
-        assert _artefacts(dataset, actor_id) == (True, True, True), actor_id
+        assert _artefacts(dataset.store, actor_id) == (True, True, True), actor_id
     for actor_id in failed:
-        assert len(set(_artefacts(dataset, actor_id))) == 1, actor_id  # all or nothing
+        assert len(set(_artefacts(dataset.store, actor_id))) == 1, actor_id  # all or nothing
 
 
 @pytest.mark.slow
-def test_the_api_restarts_an_embedded_server_that_died_not_one_stopped(dataset: Store) -> None:
-    server = dataset.embedded
+def test_the_api_restarts_an_embedded_server_that_died_not_one_stopped(
+    dataset: BoltGraph,
+) -> None:
+    server = dataset.store.embedded
     assert server is not None
     with start(dataset, request_timeout=TIME_LIMIT, store_probe_interval=0.2) as client:
         wait_ready(client)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from queries.store import Store
+from graph_model.port import GraphStore
 from tests.api.conftest import error_codes, gql, start, wait_ready
 
-pytestmark = pytest.mark.arcadedb
+pytestmark = pytest.mark.memory
 
 
 def _refusal(body: dict[str, object], limit: str) -> str:
@@ -60,7 +60,7 @@ def test_argument_limits_of_paths(client: httpx.Client) -> None:
     assert error_codes(body) == ["invalid"] and "MAILLAGE_MAX_PATHS" in body["errors"][0]["message"]
 
 
-def test_tokens(dataset: Store) -> None:
+def test_tokens(dataset: GraphStore) -> None:
     with start(dataset, max_tokens=100) as small:
         wait_ready(small)
         fields = " ".join(["__typename"] * 120)
@@ -68,7 +68,7 @@ def test_tokens(dataset: Store) -> None:
         assert "tokens" in body["errors"][0]["message"]
 
 
-def test_time_limit(dataset: Store) -> None:
+def test_time_limit(dataset: GraphStore) -> None:
     with start(dataset, request_timeout=0.000_001) as hurried:
         wait_ready(hurried)
         body = gql(hurried, "{ actors(first: 5) { totalCount } }", status=504)
@@ -126,7 +126,7 @@ def test_get_queries_graphiql_and_mutations_only_by_post(client: httpx.Client) -
     assert client.post("/graphql", json={"query": "{ __typename }"}).headers["x-request-id"]
 
 
-def test_cors_is_configurable(dataset: Store) -> None:
+def test_cors_is_configurable(dataset: GraphStore) -> None:
     with start(dataset, cors_origins="https://carte.example.org") as served:
         wait_ready(served)
         allowed = served.options(

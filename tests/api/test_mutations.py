@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from queries.store import Store
+from graph_model.port import GraphStore
 from tests.api.conftest import data
 
-pytestmark = pytest.mark.arcadedb
+pytestmark = pytest.mark.memory
 
 SOURCE = {"system": "test", "key": "k1", "url": "https://example.org/source"}
 
@@ -218,12 +218,12 @@ def test_link_failures(client: httpx.Client, editor_token: str) -> None:
 
 
 def test_a_failed_mutation_writes_nothing(
-    client: httpx.Client, editor_token: str, dataset: Store
+    client: httpx.Client, editor_token: str, dataset: GraphStore
 ) -> None:
-    before = dataset.version()
+    before = dataset.graph_version()
     bad = upsert(client, editor_token, id="net-mes", kind="PROJECT", name="MES")
     assert bad["__typename"] == "KindChangeRefused"
-    assert dataset.version() == before  # rolled back: not even the version moved
+    assert dataset.graph_version() == before  # rolled back: not even the version moved
 
 
 def test_resolve_duplicate_of_an_unknown_candidate(client: httpx.Client, editor_token: str) -> None:
@@ -255,13 +255,12 @@ def test_analytics_follow_a_mutation(client: httpx.Client, editor_token: str) ->
     assert data(client, query, ids)["cooperationPaths"]["found"] is True
 
 
-def _hold_candidate(store: Store, actor_id: str, name: str) -> str:
+def _hold_candidate(graph: GraphStore, actor_id: str, name: str) -> str:
     """A duplicate candidate as an import holds it (a record that resembles ``actor_id``)."""
-    from datetime import UTC, datetime
-
+    from graph_model.batch import GraphBatch
     from graph_model.model import SourceRef
+    from graph_model.port import WriteContext
     from importers.records import ActorRecord
-    from queries.store import cypher
 
     key = secrets.token_hex(4)
     record = ActorRecord(
@@ -279,18 +278,9 @@ def _hold_candidate(store: Store, actor_id: str, name: str) -> str:
         "file_name": "test.csv",
         "line": 2,
     }
-    store.write(
-        [
-            (
-                cypher("candidates_upsert"),
-                {
-                    "rows": [
-                        {"id": candidate, "props": props, "now": datetime.now(UTC), "run": None}
-                    ]
-                },
-            )
-        ]
-    )
+    batch = GraphBatch(WriteContext().stamp())
+    batch.add_candidate(candidate, props)
+    graph.write_batch(batch)
     return candidate
 
 
@@ -300,7 +290,7 @@ RESOLVE = """mutation($c: ID!, $accept: Boolean!) { resolveDuplicate(candidate: 
 
 
 def test_resolve_duplicate_accept_and_reject(
-    client: httpx.Client, editor_token: str, dataset: Store
+    client: httpx.Client, editor_token: str, dataset: GraphStore
 ) -> None:
     kept = _hold_candidate(dataset, "net-mes", "Mouvement Economie Solidaire")
     listed = data(client, "{ duplicateCandidates(first: 100) { id actor { id } score } }")

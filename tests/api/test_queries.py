@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from bench.generator import generate
-from queries.store import Store
+from graph_model.port import GraphStore
 from tests.api.conftest import LINKS_PER_ACTOR, N_ACTORS, SEED, data, error_codes, gql
 
-pytestmark = pytest.mark.arcadedb
+pytestmark = pytest.mark.memory
 
 ACTOR_FIELDS = """
   id name kind legalForm siren rna website description createdAt updatedAt updatedBy
@@ -83,7 +83,9 @@ def test_kinds_implement_the_actor_interface(client: httpx.Client) -> None:
     assert found["project"]["__typename"] == "Project"
 
 
-def test_actor_links_with_kinds_direction_and_as_of(client: httpx.Client, dataset: Store) -> None:
+def test_actor_links_with_kinds_direction_and_as_of(
+    client: httpx.Client, dataset: GraphStore
+) -> None:
     _, links = _generated()
     busiest = Counter(link["source"] for link in links).most_common(1)[0][0]
     outgoing = [link for link in links if link["source"] == busiest]

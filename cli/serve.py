@@ -1,8 +1,10 @@
 """``maillage serve``: the GraphQL API (and GraphiQL, the exports, the web map) over HTTP.
 
-On the embedded default it starts the graph server when needed and, on first run, loads the
-territories and the movement reference dataset (in the background: ``/ready`` answers 200
-when done). It binds to 127.0.0.1 unless told otherwise (``--host`` or ``MAILLAGE_HOST``).
+It opens the store's port the settings name (on the embedded default, starting the graph
+server when needed) and hands it to the app, which on first run loads the territories and the
+movement reference dataset (in the background: ``/ready`` answers 200 when done); with
+``--workers`` each process opens its own. It binds to 127.0.0.1 unless told otherwise
+(``--host`` or ``MAILLAGE_HOST``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import logging
 
 import typer
 
-from cli.context import console, err_console
+from cli.context import console, err_console, graph
+from cli.context import settings as store_settings
 
 
 def serve(
@@ -63,10 +66,12 @@ def serve(
         return
     from api.app import create_app
 
-    uvicorn.run(
-        create_app(settings),
-        host=bind_host,
-        port=bind_port,
-        access_log=access_log,
-        log_level="info",
-    )
+    snapshots = store_settings().data_dir
+    with graph() as opened:
+        uvicorn.run(
+            create_app(settings, opened, snapshot_dir=snapshots),
+            host=bind_host,
+            port=bind_port,
+            access_log=access_log,
+            log_level="info",
+        )

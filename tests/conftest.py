@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from graph_model.errors import MaillageError
 from graph_model.port import GraphStore
@@ -93,7 +94,7 @@ def _neo4j() -> Iterator[Store]:
             backend=Backend.NEO4J,
             neo4j_uri=container.get_connection_url(),
             neo4j_user="neo4j",
-            neo4j_password=password,  # type: ignore[arg-type]
+            neo4j_password=SecretStr(password),
         )
         store = open_store(settings)
         store.setup_schema()

@@ -23,8 +23,12 @@ Every row is counted once (:mod:`importers.report`); every read of the graph is 
 in-memory ``queries.store.memory.MemoryGraph``). Records held as duplicate candidates are
 decided with :mod:`importers.review`.
 
->>> from importers import SpreadsheetReader, Pipeline, ImportOptions  # doctest: +SKIP
->>> Pipeline(graph, SpreadsheetReader(path), ImportOptions(rejects=report)).run()  # doctest: +SKIP
+>>> from importers import MovementReader, Pipeline
+>>> from queries.store.memory import MemoryGraph
+>>> graph = MemoryGraph()
+>>> summary = Pipeline(graph, MovementReader()).run()
+>>> summary.adds_up(), graph.resolve_keys(["name:mes"])
+(True, {'name:mes': 'net-mes'})
 """
 
 from importers.formats import (

@@ -5,8 +5,7 @@ calls here is one round trip on a server)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pytest
@@ -36,7 +35,7 @@ class Counted:
                 self.round_trips += 1
             return value(*args, **kwargs)
 
-        return cast(Callable[..., Any], counted)
+        return counted
 
 
 @pytest.fixture(scope="module")

@@ -395,7 +395,7 @@ def bench_store(actors: list[dict[str, Any]], links: list[dict[str, Any]], data_
     """Load the movement into an embedded store, then time the projection pull over Bolt."""
     from graph_model.model import ActorKind, LinkKind
     from queries.projection import build_projection
-    from queries.store import Backend, StoreSettings, open_store
+    from queries.store import Backend, BoltGraph, StoreSettings, open_store
     from queries.store.catalog import cypher
 
     print("store (embedded ArcadeDB)", flush=True)
@@ -433,7 +433,7 @@ def bench_store(actors: list[dict[str, Any]], links: list[dict[str, Any]], data_
             statement = cypher("links_upsert", link=LinkKind(link_kind))
             store.write_batches(statement, rows, now=None, run="bench")
         _say("load into the store (s)", f"{time.time() - now:.1f}")
-        elapsed, projection = _timed(lambda: build_projection(store))
+        elapsed, projection = _timed(lambda: build_projection(BoltGraph(store)))
         _say("build_projection over Bolt (s)", f"{elapsed:.1f}")
         _say(
             "actors / links pulled",

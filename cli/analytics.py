@@ -14,7 +14,7 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from cli.context import console, handled, settings, store
+from cli.context import console, graph, handled, settings
 from queries.analytics import ActorRef, ClusterQuery, PeerQuery, find_peers
 from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
 from queries.projection import Projection, ProjectionCache
@@ -24,7 +24,7 @@ from queries.snapshots import ClusterCache
 @contextmanager
 def projection() -> Iterator[Projection]:
     cache = ProjectionCache(settings().data_dir)
-    with store() as opened:
+    with graph() as opened:
         yield cache.get(opened)
 
 

@@ -1,4 +1,4 @@
-"""What every command needs: settings, logging, the store, and errors turned into messages."""
+"""What every command needs: settings, logging, the store port, and errors turned into messages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from graph_model.errors import MaillageError
-from queries.store import BoltGraph, Store, StoreSettings, open_store
+from queries.store import BoltGraph, StoreSettings, open_graph
 
 console = Console()
 err_console = Console(stderr=True)
@@ -46,17 +46,11 @@ def handled() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def store(start: bool = True) -> Iterator[Store]:
+def graph(start: bool = True) -> Iterator[BoltGraph]:
+    """The port over the store the settings name, closed when the command ends."""
     with handled():
-        opened = open_store(settings(), start=start)
+        opened = open_graph(settings(), start=start)
         try:
             yield opened
         finally:
             opened.close()
-
-
-@contextlib.contextmanager
-def graph(start: bool = True) -> Iterator[BoltGraph]:
-    """The port over the store the settings name (what commands should take)."""
-    with store(start) as opened:
-        yield BoltGraph(opened)

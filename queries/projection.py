@@ -64,7 +64,6 @@ from typing import Any, Protocol, TypeVar
 import networkx as nx
 
 from graph_model.errors import InvalidDates
-from queries.store.bolt import StatementSource, pulls
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +114,8 @@ class Projection:
         Actor keys: ``id`` and ``kind`` (required), ``name, legal_form, level, commune,
         departement, region, epci, latitude, longitude, location_precision, themes, methods``.
         Link keys: ``id, kind, source, target`` (required), ``subkind, since, until, sources``.
-        Dates may be ``datetime.date``, ISO strings or ``neo4j.time.Date``. A link whose ends
-        are not both actors is skipped with a warning; extra keys are ignored.
+        Dates may be ``datetime.date`` or ISO strings (the port hands Python values). A link
+        whose ends are not both actors is skipped with a warning; extra keys are ignored.
         """
         interner = _Interner()
         graph = nx.MultiDiGraph()
@@ -199,9 +198,6 @@ class _Interner:
 def _to_date(value: object, field_name: str) -> date | None:
     if value is None:
         return None
-    to_native = getattr(value, "to_native", None)
-    if to_native is not None:  # neo4j.time.Date (or DateTime: keep its date)
-        value = to_native()
     if hasattr(value, "date") and callable(value.date):  # a datetime
         value = value.date()
     if isinstance(value, date):
@@ -264,13 +260,12 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_projection(store: GraphSource | StatementSource) -> Projection:
+def build_projection(source: GraphSource) -> Projection:
     """Pull the cooperation graph from the store into a new projection.
 
     The version is read *before* the pull: a write that lands during the pull makes the
     projection look older than it is, so the next :meth:`ProjectionCache.get` rebuilds.
     """
-    source = pulls(store)
     version = source.graph_version()
     actors = list(source.stream_actors())
     links = source.stream_links()
@@ -391,15 +386,16 @@ class ProjectionCache:
     version read when it asked less than that long ago: answers may then lag a write by up to
     that long.
 
-    >>> class FakeStore:
+    >>> class Source:  # the part of the port a projection reads, counting the pulls
     ...     def __init__(self): self.v, self.pulls = 1, 0
-    ...     def version(self): return self.v
-    ...     def read_stream(self, query, /, **params):
+    ...     def graph_version(self): return self.v
+    ...     def stream_actors(self):
     ...         self.pulls += 1
-    ...         if "a.themes" in query:
-    ...             return iter([{"id": "a-1", "kind": "Project"}])
+    ...         return iter([{"id": "a-1", "kind": "Project"}])
+    ...     def stream_links(self):
+    ...         self.pulls += 1
     ...         return iter([])
-    >>> store, cache = FakeStore(), ProjectionCache(freeze=False)
+    >>> store, cache = Source(), ProjectionCache(freeze=False)
     >>> cache.get(store).version, cache.get(store).version, store.pulls
     (1, 1, 2)
     >>> store.v = 2
@@ -427,13 +423,13 @@ class ProjectionCache:
         """The projection held now (``None`` before the first :meth:`get`)."""
         return self._current
 
-    def get(self, store: GraphSource | StatementSource) -> Projection:
+    def get(self, store: GraphSource) -> Projection:
         """The projection at the store's current version (see the class docstring)."""
         current = self._current
         now = time.monotonic()
         if current is not None and now - self._checked_at < self.check_interval:
             return current
-        version = pulls(store).graph_version()
+        version = store.graph_version()
         self._checked_at = now
         if current is not None and current.version == version:
             return current

@@ -14,9 +14,10 @@ import pytest
 
 from graph_model.errors import DuplicateError, QueryError, ValidationError
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef
+from graph_model.port import WriteContext
+from graph_model.stored import territory_rows
 from graph_model.territories import read_reference
-from queries import repository
-from queries.store import Store, cypher
+from queries.store import BoltGraph, Store, cypher
 
 pytestmark = pytest.mark.usefixtures("store")
 
@@ -72,9 +73,17 @@ def _links() -> list[Link]:
     ]
 
 
+CONTEXT = WriteContext()
+
+
+def _props(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Stored properties of actors, by id, as the port reads them."""
+    return {i: dict(actor.props) for i, actor in BoltGraph(store).actors_by_id(ids).items()}
+
+
 def _snapshot(store: Store) -> dict[str, Any]:
-    figures = repository.counts(store)
-    props = repository.actors_by_id(store, [a.id for a in _actors()])
+    figures = BoltGraph(store).counts()
+    props = _props(store, [a.id for a in _actors()])
     for values in props.values():
         for volatile in ("created_at", "updated_at"):
             values.pop(volatile, None)
@@ -82,11 +91,11 @@ def _snapshot(store: Store) -> dict[str, Any]:
 
 
 def test_upsert_is_idempotent(store: Store) -> None:
-    repository.upsert_actors(store, _actors())
-    repository.upsert_links(store, _links())
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    BoltGraph(store).write_links(_links(), CONTEXT)
     first = _snapshot(store)
-    repository.upsert_actors(store, _actors())
-    repository.upsert_links(store, _links())
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    BoltGraph(store).write_links(_links(), CONTEXT)
     assert _snapshot(store) == first
     assert first["counts"]["nodes.Actor"] == 4
     assert first["counts"]["links.MEMBER_OF"] == 2
@@ -94,35 +103,35 @@ def test_upsert_is_idempotent(store: Store) -> None:
 
 
 def test_upsert_updates_properties_in_place(store: Store) -> None:
-    repository.upsert_actors(store, _actors())
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
     renamed = _actors()[0].model_copy(update={"name": "MES"})
-    repository.upsert_actors(store, [renamed])
-    stored = repository.actors_by_id(store, ["net-mes"])["net-mes"]
+    BoltGraph(store).write_actors([renamed], CONTEXT)
+    stored = _props(store, ["net-mes"])["net-mes"]
     assert stored["name"] == "MES"
     assert stored["name_key"] == "mes"
-    assert repository.counts(store)["nodes.Actor"] == 4
+    assert BoltGraph(store).counts()["nodes.Actor"] == 4
 
 
 def test_an_actor_kind_cannot_change(store: Store) -> None:
-    repository.upsert_actors(store, _actors())
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
     as_project = _actors()[0].model_copy(update={"kind": ActorKind.PROJECT})
     with pytest.raises(ValidationError, match="is a Network; its kind cannot become Project"):
-        repository.upsert_actors(store, [as_project])
-    assert repository.actors_by_id(store, ["net-mes"])["net-mes"]["kind"] == "Network"
+        BoltGraph(store).write_actors([as_project], CONTEXT)
+    assert _props(store, ["net-mes"])["net-mes"]["kind"] == "Network"
 
 
 def test_aliases_resolve_to_the_actor(store: Store) -> None:
-    repository.upsert_actors(store, _actors())
-    resolved = repository.resolve_keys(store, ["movement:test", "id:net-mes", "siren:000"])
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    resolved = BoltGraph(store).resolve_keys(["movement:test", "id:net-mes", "siren:000"])
     assert resolved == {"movement:test": "net-mes", "id:net-mes": "net-mes"}
 
 
 def test_uniqueness_is_enforced_and_names_the_key(store: Store) -> None:
-    repository.upsert_actors(store, _actors())
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
     with pytest.raises(DuplicateError) as info:
         store.write([("CREATE (a:Actor:Network {id: $id})", {"id": "net-mes"})])
     assert info.value.key == "net-mes"
-    assert repository.counts(store)["nodes.Actor"] == 4
+    assert BoltGraph(store).counts()["nodes.Actor"] == 4
 
 
 def test_a_rolled_back_transaction_leaves_nothing(store: Store) -> None:
@@ -145,8 +154,8 @@ def test_a_rolled_back_transaction_leaves_nothing(store: Store) -> None:
 
 
 def test_a_failing_statement_rolls_back_the_whole_write(store: Store) -> None:
-    repository.upsert_actors(store, _actors())
-    before = repository.counts(store)
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    before = BoltGraph(store).counts()
     with pytest.raises(DuplicateError):
         store.write(
             [
@@ -161,21 +170,21 @@ def test_a_failing_statement_rolls_back_the_whole_write(store: Store) -> None:
                 ("CREATE (a:Actor:Network {id: $id})", {"id": "net-mes"}),
             ]
         )
-    assert repository.counts(store) == before
+    assert BoltGraph(store).counts() == before
 
 
 def test_every_write_bumps_the_graph_version(store: Store) -> None:
     start = store.version()
-    repository.upsert_actors(store, _actors()[:1])
+    BoltGraph(store).write_actors(_actors()[:1], CONTEXT)
     middle = store.version()
-    repository.upsert_links(store, [])
-    repository.upsert_actors(store, _actors()[1:2])
+    BoltGraph(store).write_links([], CONTEXT)
+    BoltGraph(store).write_actors(_actors()[1:2], CONTEXT)
     assert start < middle < store.version()
 
 
 def test_dates_round_trip_and_as_of_filters_links(store: Store) -> None:
-    repository.upsert_actors(store, _actors())
-    repository.upsert_links(store, _links())
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    BoltGraph(store).write_links(_links(), CONTEXT)
 
     def neighbours(as_of: str | None) -> set[tuple[str, str]]:
         rows = store.read(cypher("links_of_actor"), id="net-relais-occitanie", as_of=as_of)
@@ -201,7 +210,7 @@ def test_territory_hierarchy(store: Store, tmp_path_factory: pytest.TempPathFact
     keep = {"97411", "97415", "69123", "69381"}
     rows = [
         r
-        for r in repository.territory_rows(reference)
+        for r in territory_rows(reference)
         if r["props"]["level"] != "commune" or r["props"]["code"] in keep
     ]
     store.write_batches(
@@ -226,11 +235,11 @@ def test_shortest_path_with_where_is_not_relied_upon(store: Store) -> None:
     then filters it, so when that path breaks the predicate nothing comes back even though a
     longer path satisfies it. Maillage finds constrained paths in Python (the projection),
     which gives the same answer on every server."""
-    repository.upsert_actors(store, _actors())
+    BoltGraph(store).write_actors(_actors(), CONTEXT)
     shortcut = Link(
         kind=LinkKind.SITS_ON, source_id="net-relais-occitanie", target_id="adv-ess-france"
     )
-    repository.upsert_links(store, [*_links(), shortcut])
+    BoltGraph(store).write_links([*_links(), shortcut], CONTEXT)
     constrained = store.read(
         "MATCH p = shortestPath((a:Actor {id: $a})-[*..5]-(b:Actor {id: $b})) "
         "WHERE all(r IN relationships(p) WHERE type(r) <> 'SITS_ON') "

@@ -1,9 +1,11 @@
-"""The graph store: the port (:class:`graph_model.port.GraphStore`) over Bolt/Cypher, on two
-servers (embedded ArcadeDB, Neo4j). :class:`Store` and :func:`cypher` are the adapter's own; they
-stay exported until the last caller outside the store is switched to the port."""
+"""The adapters of the store port (:class:`graph_model.port.GraphStore`): :class:`BoltGraph`
+over Bolt/Cypher on two servers (embedded ArcadeDB, Neo4j; :func:`open_graph`) and
+:class:`~queries.store.memory.MemoryGraph` in memory. :class:`Store` (the driver wrapper) and
+:func:`cypher` (the statement catalogue) are the Bolt adapter's own parts, exported for the
+server's integration tests and the benchmarks' bare baselines; product code takes a port."""
 
 from queries.store.adapter import Store, open_store
-from queries.store.bolt import BoltGraph, as_graph, open_graph
+from queries.store.bolt import BoltGraph, open_graph
 from queries.store.catalog import cypher
 from queries.store.settings import Backend, StoreSettings
 
@@ -12,7 +14,6 @@ __all__ = [
     "BoltGraph",
     "Store",
     "StoreSettings",
-    "as_graph",
     "cypher",
     "open_graph",
     "open_store",

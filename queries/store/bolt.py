@@ -14,7 +14,7 @@ import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, LiteralString, Protocol, TypeVar
+from typing import Any
 
 from graph_model.batch import GraphBatch, Settle, actor_batches, link_batches
 from graph_model.model import Actor, Link, LinkKind
@@ -55,7 +55,6 @@ from queries.store.records import (
 )
 from queries.store.settings import StoreSettings
 
-P = TypeVar("P")
 _ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
 TERRITORIES_META = "territories"
 
@@ -338,9 +337,14 @@ class BoltGraph:
         return self.store.read_stream(cypher("projection_actors"))
 
     def stream_links(self) -> Iterator[Row]:
-        """Dates stay as the driver gives them here: the projection turns every one into a
-        ``date`` as it builds (``queries.projection``), once, on 500k links."""
-        return self.store.read_stream(cypher("projection_links"))
+        """Dates become ``date`` here, as everywhere the port answers (most links have none)."""
+        for row in self.store.read_stream(cypher("projection_links")):
+            since, until = row["since"], row["until"]
+            if since is not None:
+                row["since"] = python_value(since)
+            if until is not None:
+                row["until"] = python_value(until)
+            yield row
 
 
 def open_graph(settings: StoreSettings | None = None, *, start: bool = True) -> BoltGraph:
@@ -348,46 +352,9 @@ def open_graph(settings: StoreSettings | None = None, *, start: bool = True) -> 
     return BoltGraph(open_store(settings, start=start))
 
 
-def as_graph(store: Store | GraphStore) -> GraphStore:
-    """A port for callers still handed a :class:`Store` (until every caller is given a port)."""
-    return BoltGraph(store) if isinstance(store, Store) else store
-
-
-class StatementSource(Protocol):
-    """The projection's former source: a :class:`Store` (or a double of it) read by statement;
-    accepted until every caller hands a port."""
-
-    def version(self) -> int: ...
-
-    def read_stream(
-        self, query: LiteralString, /, *, fetch_size: int = ..., **params: Any
-    ) -> Iterator[Row]: ...
-
-
-class _StatementPulls:
-    def __init__(self, source: StatementSource) -> None:
-        self._source = source
-
-    def graph_version(self) -> int:
-        return self._source.version()
-
-    def stream_actors(self) -> Iterator[Row]:
-        return self._source.read_stream(cypher("projection_actors"))
-
-    def stream_links(self) -> Iterator[Row]:
-        return self._source.read_stream(cypher("projection_links"))
-
-
-def pulls(source: P | StatementSource) -> P | _StatementPulls:
-    """What the projection reads, from a port or from a former statement source."""
-    if hasattr(source, "stream_actors"):
-        return source  # type: ignore[return-value]
-    return _StatementPulls(source)  # type: ignore[arg-type]
-
-
 def _conforms(graph: BoltGraph) -> GraphStore:
     """mypy checks here that :class:`BoltGraph` implements the whole port."""
     return graph
 
 
-__all__ = ["BoltGraph", "as_graph", "open_graph"]
+__all__ = ["BoltGraph", "open_graph"]

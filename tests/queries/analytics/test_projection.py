@@ -14,10 +14,9 @@ import zlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, LiteralString
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from neo4j.time import Date as BoltDate
 
 from graph_model.errors import InvalidDates
 from queries.projection import (
@@ -74,7 +73,7 @@ def test_records_are_converted(graphs: type[Graphs]) -> None:
         ],
         [
             {"id": "l-1", "kind": "MEMBER_OF", "source": "a-1", "target": "a-2",
-             "since": BoltDate(2019, 3, 1), "until": "2021-01-31", "sources": ['{"a": 1}']},
+             "since": date(2019, 3, 1), "until": "2021-01-31", "sources": ['{"a": 1}']},
             {"id": "l-2", "kind": "FUNDS", "source": "a-1", "target": "a-ghost"},
             {"id": "l-3", "kind": "FUNDS", "source": "a-1", "target": "a-1"},
         ],
@@ -189,7 +188,7 @@ def test_a_tampered_snapshot_cannot_run_code(
 
 
 class FakeStore:
-    """The store's read side: a version and two statements' rows, counting pulls."""
+    """The part of the port a projection reads: a version and two streams, counting pulls."""
 
     def __init__(self, projection: Projection, version: int = 1) -> None:
         self.projection = projection
@@ -197,46 +196,47 @@ class FakeStore:
         self.pulls = 0
         self.lock = threading.Lock()
 
-    def version(self) -> int:
+    def graph_version(self) -> int:
         return self.current
 
-    def read_stream(
-        self, query: LiteralString, /, *, fetch_size: int = 10_000, **params: Any
-    ) -> Iterator[dict[str, Any]]:
+    def _pulled(self) -> None:
         with self.lock:
             self.pulls += 1
         time.sleep(0.01)  # long enough for concurrent callers to pile up
-        graph = self.projection.graph
-        if "a.themes" in query:
-            for actor, d in graph.nodes(data=True):
-                yield {
-                    "id": actor,
-                    "kind": d["kind"],
-                    "name": d["name"],
-                    "legal_form": d["legal_form"],
-                    "level": d["level"],
-                    "commune": d["commune"],
-                    "departement": d["departement"],
-                    "region": d["region"],
-                    "epci": d["epci"],
-                    "latitude": d["lat"],
-                    "longitude": d["lon"],
-                    "location_precision": "exact" if d["precise"] else "commune",
-                    "themes": sorted(d["themes"]),
-                    "methods": sorted(d["methods"]),
-                }
-        else:
-            for u, v, key, d in graph.edges(keys=True, data=True):
-                yield {
-                    "id": key,
-                    "kind": d["kind"],
-                    "source": u,
-                    "target": v,
-                    "subkind": d["subkind"],
-                    "since": BoltDate.from_native(d["since"]) if d["since"] else None,
-                    "until": BoltDate.from_native(d["until"]) if d["until"] else None,
-                    "sources": list(d["sources"]),
-                }
+
+    def stream_actors(self) -> Iterator[dict[str, Any]]:
+        self._pulled()
+        for actor, d in self.projection.graph.nodes(data=True):
+            yield {
+                "id": actor,
+                "kind": d["kind"],
+                "name": d["name"],
+                "legal_form": d["legal_form"],
+                "level": d["level"],
+                "commune": d["commune"],
+                "departement": d["departement"],
+                "region": d["region"],
+                "epci": d["epci"],
+                "latitude": d["lat"],
+                "longitude": d["lon"],
+                "location_precision": "exact" if d["precise"] else "commune",
+                "themes": sorted(d["themes"]),
+                "methods": sorted(d["methods"]),
+            }
+
+    def stream_links(self) -> Iterator[dict[str, Any]]:
+        self._pulled()
+        for u, v, key, d in self.projection.graph.edges(keys=True, data=True):
+            yield {
+                "id": key,
+                "kind": d["kind"],
+                "source": u,
+                "target": v,
+                "subkind": d["subkind"],
+                "since": d["since"],
+                "until": d["until"],
+                "sources": list(d["sources"]),
+            }
 
 
 def test_build_projection_from_a_store(example: Projection) -> None:
@@ -264,7 +264,7 @@ def test_check_interval_spares_version_reads(example: Projection) -> None:
     class Counting(FakeStore):
         asked = 0
 
-        def version(self) -> int:
+        def graph_version(self) -> int:
             self.asked += 1
             return self.current
 

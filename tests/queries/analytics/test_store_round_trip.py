@@ -1,5 +1,5 @@
-"""The analytics give the same answers on a graph loaded into a server (through the repository
-and pulled back by ``build_projection``) as on the in-memory fixture: on every server."""
+"""The analytics give the same answers on a graph written through the store port and pulled back
+by ``build_projection`` as on the in-memory fixture: on every adapter (memory, each server)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from graph_model.model import Actor, Link, SourceRef
-from queries import repository
+from graph_model.port import GraphStore, WriteContext
 from queries.analytics import (
     brokers,
     cooperation_paths,
@@ -22,10 +22,9 @@ from queries.analytics import (
 )
 from queries.analytics.example import example_projection
 from queries.projection import Projection, build_projection
-from queries.store import Store
 
 
-def _load(store: Store, fixture: Projection) -> None:
+def _load(graph: GraphStore, fixture: Projection) -> None:
     actors = []
     for node, attrs in fixture.graph.nodes(data=True):
         fields: dict[str, Any] = {
@@ -58,8 +57,8 @@ def _load(store: Store, fixture: Projection) -> None:
                 sources=sources,
             )
         )
-    repository.upsert_actors(store, actors)
-    repository.upsert_links(store, links)
+    graph.write_actors(actors, WriteContext())
+    graph.write_links(links, WriteContext())
 
 
 def _path_view(p: Projection, **options: Any) -> Any:
@@ -84,10 +83,10 @@ def _path_view(p: Projection, **options: Any) -> Any:
 
 
 @pytest.fixture
-def both(store: Store) -> tuple[Projection, Projection]:
+def both(graph: GraphStore) -> tuple[Projection, Projection]:
     fixture = example_projection()
-    _load(store, fixture)
-    loaded = build_projection(store)
+    _load(graph, fixture)
+    loaded = build_projection(graph)
     assert loaded.graph.number_of_nodes() == fixture.graph.number_of_nodes()
     assert loaded.graph.number_of_edges() == fixture.graph.number_of_edges()
     return fixture, loaded

@@ -17,7 +17,7 @@ from graph_model.port import WriteContext
 from queries.store import StoreSettings, open_graph
 from queries.store.embedded import EmbeddedServer
 from queries.store.settings import Backend
-from tests.test_store_contract import _actors
+from tests.queries.store.test_server_contract import _actors
 
 pytestmark = pytest.mark.arcadedb
 

@@ -4,7 +4,7 @@ One set of loaders per request (:func:`make_loaders`): the fields resolved in th
 the event loop ask for their keys together and one operation of the store's port answers all
 of them (one statement, ``UNWIND $ids``), so a page of 100 actors with their links,
 territories and link ends costs a bounded number of round trips, whatever the page size
-(``tests/api/test_round_trips.py`` counts them with ``store.round_trips``). Loaders cache per
+(``tests/api/test_round_trips.py`` counts the calls made to the port). Loaders cache per
 request only: a mutation sees its own write on the next request.
 
 The port hands Python values (dates, datetimes) and typed records

@@ -306,12 +306,14 @@ def bench_snapshot(projection: Projection, directory: Path, compare: bool) -> No
     _say("warm load, load_snapshot (s)", f"{elapsed:.2f}")
     del loaded
 
-    class _Store:  # the store's version only: a restart finds the snapshot up to date
-        def version(self) -> int:
+    class _Store:  # the port's version only: a restart finds the snapshot up to date
+        def graph_version(self) -> int:
             return projection.version
 
-        def read_stream(self, *_: Any, **__: Any) -> Iterator[dict[str, Any]]:
+        def stream_actors(self) -> Iterator[dict[str, Any]]:
             raise AssertionError("a warm start must not pull from the store")
+
+        stream_links = stream_actors
 
     def restart() -> Projection:
         cache = ProjectionCache(directory)

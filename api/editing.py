@@ -35,7 +35,7 @@ from graph_model.errors import (
 )
 from graph_model.identifiers import check_actor_id, mint_actor_id
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
-from graph_model.port import ChangeRecord, GraphEdit, GraphStore, WriteContext
+from graph_model.port import ChangeRecord, GraphEdit, GraphStore, StoredLink, WriteContext
 from graph_model.stored import (
     ACTOR_FIELDS,
     COUNTRY_ID,
@@ -72,12 +72,12 @@ class DuplicateLink(ValidationError):
 
     code = "duplicate_link"
 
-    def __init__(self, existing: dict[str, Any]) -> None:
-        since = existing.get("since") or "an unknown date"
-        until = existing.get("until") or "now"
+    def __init__(self, existing: StoredLink) -> None:
+        since = existing.since or "an unknown date"
+        until = existing.until or "now"
         super().__init__(
-            f"{existing['source']} already {existing['kind']} {existing['target']} from {since} "
-            f"to {until} (link {existing['id']}); end it first or give dates that do not overlap",
+            f"{existing.source} already {existing.kind} {existing.target} from {since} "
+            f"to {until} (link {existing.id}); end it first or give dates that do not overlap",
             field="since",
         )
         self.existing = existing
@@ -318,14 +318,15 @@ def _check_ends(tx: GraphEdit, *ids: str) -> None:
         raise NotFound(f"no actor {missing[0]!r}: check the id (Query.search finds actors by name)")
 
 
-def link_actors(graph: GraphStore, link: Link, author: Author) -> tuple[dict[str, Any], Change]:
-    """Record a link unless one of the same kind between the same actors overlaps its period."""
+def link_actors(graph: GraphStore, link: Link, author: Author) -> tuple[StoredLink, Change]:
+    """Record a link unless one of the same kind between the same actors overlaps its period;
+    returns the link as stored and the change."""
     context = _context(author)
     with graph.edit(context) as tx:
         _check_ends(tx, link.source_id, link.target_id)
         for current in tx.links_between(link.source_id, link.target_id, link.kind):
             if _overlaps(current.since, current.until, link.since, link.until):
-                raise DuplicateLink(current.as_dict())
+                raise DuplicateLink(current)
         row = link_row(link)
         # a new link (an overlapping one, the same id included, was refused above)
         row["props"] |= {"created_by": context.by, "updated_by": context.by}
@@ -347,7 +348,7 @@ def link_actors(graph: GraphStore, link: Link, author: Author) -> tuple[dict[str
             "sources": [s.alias for s in link.sources],
         }
         change = _change(tx, author, "link_actors", link.id, detail)
-    return written.as_dict(), change
+    return written, change
 
 
 def unlink_actors(
@@ -360,8 +361,9 @@ def unlink_actors(
     source: SourceRef,
     remove: bool,
     author: Author,
-) -> tuple[list[dict[str, Any]], Change]:
-    """End (or remove) the links of ``kind`` from one actor to another valid on ``until``."""
+) -> tuple[list[StoredLink], Change]:
+    """End (or remove) the links of ``kind`` from one actor to another valid on ``until``;
+    returns the links as they were removed, or as they are once ended, and the change."""
     day = until or datetime.now(UTC).date()
     context = _context(author)
     with graph.edit(context) as tx:
@@ -380,7 +382,7 @@ def unlink_actors(
         ids = [link.id for link in open_links]
         if remove:
             tx.remove_links(source_id, target_id, kind, ids)
-            ended = [link.as_dict() for link in open_links]
+            ended = list(open_links)
         else:
             for link in open_links:
                 if link.since is not None and link.since > day:
@@ -391,12 +393,7 @@ def unlink_actors(
             sources = sorted(
                 {s for link in open_links for s in link.sources} | {source_json(source)}
             )
-            ended = [
-                link.as_dict()
-                for link in tx.end_links(
-                    source_id, target_id, kind, ids, until=day, sources=sources
-                )
-            ]
+            ended = tx.end_links(source_id, target_id, kind, ids, until=day, sources=sources)
         detail = {
             "kind": kind.value,
             "from": source_id,

@@ -35,7 +35,7 @@ from graph_model.errors import NotFound, ValidationError
 from graph_model.model import ActorKind, parse
 from graph_model.model import Link as LinkModel
 from graph_model.model import LinkKind as DomainLinkKind
-from queries.store.records import stored_link
+from graph_model.port import StoredLink
 
 
 @strawberry.interface(description="An expected failure: what went wrong and how to fix it.")
@@ -134,8 +134,8 @@ async def _author(info: Info) -> Author:
     return Author(name=principal.name, token_id=principal.token_id)
 
 
-def _link(info: Info, row: dict[str, Any]) -> Link:
-    return link_from_stored(stored_link(row), info.context)
+def _link(info: Info, stored: StoredLink) -> Link:
+    return link_from_stored(stored, info.context)
 
 
 @strawberry.type

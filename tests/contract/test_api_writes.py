@@ -103,13 +103,13 @@ def test_links_recorded_refused_ended_and_removed_by_edits(places: GraphStore) -
         kind=LinkKind.CARRIES, source_id=a, target_id=b, since=date(2020, 1, 1), sources=[SHEET]
     )
     written, change = link_actors(graph, link, ALICE)
-    assert (written["id"], written["kind"], written["since"], written["updated_by"]) == (
+    assert (written.id, written.kind, written.since, written.updated_by) == (
         link.id,
         "CARRIES",
         date(2020, 1, 1),
         "alice",
     )
-    assert written["created_at"] is not None
+    assert written.created_at is not None
     with pytest.raises(DuplicateLink):
         link_actors(graph, link.model_copy(update={"since": date(2021, 1, 1)}), ALICE)
     assert len(graph.links_between(a, b, LinkKind.CARRIES)) == 1
@@ -124,7 +124,7 @@ def test_links_recorded_refused_ended_and_removed_by_edits(places: GraphStore) -
         remove=False,
         author=ALICE,
     )
-    assert [(e["id"], e["until"]) for e in ended] == [(link.id, date(2024, 6, 30))]
+    assert [(e.id, e.until) for e in ended] == [(link.id, date(2024, 6, 30))]
     (stored,) = graph.links_between(a, b, LinkKind.CARRIES)
     assert stored.until == date(2024, 6, 30) and len(stored.sources) == 2
     with pytest.raises(LinkNotFound):
@@ -149,7 +149,7 @@ def test_links_recorded_refused_ended_and_removed_by_edits(places: GraphStore) -
         remove=True,
         author=ALICE,
     )
-    assert [r["id"] for r in removed] == [link.id]
+    assert [r.id for r in removed] == [link.id]
     assert graph.links_between(a, b, LinkKind.CARRIES) == []
     assert [c.operation for c in graph.changes(link.id, 10)] == [
         "remove_link",

@@ -6,6 +6,11 @@ address, named in the outage messages and on ``/ready``; it moves when an embedd
 back on other ports) and, for the embedded server, how to start it again after it died
 (:meth:`~queries.store.embedded.EmbeddedServer.restart_after_crash`). A graph of another kind
 (the in-memory port of the tests) has no server: no restart, and it is named by its kind.
+
+>>> from queries.store.memory import MemoryGraph
+>>> server = served(MemoryGraph())
+>>> server.where(), server.restart
+('MemoryGraph', None)
 """
 
 from __future__ import annotations

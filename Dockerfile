@@ -11,6 +11,7 @@ COPY cli ./cli
 COPY graph_model ./graph_model
 COPY importers ./importers
 COPY queries ./queries
+COPY web ./web
 RUN pip install . && useradd --system --home /var/lib/maillage maillage \
     && mkdir -p /var/lib/maillage && chown maillage /var/lib/maillage
 

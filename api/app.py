@@ -6,8 +6,8 @@ opens **one Bolt port per process** (:func:`api.bolt.open_bolt`, starting the em
 when needed: each of ``--workers`` processes opens its own),
 brings the graph to its base on first run (:mod:`api.bootstrap`, in the background: ``/ready``
 says when it is done), loads the projection, and closes everything on shutdown. Routes are
-``/graphql``, ``/health``, ``/ready`` and ``/export/…``; the static web map (``api/static/``)
-is mounted at ``/`` after them when the folder exists.
+``/graphql``, ``/health``, ``/ready`` and ``/export/…``; the static web map (:mod:`web`,
+``web/static/``) is mounted at ``/`` after them when the folder exists.
 """
 
 from __future__ import annotations
@@ -35,10 +35,9 @@ from api.services import Services
 from api.settings import ApiSettings
 from graph_model.errors import MaillageError
 from graph_model.port import GraphStore
+from web import STATIC_DIR
 
 logger = logging.getLogger(__name__)
-
-STATIC_DIR = Path(__file__).resolve().with_name("static")
 
 
 async def _prepare(services: Services) -> None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the browser tests (tests/browser, marker `browser`) need, idempotently:
+# Install what the browser tests (tests/web, marker `browser`) need, idempotently:
 #   - Debian's headless Chromium and its WebDriver (apt packages `chromium`, `chromium-driver`);
 #   - the Selenium client in the project's virtualenv (PyPI `selenium`, pinned below).
 # Nothing is downloaded when everything is already there. Run as root (or with sudo) on Debian /

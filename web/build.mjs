@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// Build the web map's third-party and geographic files into api/static/ (committed).
+// Build the web map's third-party and geographic files into web/static/ (committed).
 //
 //   npm ci && node web/build.mjs          # copy vendor files, write the outlines
 //   node web/build.mjs --check            # exit 1 if a committed file differs from a fresh build
 //
 // What it writes (and nothing else):
-//   api/static/vendor/leaflet/            leaflet.js, leaflet.css, images/, LICENSE
-//   api/static/vendor/leaflet.markercluster/  leaflet.markercluster.js, the two CSS, MIT-LICENCE.txt
-//   api/static/vendor/VERSIONS.json       name, version and npm integrity of each copied package
-//   api/static/geo/regions.geojson        graph_model/reference outlines, coordinates rounded to
-//   api/static/geo/departements.geojson   4 decimals (about 10 m), properties `code`, `nom`
+//   web/static/vendor/leaflet/            leaflet.js, leaflet.css, images/, LICENSE
+//   web/static/vendor/leaflet.markercluster/  leaflet.markercluster.js, the two CSS, MIT-LICENCE.txt
+//   web/static/vendor/VERSIONS.json       name, version and npm integrity of each copied package
+//   web/static/geo/regions.geojson        graph_model/reference outlines, coordinates rounded to
+//   web/static/geo/departements.geojson   4 decimals (about 10 m), properties `code`, `nom`
 //
 // The versions are the exact ones of package.json / package-lock.json; the script refuses to run
 // when node_modules holds another version. Node's standard library only; output is byte-stable.
@@ -19,7 +19,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const staticDir = join(root, "api", "static");
+const staticDir = join(root, "web", "static");
 const check = process.argv.includes("--check");
 
 const VENDOR = {
@@ -65,7 +65,7 @@ for (const [name, spec] of Object.entries(VENDOR)) {
   }
   const locked = lock.packages?.[`node_modules/${name}`];
   versions[name] = { version: installed, integrity: locked?.integrity ?? null };
-  const target = join("api", "static", "vendor", name);
+  const target = join("web", "static", "vendor", name);
   for (const file of spec.files) {
     const base = file.split("/").pop();
     outputs.set(join(target, base), readFileSync(join(modDir, file)));
@@ -80,7 +80,7 @@ for (const [name, spec] of Object.entries(VENDOR)) {
   }
 }
 outputs.set(
-  join("api", "static", "vendor", "VERSIONS.json"),
+  join("web", "static", "vendor", "VERSIONS.json"),
   Buffer.from(JSON.stringify(versions, null, 2) + "\n"),
 );
 
@@ -99,7 +99,7 @@ for (const [out, source] of Object.entries(OUTLINES)) {
     }))
     .sort((a, b) => a.properties.code.localeCompare(b.properties.code));
   const text = JSON.stringify({ type: "FeatureCollection", features }) + "\n";
-  outputs.set(join("api", "static", "geo", out), Buffer.from(text));
+  outputs.set(join("web", "static", "geo", out), Buffer.from(text));
 }
 
 let stale = 0;

@@ -12,16 +12,18 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-STATIC = ROOT / "api" / "static"
+STATIC = ROOT / "web" / "static"
 LANGS = ("fr", "en")
 
 
-def messages(lang: str) -> dict[str, object]:
-    return json.loads((STATIC / "i18n" / f"{lang}.json").read_text("utf-8"))
+def messages(lang: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((STATIC / "i18n" / f"{lang}.json").read_text("utf-8"))
+    return loaded
 
 
 def placeholders(value: object) -> set[str]:

@@ -1,9 +1,9 @@
 // The Leaflet map: territory outlines, actor markers (grouped at low zoom), links, paths.
 //
 // Works with no tile server: the régions and départements are drawn from the outlines shipped
-// in api/static/geo/ (built from graph_model/reference). Online tiles are added only when
+// in web/static/geo/ (built from graph_model/reference). Online tiles are added only when
 // config.json names a tile URL. Leaflet and Leaflet.markercluster are loaded as classic scripts
-// (global `L`) from api/static/vendor/.
+// (global `L`) from web/static/vendor/.
 import { formatDate, t } from "./i18n.js";
 
 /* global L */

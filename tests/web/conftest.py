@@ -211,7 +211,8 @@ def _session_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def _test_name(request: pytest.FixtureRequest) -> str:
-    return request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+    name: str = request.node.name
+    return name.replace("/", "_").replace("[", "-").replace("]", "")
 
 
 @pytest.fixture

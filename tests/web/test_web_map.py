@@ -8,6 +8,7 @@ names and the dataset must keep.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import graphql, make_driver, wait_for, wait_ready
+from tests.web.conftest import graphql, make_driver, wait_for, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +57,8 @@ def find_actor(app_url: str, name: str) -> dict[str, Any]:
     hits = found["edges"] if isinstance(found, dict) else found
     nodes = [h.get("node", h) for h in hits]
     assert nodes, f"the reference dataset has no actor named like {name!r}"
-    return nodes[0]
+    first: dict[str, Any] = nodes[0]
+    return first
 
 
 @pytest.fixture(scope="module")
@@ -156,10 +158,9 @@ def test_exact_approximate_and_unknown_positions_look_different(
         if actor is None:
             continue
         js(driver, "maillage.view.reveal(arguments[0])", actor["id"])
+        selector = f".actor-marker[data-actor-id='{actor['id']}']"
         marker = wait_for(
-            lambda a=actor: driver.find_element(
-                "css selector", f".actor-marker[data-actor-id='{a['id']}']"
-            ),
+            functools.partial(driver.find_element, "css selector", selector),
             message=f"marker of {actor['name']}",
         )
         assert style in marker.get_attribute("class").split()
@@ -334,7 +335,7 @@ def _download(driver: Any, button: str, suffix: str) -> Path:
     for old in driver.downloads.glob(f"*{suffix}"):
         old.unlink()
     driver.find_element("id", button).click()
-    return wait_for(
+    downloaded: Path = wait_for(
         lambda: next(
             (
                 p
@@ -345,6 +346,7 @@ def _download(driver: Any, button: str, suffix: str) -> Path:
         ),
         message=f"a downloaded {suffix} file",
     )
+    return downloaded
 
 
 def test_exports_download_files_that_parse(driver: Any, shot: Any) -> None:

@@ -38,10 +38,9 @@ def served(graph: GraphStore, *, restart_embedded: bool = True) -> Served:
     if not isinstance(graph, BoltGraph):
         name = type(graph).__name__
         return Served(where=lambda: name)
-    store = graph.store
-    server = store.embedded if restart_embedded else None
+    server = graph.embedded if restart_embedded else None
     return Served(
-        where=lambda: store.uri,
+        where=lambda: graph.uri,
         restart=server.restart_after_crash if server is not None else None,
     )
 

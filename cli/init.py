@@ -23,7 +23,7 @@ def init() -> None:
         action = "loaded" if written else "already loaded"
         console.print(
             f"schema: {statements} constraints and indexes; territories: {count} {action} "
-            f"({time.monotonic() - started:.1f} s) — store {opened.store.uri}"
+            f"({time.monotonic() - started:.1f} s) — store {opened.uri}"
         )
         print_summary(opened.counts())
 

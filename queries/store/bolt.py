@@ -45,6 +45,7 @@ from queries.store import batches
 from queries.store.adapter import Store, open_store
 from queries.store.catalog import cypher
 from queries.store.edit import BoltEdit, actor_kinds, actors_by_id, links_between
+from queries.store.embedded import EmbeddedServer
 from queries.store.records import (
     candidate_record,
     change_record,
@@ -64,6 +65,17 @@ class BoltGraph:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    # -- what only a server has ------------------------------------------------------------------
+    @property
+    def uri(self) -> str:
+        """Where the server answers now (it moves when an embedded server restarts elsewhere)."""
+        return self.store.uri
+
+    @property
+    def embedded(self) -> EmbeddedServer | None:
+        """The embedded server this port talks to (``None`` for Neo4j)."""
+        return self.store.embedded
 
     # -- lifecycle and meta --------------------------------------------------------------------
     def ping(self) -> None:

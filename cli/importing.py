@@ -120,51 +120,37 @@ def movement(
     _run(MovementReader(file), rejects, dry_run, batch_size)
 
 
-def _run_mapped(
-    reader_class: Callable[..., object],
-    file: Path,
-    mapping: Path | None,
-    source: str | None,
-    rejects: Path | None,
-    dry_run: bool,
-    batch_size: int | None,
-) -> None:
-    """A tabular format read through a mapping file (spreadsheet, links, ESSGlobal)."""
-    from importers.tabular import load_mapping
+def _mapped_command(name: str, reader_name: str, help_text: str) -> None:
+    """Register ``maillage import NAME``: a tabular format read through a mapping file
+    (spreadsheet, links, ESSGlobal); ``reader_name`` is its class in :mod:`importers.formats`,
+    imported when the command runs (``maillage --help`` stays fast)."""
 
-    with handled():
-        reader = reader_class(file, mapping=load_mapping(mapping), system=source)
-    _run(reader, rejects, dry_run, batch_size)
+    def command(
+        file: Path = FILE,
+        mapping: Path | None = MAPPING,
+        source: str | None = SOURCE,
+        rejects: Path | None = REJECTS,
+        dry_run: bool = DRY_RUN,
+        batch_size: int | None = BATCH,
+    ) -> None:
+        from importers import formats
+        from importers.tabular import load_mapping
 
+        reader_class: Callable[..., object] = getattr(formats, reader_name)
+        with handled():
+            reader = reader_class(file, mapping=load_mapping(mapping), system=source)
+        _run(reader, rejects, dry_run, batch_size)
 
-@app.command()
-def spreadsheet(
-    file: Path = FILE,
-    mapping: Path | None = MAPPING,
-    source: str | None = SOURCE,
-    rejects: Path | None = REJECTS,
-    dry_run: bool = DRY_RUN,
-    batch_size: int | None = BATCH,
-) -> None:
-    """A list of members, partners or projects (CSV or XLSX)."""
-    from importers.formats import SpreadsheetReader
-
-    _run_mapped(SpreadsheetReader, file, mapping, source, rejects, dry_run, batch_size)
+    app.command(name=name, help=help_text)(command)
 
 
-@app.command()
-def links(
-    file: Path = FILE,
-    mapping: Path | None = MAPPING,
-    source: str | None = SOURCE,
-    rejects: Path | None = REJECTS,
-    dry_run: bool = DRY_RUN,
-    batch_size: int | None = BATCH,
-) -> None:
-    """Cooperation links (CSV or XLSX): from, to, kind, since, until, source."""
-    from importers.formats import LinksReader
-
-    _run_mapped(LinksReader, file, mapping, source, rejects, dry_run, batch_size)
+_mapped_command(
+    "spreadsheet", "SpreadsheetReader", "A list of members, partners or projects (CSV or XLSX)."
+)
+_mapped_command(
+    "links", "LinksReader", "Cooperation links (CSV or XLSX): from, to, kind, since, until, source."
+)
+_mapped_command("essglobal", "EssGlobalReader", "An ESSGlobal standard CSV (RIPESS vocabulary).")
 
 
 @app.command()
@@ -188,21 +174,6 @@ def gogocarto(
             file, taxonomy=taxonomy, mapping=load_mapping(mapping), system=source
         )
     _run(reader, rejects, dry_run, batch_size)
-
-
-@app.command()
-def essglobal(
-    file: Path = FILE,
-    mapping: Path | None = MAPPING,
-    source: str | None = SOURCE,
-    rejects: Path | None = REJECTS,
-    dry_run: bool = DRY_RUN,
-    batch_size: int | None = BATCH,
-) -> None:
-    """An ESSGlobal standard CSV (RIPESS vocabulary)."""
-    from importers.formats import EssGlobalReader
-
-    _run_mapped(EssGlobalReader, file, mapping, source, rejects, dry_run, batch_size)
 
 
 @app.command()

@@ -150,6 +150,19 @@ class ChangeRecord:
     token: str | None = None
     detail: str = "{}"
 
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> ChangeRecord:
+        """The record of a stored ``Change`` node's properties (Python values)."""
+        return cls(
+            id=str(props["id"]),
+            at=props["at"],
+            by=str(props.get("by") or ""),
+            operation=str(props.get("operation") or ""),
+            target=str(props.get("target") or ""),
+            token=props.get("token"),
+            detail=str(props.get("detail") or "{}"),
+        )
+
 
 @dataclass(frozen=True)
 class ImportRunRecord:

@@ -55,7 +55,6 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -64,6 +63,7 @@ from typing import Any, Protocol, TypeVar
 import networkx as nx
 
 from graph_model.errors import InvalidDates
+from queries.collector import paused
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class Projection:
         interner = _Interner()
         graph = nx.MultiDiGraph()
         nodes_key = sys.intern
-        with _gc_paused():
+        with paused():
             actor_rows = sorted(actors, key=lambda row: str(row["id"]))
             graph.add_nodes_from(
                 (interner.text(row["id"]), _node(row, interner)) for row in actor_rows
@@ -247,19 +247,6 @@ def _edge(row: Mapping[str, Any], interner: _Interner) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic collector while millions of containers are created: it would scan
-    them again and again for nothing (the graph holds no garbage cycles being built)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build_projection(source: GraphSource) -> Projection:
     """Pull the cooperation graph from the store into a new projection.
 
@@ -297,7 +284,7 @@ class _GraphUnpickler(pickle.Unpickler):
 def save_snapshot(projection: Projection, path: Path) -> int:
     """Write the projection to ``path`` atomically (temporary file, then rename); returns the
     bytes written."""
-    with _gc_paused():
+    with paused():
         graph = projection.graph
         state = (graph.graph, graph._node, graph._succ, graph._pred)
         payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
@@ -335,7 +322,7 @@ def load_snapshot(path: Path, *, expected_version: int | None = None) -> Project
         logger.warning("projection snapshot %s ignored: %s", path, problem)
         return None
     try:
-        with _gc_paused():
+        with paused():
             state = _GraphUnpickler(io.BytesIO(payload)).load()
         graph = _graph_from_state(state)
     except Exception as exc:  # any failure to unpickle means: do not trust it

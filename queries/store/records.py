@@ -72,16 +72,7 @@ def token_record(row: Mapping[str, Any]) -> TokenRecord:
 
 
 def change_record(props: Mapping[str, Any]) -> ChangeRecord:
-    values = python_props(props)
-    return ChangeRecord(
-        id=str(values["id"]),
-        at=values["at"],
-        by=str(values.get("by") or ""),
-        operation=str(values.get("operation") or ""),
-        target=str(values.get("target") or ""),
-        token=values.get("token"),
-        detail=str(values.get("detail") or "{}"),
-    )
+    return ChangeRecord.from_props(python_props(props))
 
 
 _CANDIDATE_FIELDS = frozenset(CandidateRecord.__dataclass_fields__)

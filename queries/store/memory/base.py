@@ -4,33 +4,19 @@ and the write transaction (journalled, the version bumped on commit, undone if i
 from __future__ import annotations
 
 import contextlib
-import gc
 import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from graph_model.errors import DuplicateError
+from queries.collector import paused
 from queries.store.memory.state import GraphState, Journal, merged
 
 
 def duplicate(key: str) -> DuplicateError:
     """What a server's uniqueness constraint raises, as the Bolt adapter translates it."""
     return DuplicateError(f"{key!r} already exists: ids and keys are unique", key=key)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic collector paused while a write creates its containers (the undo journal's
-    closures, one dict per node): it would scan them again and again for nothing, which
-    doubles the time of a territory load."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class MemoryBase:
@@ -43,7 +29,7 @@ class MemoryBase:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Journal]:
         """One write transaction: all of it, the version bumped, or nothing."""
-        with self._lock, gc_paused():
+        with self._lock, paused():
             journal = Journal()
             try:
                 yield journal

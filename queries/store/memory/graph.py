@@ -36,9 +36,10 @@ from graph_model.stored import (
     territory_rows,
 )
 from graph_model.territories import TerritoryReference
+from queries.collector import paused
 from queries.store import batches
 from queries.store.memory import reads, writes
-from queries.store.memory.base import duplicate, gc_paused
+from queries.store.memory.base import duplicate
 from queries.store.memory.records import MemoryRecords
 from queries.store.memory.state import (
     ACTOR,
@@ -135,7 +136,7 @@ class MemoryGraph(MemoryRecords):
         test dataset once, give each test its own copy (36k territories: 0.25-0.5 s here,
         against 2-3 s to load them again)."""
         other = MemoryGraph()
-        with self._lock, gc_paused():
+        with self._lock, paused():
             other._state = self._state.clone()
         return other
 

@@ -167,15 +167,4 @@ class MemoryRecords(MemoryBase):
                 if target is None or p.get("target") == target
             ]
         rows.sort(key=lambda p: (reads.order(p.get("at")), reads.order(p["id"])), reverse=True)
-        return [
-            ChangeRecord(
-                id=str(p["id"]),
-                at=p["at"],
-                by=str(p.get("by") or ""),
-                operation=str(p.get("operation") or ""),
-                target=str(p.get("target") or ""),
-                token=p.get("token"),
-                detail=str(p.get("detail") or "{}"),
-            )
-            for p in rows[:limit]
-        ]
+        return [ChangeRecord.from_props(p) for p in rows[:limit]]

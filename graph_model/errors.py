@@ -36,10 +36,16 @@ class MaillageError(Exception):
 
 
 class ConfigurationError(MaillageError):
+    """Settings missing or contradictory (a ``MAILLAGE_`` variable, a mapping file); the
+    message names the setting to fix."""
+
     code = "configuration"
 
 
 class ValidationError(MaillageError):
+    """A value breaks a rule of the model; ``field`` names the input it came from, so the API
+    can point at it."""
+
     code = "invalid"
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -48,18 +54,26 @@ class ValidationError(MaillageError):
 
 
 class InvalidIdentifier(ValidationError):
+    """A SIREN, SIRET, RNA, INSEE code or actor id that is malformed or fails its check."""
+
     code = "invalid_identifier"
 
 
 class InvalidDates(ValidationError):
+    """A date that does not parse, or a link that ends before it starts."""
+
     code = "invalid_dates"
 
 
 class UnknownTerritory(ValidationError):
+    """An INSEE code that names no territory of the shipped reference."""
+
     code = "unknown_territory"
 
 
 class NotFound(MaillageError):
+    """An actor, territory, candidate or run that does not exist."""
+
     code = "not_found"
 
 
@@ -78,14 +92,21 @@ class AmbiguousReference(NotFound):
 
 
 class StoreError(MaillageError):
+    """The graph server failed; translated from the driver where the adapter calls it."""
+
     code = "store_error"
 
 
 class StoreUnavailable(StoreError):
+    """The server cannot be reached: the message says how to start it; the API answers
+    503 ``store_unavailable`` at once and recovers by itself."""
+
     code = "store_unavailable"
 
 
 class DuplicateError(StoreError):
+    """A uniqueness constraint refused a write; ``key`` names the value already taken."""
+
     code = "duplicate"
 
     def __init__(self, message: str, *, key: str | None = None) -> None:
@@ -94,16 +115,26 @@ class DuplicateError(StoreError):
 
 
 class QueryError(StoreError):
+    """The server refused a statement: a bug of ours, or a difference between servers that
+    the contract suite should show."""
+
     code = "query_error"
 
 
 class EmbeddedServerError(MaillageError):
+    """The embedded ArcadeDB could not be started or stopped; when it died starting, the
+    message quotes the last lines of its log."""
+
     code = "embedded_server"
 
 
 class AlreadyRunning(EmbeddedServerError):
+    """A second ``maillage db start`` while a server runs on the same data directory."""
+
     code = "already_running"
 
 
 class ImportFailure(MaillageError):
+    """A whole input file cannot be read; nothing of it was written."""
+
     code = "import_failed"

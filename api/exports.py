@@ -12,7 +12,9 @@ dates and sources) written in one of four formats, by pure functions:
 * **GeoJSON** (:func:`to_geojson`, RFC 7946): actors with a location as ``Point`` features,
   links between two located actors as ``LineString`` features (longitude first);
 * **CSV** (:func:`to_csv_zip`): a zip of ``nodes.csv`` and ``links.csv`` (UTF-8, comma; the
-  headers Gephi's spreadsheet import expects: ``Id, Label`` / ``Source, Target, Type``).
+  headers Gephi's spreadsheet import expects: ``Id, Label`` / ``Source, Target, Type``); a
+  text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+  ``'`` so a spreadsheet does not run it as a formula (the stored value is unchanged).
 
 Extra attributes (a cluster id, a broker score) ride along in ``Subgraph.node_extra``.
 """
@@ -31,6 +33,7 @@ from xml.etree import ElementTree as ET
 
 import networkx as nx
 
+from importers.cells import safe_row
 from queries.projection import Projection
 
 GEXF_NS = "http://gexf.net/1.3"
@@ -285,9 +288,10 @@ def to_geojson(subgraph: Subgraph) -> dict[str, Any]:
 
 # -- CSV ----------------------------------------------------------------------------------------
 def _csv(rows: Iterable[list[Any]]) -> bytes:
+    """Rows as CSV, every text cell escaped against formulas (:func:`importers.cells.safe_cell`)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

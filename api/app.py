@@ -31,8 +31,10 @@ from api.bolt import StoreSettings, open_bolt
 from api.bootstrap import bootstrap
 from api.endpoint import GraphQLEndpoint
 from api.http import build_router
+from api.middleware import AuthThrottle, BodyLimit, SecurityHeaders
 from api.services import Services
 from api.settings import ApiSettings
+from api.throttle import FailureThrottle
 from graph_model.errors import MaillageError
 from graph_model.port import GraphStore
 from web import STATIC_DIR
@@ -69,8 +71,10 @@ def create_app(
     *,
     store_settings: StoreSettings | None = None,
     snapshot_dir: Path | None = None,
+    throttle: FailureThrottle | None = None,
 ) -> FastAPI:
-    """The app; ``graph`` given: used as is and left open (the caller owns it)."""
+    """The app; ``graph`` given: used as is and left open (the caller owns it); ``throttle``
+    given: the failed tokens' brake (the tests hand one with their own clock)."""
     settings = settings or ApiSettings()
 
     @contextlib.asynccontextmanager
@@ -126,6 +130,14 @@ def create_app(
         )
     if STATIC_DIR.is_dir():
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="static")
+    # the last added is the outermost: headers on every answer, refusals included; the brake on
+    # guessed tokens before the body is read; the body's limits next to the routes
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
+    app.add_middleware(
+        AuthThrottle,
+        throttle=throttle or FailureThrottle(settings.auth_failures, settings.auth_failure_window),
+    )
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     return app
 
 

@@ -8,10 +8,13 @@ variable that raises it (see ``docs/api.md``).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Self
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?$")
 
 
 class ApiSettings(BaseSettings):
@@ -26,6 +29,21 @@ class ApiSettings(BaseSettings):
         default_factory=list, description="origins allowed by CORS, comma-separated; * for any"
     )
     graphiql: bool = Field(default=True, description="serve GraphiQL on GET /graphql")
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="origins allowed to embed the pages in a frame, comma-separated; none: DENY",
+    )
+
+    # -- what a request may send (each refusal names the limit and its variable) -----------
+    max_body_bytes: int = Field(default=1_048_576, ge=1_024, description="bytes of a body")
+    body_timeout: float = Field(default=15.0, gt=0, description="seconds for a body to arrive")
+    header_timeout: float = Field(default=10.0, gt=0, description="seconds for the headers")
+    keep_alive_timeout: float = Field(default=5.0, gt=0, description="idle connection, seconds")
+    max_header_bytes: int = Field(default=16_384, ge=1_024, description="bytes of the headers")
+    auth_failures: int = Field(
+        default=10, ge=1, description="refused tokens an address may send per window"
+    )
+    auth_failure_window: float = Field(default=60.0, gt=0, description="seconds of that window")
 
     # -- limits (each refusal names the limit, its value and this variable) ------------------
     max_page_size: int = Field(default=100, ge=1, le=10_000)
@@ -69,11 +87,23 @@ class ApiSettings(BaseSettings):
         description="on start: schema, territories and the movement reference dataset if absent",
     )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "frame_ancestors", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _plain_origins(cls, value: list[str]) -> list[str]:
+        # they go into a header as they are: refuse anything that could end the directive
+        for origin in value:
+            if origin != "'self'" and not _ORIGIN.match(origin):
+                raise ValueError(
+                    f"frame ancestor {origin!r}: give origins such as https://example.org "
+                    "(or 'self'), separated by commas"
+                )
         return value
 
     @model_validator(mode="after")

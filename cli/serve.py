@@ -32,6 +32,7 @@ def serve(
     """Serve the API: GraphQL and GraphiQL on /graphql, /health, /ready, /export/…"""
     import uvicorn
 
+    from api.server import uvicorn_options
     from api.settings import ApiSettings
 
     try:
@@ -62,6 +63,7 @@ def serve(
             workers=workers,
             access_log=access_log,
             log_level="info",
+            **uvicorn_options(settings),
         )
         return
     from api.app import create_app
@@ -74,4 +76,5 @@ def serve(
             port=bind_port,
             access_log=access_log,
             log_level="info",
+            **uvicorn_options(settings),
         )

@@ -13,6 +13,12 @@ The first step (read) for the spreadsheet, links, ESSGlobal and SIRENE formats. 
 A mapping file (:class:`TableMapping`, ``--mapping M.yaml``) overrides any of it. The whole file is
 read once before anything is written (SHA-256, encoding check, row count), so an undecodable file
 fails before the first write; the rows are then streamed, never held in memory.
+
+Size limits (:mod:`importers.limits`, ``MAILLAGE_IMPORT_*``) are checked in that first read too:
+a CSV field or an XLSX cell longer than ``MAX_CELL_CHARS``, an XLSX sheet of more than
+``MAX_SHEET_ROWS`` rows, an ``.xlsx`` archive that would inflate beyond ``MAX_UNZIPPED_BYTES``
+or is compressed more than ``MAX_ZIP_RATIO`` times refuse the whole file, with the line and the
+limit named, before anything is written.
 """
 
 from __future__ import annotations
@@ -35,11 +41,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph_model.errors import ImportFailure
 from graph_model.identifiers import fold
 from graph_model.model import parse
+from importers.limits import FileLimits, check_archive, raise_hint
 
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _DELIMITERS = (";", ",", "\t", "|")
 _HEADER_SCAN = 15
-csv.field_size_limit(16 * 1024 * 1024)
 
 
 class TableMapping(BaseModel):
@@ -89,9 +95,14 @@ class Table:
     """A CSV or XLSX file read as rows of named fields."""
 
     def __init__(
-        self, path: Path, fields: Mapping[str, Sequence[str]], mapping: TableMapping
+        self,
+        path: Path,
+        fields: Mapping[str, Sequence[str]],
+        mapping: TableMapping,
+        limits: FileLimits | None = None,
     ) -> None:
         self.path = Path(path)
+        self._limits = limits
         self.fields = fields
         self.mapping = mapping
         self.sha256 = ""
@@ -103,6 +114,13 @@ class Table:
         self.columns: dict[str, int] = {}  # field → column index
         self.is_xlsx = self.path.suffix.lower() in (".xlsx", ".xlsm")
         self._sheet: str | None = None
+
+    @property
+    def limits(self) -> FileLimits:
+        """The size limits, read from the environment when first needed."""
+        if self._limits is None:
+            self._limits = FileLimits()
+        return self._limits
 
     # -- preparation: one full read, nothing written -------------------------------------------
     def prepare(self, required: Sequence[str] = ()) -> None:
@@ -135,6 +153,11 @@ class Table:
         text = sample.decode(self.encoding, errors="replace")
         if self.delimiter is None:
             self.delimiter = _sniff_delimiter(text)
+        if scan.longest_line > self.limits.max_cell_chars:
+            # only a line that long can hold a field over the limit (bar a quoted field over
+            # many lines, refused when it is met): read the fields once before anything is written
+            for _ in self._csv_rows():
+                pass
         rows = list(_take(csv.reader(io.StringIO(text), delimiter=self.delimiter), _HEADER_SCAN))
         self._find_header(rows)
         self.total = max(0, lines + (0 if sample.endswith(b"\n") else 1) - self.header_line)
@@ -186,16 +209,38 @@ class Table:
             for chunk in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(chunk)
         self.sha256 = digest.hexdigest()
+        check_archive(self.path, self.limits)
         workbook = self._open_workbook()
         try:
             sheet = self._worksheet(workbook)
             rows = [list(r) for r in _take(sheet.iter_rows(values_only=True), _HEADER_SCAN)]
             self._find_header(rows)
-            max_row = sheet.max_row or 0
-            self.total = max(0, max_row - self.header_line) if max_row else None
             self._sheet = sheet.title
+            count = self._check_sheet(sheet)
+            self.total = max(0, count - self.header_line) if count else None
         finally:
             workbook.close()
+
+    def _check_sheet(self, sheet: Any) -> int:
+        """Stream the whole sheet once (nothing kept): its rows, each cell against the limits."""
+        limits = self.limits
+        count = 0
+        for count, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if count > limits.max_sheet_rows:
+                raise ImportFailure(
+                    f"{self.path.name}: the sheet {sheet.title!r} has more than "
+                    f"{limits.max_sheet_rows} rows, the most a sheet may have; nothing was "
+                    "imported; " + raise_hint("max_sheet_rows", limits.max_sheet_rows)
+                )
+            for column, cell in enumerate(cells, start=1):
+                if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
+                    raise ImportFailure(
+                        f"{self.path.name}: line {count}, column {column}: a cell is longer "
+                        f"than {limits.max_cell_chars} characters, the longest a cell may be; "
+                        "nothing was imported; "
+                        + raise_hint("max_cell_chars", limits.max_cell_chars)
+                    )
+        return count
 
     def _field_of(self, header: object) -> str | None:
         key = _header_key(header)
@@ -281,12 +326,31 @@ class Table:
     def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
         assert self.encoding is not None
         assert self.delimiter is not None
+        limit = self.limits.max_cell_chars
+        csv.field_size_limit(limit)
         with self.path.open("r", encoding=self.encoding, newline="") as stream:
             reader = csv.reader(stream, delimiter=self.delimiter)
             start = 1
-            for cells in reader:
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise ImportFailure(self._unreadable_field(start, str(exc), limit)) from exc
                 yield start, cells
                 start = reader.line_num + 1
+
+    def _unreadable_field(self, line: int, reason: str, limit: int) -> str:
+        if "field larger than field limit" in reason:
+            return (
+                f"{self.path.name}: line {line}: a field is longer than {limit} characters, "
+                "the longest a cell may be; nothing was imported; "
+                + raise_hint("max_cell_chars", limit)
+            )
+        return (
+            f"{self.path.name}: line {line}: cannot be read as CSV ({reason}); nothing was imported"
+        )
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
         workbook = self._open_workbook()
@@ -309,6 +373,8 @@ class _Scan:
     undefined_cp1252: bool = False
     decodes: bool = True
     failure: str | None = None
+    #: the longest run of bytes without a newline (a bound on the longest field of one line)
+    longest_line: int = 0
 
 
 def _scan(path: Path, encoding: str) -> _Scan:
@@ -316,9 +382,11 @@ def _scan(path: Path, encoding: str) -> _Scan:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder(encoding)()
     scan = _Scan()
+    run = 0  # bytes since the last newline
     with path.open("rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
+            run = _line_run(scan, chunk, run)
             if len(scan.sample) < 65_536:
                 scan.sample += chunk[: 65_536 - len(scan.sample)]
             scan.lines += chunk.count(b"\n")
@@ -336,6 +404,18 @@ def _scan(path: Path, encoding: str) -> _Scan:
             scan.decodes, scan.failure = False, str(exc)
     scan.sha256 = digest.hexdigest()
     return scan
+
+
+def _line_run(scan: _Scan, chunk: bytes, run: int) -> int:
+    """The newline-free run at the end of ``chunk``, given the one before it; the longest run
+    seen is kept in ``scan`` (two searches a chunk: runs inside one chunk are under 1 MiB)."""
+    first = chunk.find(b"\n")
+    if first < 0:
+        run += len(chunk)
+        scan.longest_line = max(scan.longest_line, run)
+        return run
+    scan.longest_line = max(scan.longest_line, run + first, min(len(chunk), 1 << 20))
+    return len(chunk) - chunk.rfind(b"\n") - 1
 
 
 def _plain(value: Any) -> Any:

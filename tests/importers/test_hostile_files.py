@@ -3,13 +3,22 @@ runs left ``running`` by a killed import. Each is refused or neutralised before 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from graph_model.errors import ImportFailure
 from importers.cells import safe_cell
+from importers.formats import SpreadsheetReader
+from importers.pipeline import ImportOptions, Pipeline
 from importers.report import RejectReport
+from queries.store.memory import MemoryGraph
 from tests.importers.helpers import report_rows
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.memory
 
@@ -33,3 +42,149 @@ def test_the_reject_report_escapes_formula_cells(tmp_path: Path) -> None:
     assert rows[0]["raw"] == "'" + FORMULA
     assert rows[0]["reason"] == "'-no name"
     assert rows[1]["raw"].startswith("{")  # JSON text: not a formula, left as it is
+
+
+# -- files too big to read --------------------------------------------------------------------
+def _nothing_written(graph: MemoryGraph) -> None:
+    assert graph.import_runs(10) == []
+    assert list(graph.name_index()) == []
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_OOX = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_PARTS = {
+    "[Content_Types].xml": f'<Types xmlns="{_PKG}/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_OOX}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_OOX}.worksheet+xml"/>'
+    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_OOX}.sharedStrings+xml"/>'
+    "</Types>",
+    "_rels/.rels": f'<Relationships xmlns="{_PKG}/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
+    "xl/workbook.xml": f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+    '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{_PKG}/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+    "</Relationships>",
+    "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{_MAIN}"><sheetData>'
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>'
+    "</sheetData></worksheet>",
+}
+
+
+def _bomb(path: Path, megabytes: int) -> None:
+    """A workbook openpyxl reads, whose shared strings hold one string of ``megabytes`` MiB of
+    one letter, deflated at level 9 from a generator: a small file, never whole in memory."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in _PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as stream:
+            stream.write(f'<sst xmlns="{_MAIN}"><si><t>Structure</t></si>'.encode())
+            stream.write(b"<si><t>Commune</t></si><si><t>")
+            block = b"A" * (1 << 20)
+            for _ in range(megabytes):
+                stream.write(block)
+            stream.write(b"</t></si><si><t>Lyon</t></si></sst>")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    _bomb(path, 200)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    graph = MemoryGraph()
+    with pytest.raises(ImportFailure, match=r"zip bomb.*MAILLAGE_IMPORT_MAX_ZIP_RATIO"):
+        Pipeline(graph, SpreadsheetReader(path), ImportOptions()).run()
+    _nothing_written(graph)
+
+
+def test_a_zip_bomb_leaves_memory_bounded(tmp_path: Path) -> None:
+    """In a fresh process (the peak RSS of this one says nothing): refusing the bomb keeps the
+    process's peak memory to what the interpreter and the libraries need."""
+    path = tmp_path / "bomb.xlsx"
+    _bomb(path, 200)
+    script = (
+        "import resource, sys\n"
+        "from graph_model.errors import ImportFailure\n"
+        "from importers.formats import SpreadsheetReader\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        f"    SpreadsheetReader({str(path)!r}).prepare()\n"
+        "except ImportFailure:\n"
+        "    pass\n"
+        "else:\n"
+        "    sys.exit('not refused')\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    growth_kib = int(done.stdout.strip())
+    assert growth_kib < 200 * 1024
+
+
+def test_the_archive_limits_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bomb.xlsx"
+    _bomb(path, 3)
+    monkeypatch.setenv("MAILLAGE_IMPORT_MAX_UNZIPPED_BYTES", str(2 * 1024 * 1024))
+    with pytest.raises(
+        ImportFailure, match=r"inflate to 3 MiB.*MAILLAGE_IMPORT_MAX_UNZIPPED_BYTES"
+    ):
+        SpreadsheetReader(path).prepare()
+
+
+def _sheet(path: Path, rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Structure", "Commune", "Description"])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+def test_a_long_xlsx_cell_or_too_many_rows_refuse_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "long.xlsx"
+    _sheet(path, [["Épicerie", "Viriat", "court"], ["Recyclerie", "Lyon", "x" * 5000]])
+    monkeypatch.setenv("MAILLAGE_IMPORT_MAX_CELL_CHARS", "4096")
+    graph = MemoryGraph()
+    with pytest.raises(ImportFailure, match=r"line 3, column 3.*MAILLAGE_IMPORT_MAX_CELL_CHARS"):
+        Pipeline(graph, SpreadsheetReader(path), ImportOptions()).run()
+    _nothing_written(graph)
+    monkeypatch.setenv("MAILLAGE_IMPORT_MAX_CELL_CHARS", "8192")
+    monkeypatch.setenv("MAILLAGE_IMPORT_MAX_SHEET_ROWS", "2")
+    with pytest.raises(ImportFailure, match=r"more than 2 rows.*MAILLAGE_IMPORT_MAX_SHEET_ROWS"):
+        Pipeline(graph, SpreadsheetReader(path), ImportOptions()).run()
+    _nothing_written(graph)
+    monkeypatch.setenv("MAILLAGE_IMPORT_MAX_SHEET_ROWS", "3")
+    SpreadsheetReader(path).prepare()  # raised limits: read
+
+
+def test_a_csv_field_over_the_limit_refuses_the_file_and_records_nothing(tmp_path: Path) -> None:
+    """Python's csv stops at a field over its limit: the first read finds it, names the line and
+    the limit, and nothing is written — not even a failed run."""
+    path = tmp_path / "long.csv"
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write("Structure;Commune;Description\n")
+        stream.write("Épicerie;Viriat;courte\n")
+        stream.write("Recyclerie;Lyon;" + "x" * (17 * 1024 * 1024) + "\n")
+    graph = MemoryGraph()
+    with pytest.raises(ImportFailure, match="line 3: a field is longer than 1048576 characters"):
+        Pipeline(graph, SpreadsheetReader(path), ImportOptions()).run()
+    _nothing_written(graph)

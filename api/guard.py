@@ -93,22 +93,27 @@ class StoreGuard:
                 return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
         except StoreUnavailable as exc:
             self.mark_down(str(exc))
-            raise
+            raise StoreUnavailable(self._reason) from exc
         except TimeoutError as exc:
-            message = (
-                f"the graph store at {self.where()} did not answer within {timeout:g} s; "
-                "the API answers 'store unavailable' until it does"
+            self.mark_down(
+                f"the graph store at {self.where()} did not answer within {timeout:g} s",
+                public=f"the graph store did not answer within {timeout:g} s; the API answers "
+                "'store unavailable' until it does",
             )
-            self.mark_down(message)
-            raise StoreUnavailable(message) from exc
+            raise StoreUnavailable(self._reason) from exc
 
-    def mark_down(self, reason: str) -> None:
+    def mark_down(self, reason: str, *, public: str | None = None) -> None:
+        """Note the store down: ``reason`` (which may name its address) goes to the log only.
+
+        Clients are told ``public``, or that the store is unavailable and probed: the address
+        of the database is the operator's business, not the caller's.
+        """
         if self._down_since is None:
             self._down_since = time.monotonic()
-            logger.warning("graph store unavailable: %s", reason)
-        self._reason = reason or (
-            f"the graph store at {self.where()} is unavailable; it is probed every "
-            f"{self.probe_interval:g} s and the API resumes when it answers"
+            logger.warning("graph store unavailable: %s", reason or self.where())
+        self._reason = public or (
+            f"the graph store is unavailable; it is probed every {self.probe_interval:g} s and "
+            "the API resumes when it answers (the server's log says which server and why)"
         )
         self._start_probe()
 

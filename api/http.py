@@ -2,7 +2,9 @@
 
 * ``GET /health`` — the process answers (200 always): for a container's liveness probe;
 * ``GET /ready`` — the store answers and the projection is loaded (200), else 503 with why:
-  for a readiness probe, and what to poll after ``maillage serve``;
+  for a readiness probe, and what to poll after ``maillage serve``; it never names the
+  database's address (the server's log does), and shows the counts of actors and links only to
+  a caller who may read (anyone with ``MAILLAGE_PUBLIC_READ=true``, else a token);
 * ``GET /export/{what}.{format}`` — ``what`` is ``scope`` (``?scope=region:76``; all of France
   by default), ``paths`` (the cooperationPaths arguments), ``clusters``
   (``?scope&resolution&seed``, with each actor's cluster) or ``neighbourhood``
@@ -23,7 +25,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.auth import Role, Unauthenticated, bearer
+from api.auth import AuthError, Role, Unauthenticated, bearer
 from api.endpoint import dumps, request_id
 from api.exports import FORMATS, Subgraph, render
 from api.services import Services
@@ -74,6 +76,15 @@ async def _check_reader(services: Services, request: Request) -> None:
         principal = await services.guard.run(tokens.verify, token)
     if not principal.may(Role.READER):  # pragma: no cover - every role may read
         raise Unauthenticated("this token may not read")
+
+
+async def _may_read(services: Services, request: Request) -> bool:
+    """Whether the caller may read the graph (``/ready`` shows counts only to such a caller)."""
+    try:
+        await _check_reader(services, request)
+    except AuthError:
+        return False
+    return True
 
 
 def _list(value: str | None) -> list[str] | None:
@@ -198,7 +209,7 @@ def build_router() -> APIRouter:
     @router.get("/ready")
     async def ready(request: Request) -> Response:
         services = _services(request)
-        body: dict[str, Any] = {"status": "ready", "store": services.guard.where()}
+        body: dict[str, Any] = {"status": "ready"}
         try:
             services.guard.check()
             version = await services.guard.run_within(5.0, services.graph.graph_version)
@@ -209,13 +220,15 @@ def build_router() -> APIRouter:
         projection = services.projection.current
         if services.bootstrap_error is not None:
             body.update(
-                status="starting", reason=f"first-run loading failed: {services.bootstrap_error}"
+                status="starting", reason="first-run loading failed; the server's log says why"
             )
             return Response(dumps(body), status_code=503, media_type="application/json")
         if not services.ready or projection is None:
             body.update(status="starting", reason="loading the graph into memory")
             return Response(dumps(body), status_code=503, media_type="application/json")
         body["projectionVersion"] = projection.version
+        if not await _may_read(services, request):
+            return Response(dumps(body), media_type="application/json")
         body["actors"] = projection.graph.number_of_nodes()
         body["links"] = projection.graph.number_of_edges()
         return Response(dumps(body), media_type="application/json")

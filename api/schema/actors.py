@@ -113,6 +113,8 @@ class Actor:
 
     @field(description="Who changed it last (a token's name, or an import run).")
     async def updated_by(self, info: Info) -> str | None:
+        if not await info.context.sees_editors():
+            return None
         stored = await self._stored(info)
         return stored.get("updated_by") or stored.get("updated_run")
 
@@ -331,12 +333,16 @@ class Link:
     until: date | None
     created_at: datetime | None
     updated_at: datetime | None
-    updated_by: str | None
     row: Private[StoredLink]
     context: Private[Context]
 
     # no ``info`` argument: the context rides on the link (a resolver without arguments
     # costs Strawberry less, and a page of links resolves two ends per link)
+    @field()
+    async def updated_by(self) -> str | None:
+        """Who changed it last: for editors only (a token's name), null for everyone else."""
+        return self.row.updated_by if await self.context.sees_editors() else None
+
     @field(name="from", description="The actor that states the link.")
     def from_(self) -> Actor:
         return link_end(self.context, self.row.source)
@@ -360,7 +366,6 @@ def link_from_stored(row: StoredLink, context: Context) -> Link:
         until=row.until,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        updated_by=row.updated_by,
         row=row,
         context=context,
     )

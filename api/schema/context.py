@@ -48,6 +48,18 @@ class Context:
         self._principal = principal
         return principal
 
+    async def sees_editors(self) -> bool:
+        """Whether the caller may see who edited (token names) and which files were imported.
+
+        Token names and file names say who works on the graph and from what: editors and admins
+        see them; the anonymous public and readers get null (``changes.by``: ``"hidden"``).
+        """
+        try:
+            principal = await self.principal()
+        except AuthError:
+            return False
+        return principal.may(Role.EDITOR)
+
     async def require(self, role: Role) -> Principal:
         """The caller, checked against the graph now (never the cache), if it has ``role``."""
         if self.token is None:

@@ -245,7 +245,8 @@ class Query:
         size = check_first(info, first)
         services = info.context.services
         found = await services.guard.run(services.graph.import_runs, size)
-        return [import_run_from(record) for record in found]
+        private = await info.context.sees_editors()
+        return [import_run_from(record, private=private) for record in found]
 
     @field(description="Records imports held for review as possible duplicates.")
     async def duplicate_candidates(
@@ -254,7 +255,8 @@ class Query:
         size = check_first(info, first)
         services = info.context.services
         found = await services.guard.run(services.graph.candidates, status)
-        return [candidate_from(c) for c in found[:size]]
+        private = await info.context.sees_editors()
+        return [candidate_from(c, private=private) for c in found[:size]]
 
     @field(description="Changes made through the API, newest first.")
     async def changes(
@@ -263,4 +265,5 @@ class Query:
         size = check_first(info, first)
         services = info.context.services
         found = await services.guard.run(services.graph.changes, target, size)
-        return [change_from(change) for change in found]
+        private = await info.context.sees_editors()
+        return [change_from(change, private=private) for change in found]

@@ -33,13 +33,18 @@ class ImportRun:
     )
 
 
-def import_run_from(record: ImportRunRecord) -> ImportRun:
+#: what ``ChangeRecord.by`` says to a caller who may not see token names (not an editor)
+HIDDEN = "hidden"
+
+
+def import_run_from(record: ImportRunRecord, *, private: bool = True) -> ImportRun:
+    """An import run; with ``private=False`` (not an editor) without the file it read."""
     props = record.props
     counts = {k: v for k, v in props.items() if isinstance(v, int) and not isinstance(v, bool)}
     return ImportRun(
         id=strawberry.ID(record.id),
         source=props.get("format"),
-        input=props.get("file_name"),
+        input=props.get("file_name") if private else None,
         started_at=as_datetime(props.get("started_at")),
         finished_at=as_datetime(props.get("finished_at")),
         status=props.get("status"),
@@ -71,11 +76,12 @@ class _Change(Protocol):
     def target(self) -> str: ...
 
 
-def change_from(change: _Change) -> ChangeRecord:
+def change_from(change: _Change, *, private: bool = True) -> ChangeRecord:
+    """A change; with ``private=False`` (not an editor) ``by`` says :data:`HIDDEN`."""
     return ChangeRecord(
         id=strawberry.ID(str(change.id)),
         at=change.at,
-        by=str(change.by),
+        by=str(change.by) if private else HIDDEN,
         operation=str(change.operation),
         target=str(change.target),
     )
@@ -102,7 +108,8 @@ class DuplicateCandidate:
         return actor_from_props(props) if props else None
 
 
-def candidate_from(c: CandidateRecord) -> DuplicateCandidate:
+def candidate_from(c: CandidateRecord, *, private: bool = True) -> DuplicateCandidate:
+    """A candidate; with ``private=False`` (not an editor) without the file it came from."""
     return DuplicateCandidate(
         id=strawberry.ID(c.id),
         status=c.status,
@@ -112,7 +119,7 @@ def candidate_from(c: CandidateRecord) -> DuplicateCandidate:
         record_alias=c.record_alias,
         record_commune=c.record_commune,
         format=c.format,
-        file_name=c.file_name,
+        file_name=c.file_name if private else None,
         line=c.line,
         created_at=as_datetime(c.created_at),
         actor_id=c.actor,

@@ -7,10 +7,22 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
+from api.request_errors import describe
 from bench.generator import generate
 from graph_model.port import GraphStore
-from tests.api.conftest import LINKS_PER_ACTOR, N_ACTORS, SEED, data, error_codes, gql
+from tests.api.conftest import (
+    LINKS_PER_ACTOR,
+    N_ACTORS,
+    SEED,
+    data,
+    error_codes,
+    gql,
+    start,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.memory
 
@@ -253,3 +265,86 @@ def test_figures_import_runs_changes_and_candidates(client: httpx.Client) -> Non
     assert found["figures"]["actors"] >= N_ACTORS
     assert any(run["source"] == "movement" for run in found["importRuns"])
     assert isinstance(found["duplicateCandidates"], list)
+
+
+# -- what the public may not see (issue 15) ---------------------------------------------------
+WHO = """query($id: ID!, $target: String!) {
+  actor(id: $id) { updatedBy links(first: 5) { edges { node { updatedBy } } } }
+  changes(target: $target, first: 5) { by operation }
+  importRuns(first: 5) { input source } }"""
+SOURCE = {"system": "test", "key": "issue-15"}
+
+
+def test_token_and_file_names_are_for_editors_only(
+    client: httpx.Client, editor_token: str, reader_token: str
+) -> None:
+    ids = ["mai-leak0000a001", "mai-leak0000a002"]
+    for actor_id in ids:
+        data(
+            client,
+            """mutation($id: ID!, $s: SourceInput!) { upsertActor(input: {id: $id,
+               kind: ORGANISATION, name: "Leak test", commune: "31555", source: $s}) {
+               __typename } }""",
+            {"id": actor_id, "s": SOURCE},
+            token=editor_token,
+        )
+    data(
+        client,
+        """mutation($a: ID!, $b: ID!, $s: SourceInput!) { linkActors(input: {from: $a, to: $b,
+           kind: COOPERATES_WITH, source: $s}) { __typename } }""",
+        {"a": ids[0], "b": ids[1], "s": SOURCE},
+        token=editor_token,
+    )
+    seen = data(client, WHO, {"id": ids[0], "target": ids[0]}, token=editor_token)
+    assert seen["actor"]["updatedBy"] == "test-editor"
+    assert seen["actor"]["links"]["edges"][0]["node"]["updatedBy"] == "test-editor"
+    assert {c["by"] for c in seen["changes"]} == {"test-editor"}
+    for token in (None, reader_token):
+        hidden = data(client, WHO, {"id": ids[0], "target": ids[0]}, token=token)
+        assert hidden["actor"]["updatedBy"] is None
+        assert hidden["actor"]["links"]["edges"][0]["node"]["updatedBy"] is None
+        assert hidden["changes"] and {c["by"] for c in hidden["changes"]} == {"hidden"}
+        assert {run["input"] for run in hidden["importRuns"]} == {None}
+        assert any(run["source"] for run in hidden["importRuns"])  # the rest stays public
+
+
+def test_ready_names_no_address_and_shows_counts_to_readers_only(
+    dataset: GraphStore, reader_token: str
+) -> None:
+    with start(dataset, public_read=False) as private:
+        wait_ready(private)
+        anonymous = private.get("/ready").json()
+        assert anonymous["status"] == "ready" and "store" not in anonymous
+        assert "actors" not in anonymous and "links" not in anonymous
+        read = private.get("/ready", headers={"Authorization": f"Bearer {reader_token}"}).json()
+        assert read["actors"] >= N_ACTORS and read["links"] > 0 and "store" not in read
+
+
+# -- requests Strawberry refuses before running them ------------------------------------------
+def test_the_refusals_say_what_happened_and_what_to_do() -> None:
+    mutation = InvalidOperationTypeError(OperationType.MUTATION)
+    assert describe(mutation, query="mutation { x }", method="GET") == (
+        "mutations must be sent with POST: this request came by GET, which may only read "
+        "(send the same body with POST /graphql)"
+    )
+    unknown = CannotGetOperationTypeError("B")
+    assert describe(unknown, query="query A { a }", method="POST") == (
+        "no operation named 'B' in the document: the document defines A: send one of them as "
+        "operationName"
+    )
+    anonymous = describe(unknown, query="{ a }", method="POST")
+    assert anonymous.endswith("defines no named operation: drop operationName")
+
+
+@pytest.mark.xfail(reason="api/endpoint.py calls api.request_errors.describe (requested)")
+def test_a_mutation_by_get_and_an_unknown_operation_are_explained(client: httpx.Client) -> None:
+    by_get = client.get(
+        "/graphql",
+        params={"query": 'mutation { unlinkActors(input: {from: "a", to: "b"}) { __typename } }'},
+        headers={"Accept": "application/json"},
+    ).json()
+    assert by_get["errors"][0]["message"].startswith("mutations must be sent with POST")
+    unknown = client.post(
+        "/graphql", json={"query": "query A { figures { actors } }", "operationName": "B"}
+    ).json()
+    assert unknown["errors"][0]["message"].startswith("no operation named 'B' in the document")

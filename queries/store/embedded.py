@@ -13,6 +13,9 @@ directory::
         server.log              stdout/stderr of the JVM
         databases/maillage/     the graph
 
+The data directory and ``arcadedb/`` are mode 0700 (an existing wider one is narrowed at start,
+and the change logged), and the JVM runs with the umask 077: what it writes is the owner's only.
+
 Invariants: the server listens on 127.0.0.1 only (unless ``MAILLAGE_EMBEDDED_HOST`` says
 otherwise); a ``server.json`` whose process is gone (crash, ``kill -9``) is *stale* and is
 cleaned by the next ``start`` or ``status``; the heap is capped (``MAILLAGE_EMBEDDED_HEAP``,
@@ -38,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph_model.errors import AlreadyRunning, EmbeddedServerError
+from queries.store.settings import private_directory
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +99,19 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
+def _private_file(path: Path, *, truncate: bool = True) -> int:
+    """A descriptor of ``path`` opened for writing, created mode 0600 (the owner's only)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate else 0)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file made before this rule
+    return fd
+
+
+def _write_private(path: Path, text: str) -> None:
+    with os.fdopen(_private_file(path), "w") as handle:
+        handle.write(text)
+
+
 def _port_open(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
@@ -150,8 +167,8 @@ class EmbeddedServer:
         """The root password, generated (mode 0600) on first use."""
         if self.password_file.exists():
             return self.password_file.read_text().strip()
-        self.password_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(self.password_file.parent, 0o700)
+        self._private_dirs()
+        private_directory(self.password_file.parent)
         value = secrets.token_urlsafe(24)
         fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -189,10 +206,15 @@ class EmbeddedServer:
         state, _ = self._live_state()
         return state
 
+    def _private_dirs(self) -> None:
+        """The data directory and the server's working directory, mode 0700 (narrowed if not)."""
+        private_directory(self.data_dir)
+        private_directory(self.home)
+
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        self.home.mkdir(parents=True, exist_ok=True)
-        with open(self.home / "start.lock", "w") as handle:
+        self._private_dirs()
+        with os.fdopen(_private_file(self.home / "start.lock", truncate=False), "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -262,8 +284,17 @@ class EmbeddedServer:
 
         posix_spawn, not Popen: the server outlives this process (it is shared by the CLI and
         the API workers), so there is no child object to keep or to warn about (posix_spawn
-        has no cwd: `env --chdir` sets it, then execs java with the same pid).
+        has no cwd: `env --chdir` sets it, then execs java with the same pid). The JVM starts
+        with the umask 077, so the files it writes (the graph, its logs) are its owner's only;
+        the umask is the process's, so it is restored right after the spawn.
         """
+        previous = os.umask(0o077)
+        try:
+            return self._spawn_jvm(java, args_file)
+        finally:
+            os.umask(previous)
+
+    def _spawn_jvm(self, java: Path, args_file: Path) -> int:
         return os.posix_spawn(
             _ENV,
             [
@@ -302,7 +333,7 @@ class EmbeddedServer:
                 )
             if _port_open(self.host, state.bolt_port) and self._database_ready():
                 tmp = self.state_file.with_suffix(".tmp")
-                tmp.write_text(json.dumps(state.__dict__, indent=2))
+                _write_private(tmp, json.dumps(state.__dict__, indent=2))
                 tmp.replace(self.state_file)
                 logger.info("embedded server started: pid %s, %s", state.pid, state.uri)
                 return state
@@ -323,7 +354,7 @@ class EmbeddedServer:
             if not _port_open(self.host, bolt) and not _port_open(self.host, http):
                 return bolt, http
         bolt, http = _free_port(self.host), _free_port(self.host)
-        remembered.write_text(json.dumps({"bolt": bolt, "http": http}))
+        _write_private(remembered, json.dumps({"bolt": bolt, "http": http}))
         return bolt, http
 
     def _database_ready(self) -> bool:
@@ -350,8 +381,7 @@ class EmbeddedServer:
         """Stop the server (flushes to disk); False when none was running. Either way it is
         then stopped on purpose: nothing restarts it until the next :meth:`start`."""
         with self._lock():
-            self.home.mkdir(parents=True, exist_ok=True)
-            self.stopped_file.write_text(datetime.now(UTC).isoformat() + "\n")
+            _write_private(self.stopped_file, datetime.now(UTC).isoformat() + "\n")
             state, _ = self._live_state()
             if state is None:
                 return False

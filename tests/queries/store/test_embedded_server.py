@@ -95,6 +95,18 @@ def test_secrets_are_private_and_not_on_the_command_line(fresh_data_dir: Path) -
     assert "-Xmx1g" in (server.home / "jvm.args").read_text()  # the heap is capped
 
 
+def test_the_data_directory_is_the_owners_only(fresh_data_dir: Path) -> None:
+    fresh_data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(fresh_data_dir, 0o755)  # as mkdir made it before: narrowed at start
+    assert maillage(fresh_data_dir, "db", "start").returncode == 0
+    assert stat.S_IMODE(fresh_data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((fresh_data_dir / "arcadedb").stat().st_mode) == 0o700
+    below = [p for p in fresh_data_dir.rglob("*") if not p.is_symlink()]
+    assert any(p.is_file() for p in (fresh_data_dir / "arcadedb" / "databases").rglob("*"))
+    readable = [p for p in below if p.stat().st_mode & stat.S_IRWXO]
+    assert not readable, [f"{p}: {oct(stat.S_IMODE(p.stat().st_mode))}" for p in readable]
+
+
 def test_restart_keeps_the_data(fresh_data_dir: Path) -> None:
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=fresh_data_dir)
     with contextlib.closing(open_graph(settings)) as graph:

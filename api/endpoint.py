@@ -36,6 +36,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.auth import AuthError, Unauthenticated, bearer
+from api.request_errors import describe
 from api.schema import build_schema
 from api.schema.context import Context
 from api.schema.limits import LimitExceeded
@@ -204,7 +205,7 @@ class GraphQLEndpoint:
                 "(a smaller scope, fewer paths) or export the data"
             ) from exc
         except Exception as exc:  # strawberry raises some request errors instead of returning
-            raise BadRequest(str(exc)) from exc
+            raise BadRequest(describe(exc, query=query, method=request.method)) from exc
         return self._respond(result, rid)
 
     def _respond(self, result: ExecutionResult, rid: str) -> Response:

@@ -6,6 +6,10 @@ brings the graph to a known base when it starts: constraints and indexes, the te
 :meth:`~graph_model.port.GraphStore.ensure_territories`)
 and the movement reference dataset (imported only when the shipped file changed, remembered by
 its SHA-256 on ``Meta {id: 'movement_dataset'}``). Every step is idempotent.
+
+Before them, the import runs a killed import left ``running`` are marked ``interrupted``
+(:func:`importers.runs.interrupt_abandoned`): after a crash, ``importRuns`` tells the truth from
+the next start on.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class Bootstrap:
     territories_loaded: bool
     movement_loaded: bool
     seconds: float
+    #: runs found left ``running`` by an import that is gone, marked ``interrupted``
+    interrupted: tuple[str, ...] = ()
 
 
 def ensure_movement(graph: GraphStore) -> bool:
@@ -52,8 +58,11 @@ def ensure_movement(graph: GraphStore) -> bool:
 
 def bootstrap(graph: GraphStore, *, movement: bool = True) -> Bootstrap:
     """Bring the graph to its base (see the module docstring); safe to run at every start."""
+    from importers.runs import interrupt_abandoned
+
     started = time.monotonic()
     statements = graph.setup_schema()
+    interrupted = tuple(interrupt_abandoned(graph))
     count, loaded = graph.ensure_territories(load_reference(), WriteContext())
     movement_loaded = ensure_movement(graph) if movement else False
     report = Bootstrap(
@@ -62,6 +71,7 @@ def bootstrap(graph: GraphStore, *, movement: bool = True) -> Bootstrap:
         territories_loaded=loaded,
         movement_loaded=movement_loaded,
         seconds=time.monotonic() - started,
+        interrupted=interrupted,
     )
     logger.info(
         "graph ready: %d territories (%s), movement dataset %s, in %.1f s",

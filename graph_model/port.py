@@ -363,6 +363,18 @@ class GraphStore(Protocol):
 
     def import_runs(self, limit: int) -> list[ImportRunRecord]: ...
 
+    def running_import_runs(self) -> list[ImportRunRecord]:
+        """The runs whose status is still ``running``: going on now, or left by an import that
+        was killed (the caller tells them apart by the pid and host they record)."""
+        ...
+
+    def interrupt_import_runs(
+        self, run_ids: Iterable[str], at: datetime, context: WriteContext
+    ) -> Written:
+        """Mark these runs ``interrupted`` (``interrupted_at`` and ``finished_at`` set to
+        ``at``) — only those still ``running``; ``count`` says how many were."""
+        ...
+
     # duplicate candidates
     def candidates(self, status: str | None = "pending") -> list[CandidateRecord]: ...
 

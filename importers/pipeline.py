@@ -15,8 +15,11 @@ One pipeline serves every format. It runs, batch by batch, over the records the 
    every actor is loaded.
 
 The pipeline itself only holds the run's bookkeeping: every run is an ``ImportRun`` node (id,
-format, file name and SHA-256, times, status, counts); the nodes and links it writes carry its id
-in ``created_run``/``updated_run``. ``dry_run`` reads the graph but writes nothing, not even the
+format, file name and SHA-256, times, status, counts, and the pid and host of the process that
+runs it); the nodes and links it writes carry its id in ``created_run``/``updated_run``. A file
+that cannot be read records no run at all (:meth:`Reader.prepare` fails before the run starts);
+a run left ``running`` by a killed import is marked ``interrupted`` when the next one starts
+(:mod:`importers.runs`). ``dry_run`` reads the graph but writes nothing, not even the
 run. Every row is counted once (:class:`~importers.report.Tally`).
 """
 
@@ -30,6 +33,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from graph_model.errors import ValidationError
 from graph_model.port import GraphStore
@@ -42,6 +46,7 @@ from importers.prepare import Preparation
 from importers.reader import Reader, batched, check_system
 from importers.records import ActorRecord, ActorRow, LinkRecord, Record
 from importers.report import RejectReport, Summary, Tally
+from importers.runs import interrupt_abandoned, this_process
 from importers.spool import LinkSpool
 from importers.writer import Writes
 
@@ -162,6 +167,8 @@ class Pipeline:
         stamp = summary.started_at.strftime("%Y%m%dT%H%M%S%f")
         summary.run_id = f"run-{stamp}-{self.reader.sha256[:8]}"
         try:
+            assert self.graph is not None
+            interrupt_abandoned(self.graph)
             self._save_run("running")
         except BaseException:
             self.tally.report.close()
@@ -229,7 +236,7 @@ class Pipeline:
     def _save_run(self, status: str) -> None:
         summary = self.summary
         assert summary.run_id is not None
-        props = {
+        props: dict[str, Any] = {
             "format": summary.format,
             "file_name": summary.file_name,
             "sha256": summary.sha256,
@@ -237,7 +244,9 @@ class Pipeline:
             "started_at": summary.started_at,
             "status": status,
         }
-        if status != "running":
+        if status == "running":
+            props.update(this_process())
+        else:
             props["finished_at"] = summary.finished_at
             props.update(summary.run_properties())
         self.writes.save_run(summary.run_id, props)

@@ -239,6 +239,18 @@ class BoltGraph:
         rows = self.store.read(cypher("import_runs_list"), limit=limit)
         return [ImportRunRecord(str(row["id"]), python_props(row["props"])) for row in rows]
 
+    def running_import_runs(self) -> list[ImportRunRecord]:
+        rows = self.store.read(cypher("import_runs_running"))
+        return [ImportRunRecord(str(row["id"]), python_props(row["props"])) for row in rows]
+
+    def interrupt_import_runs(
+        self, run_ids: Iterable[str], at: datetime, context: WriteContext
+    ) -> Written:
+        params = {"ids": sorted(set(run_ids)), "at": at}
+        rows = self.store.write([(cypher("import_runs_interrupt"), params)])[0]
+        marked = tuple(sorted(str(row["id"]) for row in rows))
+        return Written("interrupt_import_runs", marked, len(marked), context)
+
     # -- duplicate candidates ------------------------------------------------------------------
     def candidates(self, status: str | None = "pending") -> list[CandidateRecord]:
         return [

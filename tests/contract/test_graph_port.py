@@ -834,6 +834,28 @@ def test_import_runs_newest_first(graph: GraphStore) -> None:
     assert graph.counts()["nodes.ImportRun"] == 2
 
 
+def test_runs_left_running_are_listed_then_marked_interrupted(graph: GraphStore) -> None:
+    later = AT + timedelta(hours=2)
+    running = {"status": "running", "pid": 4242, "host": "box"}
+    graph.save_import_run("run-b", {"started_at": later, **running}, CTX)
+    graph.save_import_run("run-a", {"started_at": AT, **running}, CTX)
+    graph.save_import_run("run-c", {"started_at": AT, "status": "finished"}, CTX)
+    listed = graph.running_import_runs()
+    assert [r.id for r in listed] == ["run-a", "run-b"]  # oldest first
+    assert (listed[0].props["pid"], listed[0].props["host"]) == (4242, "box")
+    stop = AT + timedelta(hours=3)
+    # only runs still running are marked: a finished one and an unknown id are left alone
+    assert graph.interrupt_import_runs(["run-a", "run-c", "run-x"], stop, CTX) == Written(
+        "interrupt_import_runs", ("run-a",), 1, CTX
+    )
+    assert [r.id for r in graph.running_import_runs()] == ["run-b"]
+    runs = {r.id: dict(r.props) for r in graph.import_runs(10)}
+    assert runs["run-a"]["status"] == "interrupted" and runs["run-c"]["status"] == "finished"
+    for name in ("interrupted_at", "finished_at"):
+        assert runs["run-a"][name].replace(tzinfo=None) == stop.replace(tzinfo=None)
+    assert graph.interrupt_import_runs(["run-a"], stop, CTX).count == 0  # already marked
+
+
 # -- duplicate candidates ----------------------------------------------------------------------
 def _candidate(line: int) -> dict[str, Any]:
     return {

@@ -162,6 +162,14 @@ def test_an_import_killed_midway_ends_like_an_uninterrupted_one(
     want = {(a["key"], a["actor"]) for a in uninterrupted["aliases"]}
     assert got == want, (sorted(got - want)[:5], sorted(want - got)[:5])
     runs = embedded_store.read(
-        "MATCH (r:ImportRun) RETURN r.status AS status ORDER BY r.started_at"
+        "MATCH (r:ImportRun) RETURN r.status AS status, r.pid AS pid, "
+        "r.interrupted_at IS NOT NULL AS stamped ORDER BY r.started_at"
     )
-    assert [r["status"] for r in runs][-2:] == ["running", "finished"]  # the killed run shows
+    # the killed run shows, marked interrupted (with when) by the next import: its pid is gone
+    killed, resumed_run = runs[-2:]
+    assert (killed["status"], killed["stamped"], killed["pid"]) == (
+        "interrupted",
+        True,
+        process.pid,
+    )
+    assert resumed_run["status"] == "finished"

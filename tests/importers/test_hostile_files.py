@@ -3,14 +3,20 @@ runs left ``running`` by a killed import. Each is refused or neutralised before 
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from api.bootstrap import bootstrap
 from graph_model.errors import ImportFailure
+from graph_model.port import WriteContext
 from importers.cells import safe_cell
 from importers.formats import SpreadsheetReader
 from importers.pipeline import ImportOptions, Pipeline
@@ -188,3 +194,68 @@ def test_a_csv_field_over_the_limit_refuses_the_file_and_records_nothing(tmp_pat
     with pytest.raises(ImportFailure, match="line 3: a field is longer than 1048576 characters"):
         Pipeline(graph, SpreadsheetReader(path), ImportOptions()).run()
     _nothing_written(graph)
+
+
+# -- runs left running by a killed import ---------------------------------------------------
+def _dead_pid() -> int:
+    """The pid of a process that has ended (reaped: no process has it now)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _left_running(graph: MemoryGraph) -> None:
+    now = datetime.now(UTC)
+    here = socket.gethostname()
+    runs: dict[str, dict[str, Any]] = {
+        "run-dead-here": {"started_at": now, "pid": _dead_pid(), "host": here},
+        "run-alive-here": {"started_at": now, "pid": os.getppid(), "host": here},
+        "run-elsewhere-recent": {"started_at": now - timedelta(hours=1), "pid": 1, "host": "b"},
+        "run-elsewhere-old": {"started_at": now - timedelta(days=3), "pid": 1, "host": "b"},
+        "run-before-pids": {"started_at": now - timedelta(days=3)},
+    }
+    for run_id, props in runs.items():
+        graph.save_import_run(run_id, {**props, "status": "running"}, WriteContext())
+
+
+_GONE = {"run-dead-here", "run-elsewhere-old", "run-before-pids"}
+
+
+def _statuses(graph: MemoryGraph) -> dict[str, str]:
+    return {r.id: str(r.props["status"]) for r in graph.import_runs(20)}
+
+
+def test_the_next_import_marks_runs_whose_import_is_gone(fixtures: Path) -> None:
+    graph = MemoryGraph()
+    _left_running(graph)
+    summary = Pipeline(
+        graph, SpreadsheetReader(fixtures / "partners_utf8_bom.csv"), ImportOptions()
+    ).run()
+    statuses = _statuses(graph)
+    assert {r for r, s in statuses.items() if s == "interrupted"} == _GONE
+    assert statuses["run-alive-here"] == statuses["run-elsewhere-recent"] == "running"
+    assert statuses[str(summary.run_id)] == "finished"
+    mine = next(r for r in graph.import_runs(20) if r.id == summary.run_id).props
+    assert (mine["pid"], mine["host"]) == (os.getpid(), socket.gethostname())
+    interrupted = next(r for r in graph.import_runs(20) if r.id == "run-dead-here").props
+    assert isinstance(interrupted["interrupted_at"], datetime)
+
+
+def test_serve_start_marks_runs_whose_import_is_gone() -> None:
+    graph = MemoryGraph()
+    _left_running(graph)
+    report = bootstrap(graph, movement=False)
+    assert set(report.interrupted) == _GONE
+    assert {r for r, s in _statuses(graph).items() if s == "interrupted"} == _GONE
+    assert bootstrap(graph, movement=False).interrupted == ()  # once
+
+
+def test_a_refused_file_does_not_touch_the_runs(tmp_path: Path) -> None:
+    """The file is read before anything: a refused one leaves even stale runs as they were."""
+    graph = MemoryGraph()
+    _left_running(graph)
+    path = tmp_path / "vide.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(ImportFailure):
+        Pipeline(graph, SpreadsheetReader(path), ImportOptions()).run()
+    assert set(_statuses(graph).values()) == {"running"}

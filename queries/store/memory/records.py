@@ -44,6 +44,28 @@ class MemoryRecords(MemoryBase):
         runs.reverse()
         return [ImportRunRecord(str(p["id"]), copied(p)) for p in runs[:limit]]
 
+    def running_import_runs(self) -> list[ImportRunRecord]:
+        with self._lock:
+            runs = [
+                p for p in self._state.nodes["ImportRun"].values() if p.get("status") == "running"
+            ]
+        runs.sort(key=lambda p: (reads.order(p.get("started_at")), reads.order(p["id"])))
+        return [ImportRunRecord(str(p["id"]), copied(p)) for p in runs]
+
+    def interrupt_import_runs(
+        self, run_ids: Iterable[str], at: datetime, context: WriteContext
+    ) -> Written:
+        marked: list[str] = []
+        with self._write() as journal:
+            table = self._state.nodes["ImportRun"]
+            for run_id in sorted(set(run_ids)):
+                props = table.get(run_id)
+                if props is not None and props.get("status") == "running":
+                    stamp = {"status": "interrupted", "interrupted_at": at, "finished_at": at}
+                    self._upsert(journal, "ImportRun", run_id, stamp)
+                    marked.append(run_id)
+        return Written("interrupt_import_runs", tuple(marked), len(marked), context)
+
     # -- duplicate candidates ------------------------------------------------------------------
     def candidates(self, status: str | None = "pending") -> list[CandidateRecord]:
         with self._lock:

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Annotated, Self, TypeVar
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from graph_model.errors import InvalidDates, InvalidIdentifier, ValidationError
 from graph_model.identifiers import (
@@ -29,6 +29,16 @@ from graph_model.identifiers import (
     normalise_rna,
     normalise_siren,
     normalise_siret,
+)
+from graph_model.limits import (
+    MAX_DESCRIPTION,
+    MAX_KEY,
+    MAX_NAME,
+    MAX_SHORT,
+    check_actor_value,
+    check_count,
+    check_text,
+    check_url,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,6 +62,11 @@ def parse(model: type[M], data: object) -> M:
             for err in exc.errors()
         )
         raise ValidationError(message, field=where or None) from exc
+
+
+def _line(value: str | None, info: ValidationInfo) -> str | None:
+    """A single-line text within :data:`~graph_model.limits.MAX_NAME` (names, ids, labels)."""
+    return check_text(value, field=str(info.field_name), limit=MAX_NAME) if value else value
 
 
 class ActorKind(StrEnum):
@@ -124,10 +139,16 @@ class SourceRef(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     system: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_-]*$")]
-    key: Annotated[str, Field(min_length=1, max_length=500)]
+    #: bounded only: a key is the source's own text, compared as stored on re-import
+    key: Annotated[str, Field(min_length=1, max_length=MAX_KEY)]
     url: str | None = None
     run: str | None = None
     seen_at: datetime | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        return check_url(value, field="url") if value else None
 
     @property
     def alias(self) -> str:
@@ -171,6 +192,20 @@ class Actor(BaseModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         return check_actor_id(value)
+
+    @field_validator(
+        "name", "legal_form", "website", "email", "description", "commune", "departement",
+        "region", "active_in", "themes", "methods", "aliases", "sources",
+    )  # fmt: skip
+    @classmethod
+    def _bounded(cls, value: object, info: ValidationInfo) -> object:
+        """The bounds of :mod:`graph_model.limits` (lengths, characters, web address…)."""
+        return check_actor_value(str(info.field_name), value)
+
+    @field_validator("siren", "siret", "rna", mode="before")
+    @classmethod
+    def _bounded_number(cls, value: object, info: ValidationInfo) -> object:
+        return check_actor_value(str(info.field_name), value)
 
     @field_validator("siren")
     @classmethod
@@ -234,6 +269,19 @@ class Link(BaseModel):
     until: date | None = None
     sources: list[SourceRef] = Field(default_factory=list)
 
+    @field_validator("source_id", "target_id", "subkind")
+    @classmethod
+    def _check_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        field = str(info.field_name)
+        limit = MAX_SHORT if field == "subkind" else MAX_KEY
+        return check_text(value, field=field, limit=limit) if value is not None else None
+
+    @field_validator("sources")
+    @classmethod
+    def _check_sources(cls, values: list[SourceRef]) -> list[SourceRef]:
+        check_count(values, field="sources")
+        return values
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
         if self.since and self.until and self.until < self.since:
@@ -283,6 +331,11 @@ class Theme(BaseModel):
     label_en: str | None = None
     scheme: str = Field(default="maillage", description="maillage, mes-axis, essglobal…")
 
+    @field_validator("id", "label_fr", "label_en", "scheme")
+    @classmethod
+    def _check_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _line(value, info)
+
 
 class Method(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -290,6 +343,18 @@ class Method(BaseModel):
     id: str
     name: str
     description: str | None = None
+
+    @field_validator("id", "name")
+    @classmethod
+    def _check_line(cls, value: str, info: ValidationInfo) -> str:
+        return check_text(value, field=str(info.field_name), limit=MAX_NAME)
+
+    @field_validator("description")
+    @classmethod
+    def _check_description(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return check_text(value, field="description", limit=MAX_DESCRIPTION, multiline=True)
 
 
 class Event(BaseModel):
@@ -300,6 +365,11 @@ class Event(BaseModel):
     start: date | None = None
     end: date | None = None
     commune: str | None = None
+
+    @field_validator("id", "name", "commune")
+    @classmethod
+    def _check_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _line(value, info)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:

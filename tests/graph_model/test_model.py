@@ -173,3 +173,59 @@ def test_parse_turns_pydantic_errors_into_project_errors() -> None:
 def test_fold_is_accent_and_case_insensitive() -> None:
     assert fold("Économie Solidaire") == fold("economie  solidaire") == "economie solidaire"
     assert fold("Cœur d'Hérault") == "coeur d herault"
+
+
+#: the hostile inputs of issue 15, each with the field its refusal must name
+HOSTILE: list[tuple[dict[str, object], str]] = [
+    ({"description": "x" * 5_000_000}, "description"),
+    ({"themes": [f"theme-{i}" for i in range(10_000)]}, "themes"),
+    ({"aliases": [f"sheet:{i}" for i in range(10_000)]}, "aliases"),
+    ({"name": "Coop\x00Null"}, "name"),
+    ({"name": "Evil\u202egnp.exe"}, "name"),
+    ({"name": "Isolé\u2066 caché\u2069"}, "name"),
+    ({"name": "n" * 301}, "name"),
+    ({"website": "javascript:alert(document.cookie)"}, "website"),
+    ({"website": "data:text/html,<script>alert(1)</script>"}, "website"),
+    ({"email": "not an address"}, "email"),
+    ({"legal_form": "SCOP\x1b[31m"}, "legal_form"),
+    ({"description": "ligne\x00cachée"}, "description"),
+    ({"description": "C1\x85control"}, "description"),
+    ({"commune": "31555" * 100}, "commune"),
+    ({"siren": "7" * 1_000_000}, "siren"),
+    ({"sources": [SourceRef(system="sheet", key=str(i)) for i in range(101)]}, "sources"),
+]
+
+
+@pytest.mark.parametrize(("fields", "field"), HOSTILE, ids=[f for _, f in HOSTILE])
+def test_hostile_values_are_refused_naming_the_field(fields: dict[str, object], field: str) -> None:
+    data = {"id": "mai-abc123", "kind": "Organisation", "name": "Coop"} | fields
+    with pytest.raises(ValidationError) as refused:
+        parse(Actor, data)
+    assert refused.value.field == field
+    assert len(str(refused.value)) < 300  # the refusal names the limit, not the whole value
+
+
+def test_french_texts_stay_accepted() -> None:
+    actor = parse(
+        Actor,
+        {
+            "id": "mai-abc123",
+            "kind": "Organisation",
+            "name": "Œuvre d’entraide « L’Île-de-Ré » — cœur & sœurs",
+            "description": "Première ligne.\n\tDeuxième ligne, très détaillée : « ça marche ».",
+            "website": "https://www.exemple.fr/chemin?a=1",
+            "email": "contact@économie-sociale.fr",
+            "themes": ["alimentation", "réemploi"],
+        },
+    )
+    assert actor.name.startswith("Œuvre d’entraide")
+
+
+def test_links_and_sources_are_bounded() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Link(kind=LinkKind.COOPERATES_WITH, source_id="mai-a1", target_id="mai-b2",
+             subkind="co-portage\u202e")  # fmt: skip
+    assert refused.value.field == "subkind"
+    with pytest.raises(ValidationError) as bad_url:
+        SourceRef(system="sheet", key="1", url="javascript:alert(1)")
+    assert bad_url.value.field == "url"

@@ -11,22 +11,35 @@ turns them into typed results.
 These functions are synchronous (they run in a worker thread) and reach the graph through the
 port only: actors and links are written by the one write path of each
 (:class:`~graph_model.batch.GraphBatch`), the importers' as well.
+
+Concurrent identical edits tell every client the same truth. Edits of the same actor, or of
+the links between the same two actors, take the same lock of this process (:func:`_serial`),
+so the second sees what the first wrote: one ``linkActors`` creates the link, the identical
+ones answer ``DuplicateLink`` naming it (as a repeated call does); one ``upsertActor`` creates
+the actor, the identical ones update it. A transaction the store refuses for a transient
+conflict runs again (:func:`graph_model.retry.retrying`), and a create that meets the actor
+created meanwhile by another process is resolved again and becomes an update.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import pydantic
 
 from graph_model.batch import GraphBatch, link_row
 from graph_model.errors import (
+    DuplicateError,
     InvalidIdentifier,
     MaillageError,
     NotFound,
@@ -36,6 +49,7 @@ from graph_model.errors import (
 from graph_model.identifiers import check_actor_id, mint_actor_id
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
 from graph_model.port import ChangeRecord, GraphEdit, GraphStore, StoredLink, WriteContext
+from graph_model.retry import retrying
 from graph_model.stored import (
     ACTOR_FIELDS,
     COUNTRY_ID,
@@ -49,6 +63,24 @@ logger = logging.getLogger(__name__)
 
 _SEAT = LinkKind.LOCATED_IN
 _ACTIVE = LinkKind.ACTIVE_IN
+
+T = TypeVar("T")
+#: striped locks: edits of the same actor or actor pair in this process run one at a time
+_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+@contextmanager
+def _serial(*key: str) -> Iterator[None]:
+    """Hold the lock of ``key`` (an actor id, or two ends and a kind)."""
+    digest = hashlib.sha256("|".join(key).encode()).digest()
+    with _LOCKS[digest[0] % len(_LOCKS)]:
+        yield
+
+
+def _once(key: tuple[str, ...], work: Callable[[], T]) -> T:
+    """``work`` (one transaction) under the lock of ``key``, run again on transient conflicts."""
+    with _serial(*key):
+        return retrying(work)
 
 
 class KindChangeRefused(ValidationError):
@@ -145,25 +177,28 @@ def _stored_sources(values: Any) -> list[SourceRef]:
 
 # -- actors -------------------------------------------------------------------------------------
 _ACTOR_FIELDS = (*ACTOR_FIELDS, "latitude", "longitude", "themes", "methods")
+#: the given fields the model checks on their own (before the id is resolved)
+_PROBED = (
+    "name", "legal_form", "siren", "siret", "rna", "website", "email", "description",
+    "commune", "active_in", "themes", "methods", "aliases",
+)  # fmt: skip
 
 
 def _resolve_id(graph: GraphStore, given: Mapping[str, Any]) -> str:
-    """The id of the actor to write: the given one, a known actor's, or a new one."""
-    if given.get("id"):
-        return check_actor_id(str(given["id"]))
-    siren = given.get("siren") or (given.get("siret") or "")[:9] or None
-    source = given.get("source")
-    keys = []
+    """The id of the actor to write: the given one, a known actor's, or a new one.
+
+    The given texts and lists are checked by the model first (lengths, characters, list
+    sizes: :mod:`graph_model.limits`), before any of them reaches the store.
+    """
     actor_probe = parse(
         Actor,
-        {
-            "id": "mai-probe",
-            "kind": given["kind"],
-            "name": given.get("name") or "?",
-            "siren": siren,
-            "rna": given.get("rna"),
-        },
+        {"id": "mai-probe", "kind": given["kind"], "name": "?"}
+        | {k: given[k] for k in _PROBED if given.get(k) is not None},
     )
+    if given.get("id"):
+        return check_actor_id(str(given["id"]))
+    source = given.get("source")
+    keys = []
     if actor_probe.siren:
         keys.append(f"siren:{actor_probe.siren}")
     if actor_probe.rna:
@@ -273,8 +308,21 @@ def upsert_actor(
     required, ``source`` is a :class:`SourceRef` or ``None``, ``active_in`` replaces the stored
     areas when given, ``aliases`` are added.
     """
-    actor_id = _resolve_id(graph, given)
-    _check_places(given)
+    for attempt in (1, 2):
+        actor_id = _resolve_id(graph, given)
+        _check_places(given)
+        try:
+            return _once((actor_id,), partial(_upsert, graph, actor_id, given, author))
+        except DuplicateError:
+            # another process created it meanwhile: resolved again, it is an update
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _upsert(
+    graph: GraphStore, actor_id: str, given: Mapping[str, Any], author: Author
+) -> tuple[str, bool, Change]:
     context = _context(author)
     with graph.edit(context) as tx:
         found = tx.actors_by_id([actor_id]).get(actor_id)
@@ -321,6 +369,11 @@ def _check_ends(tx: GraphEdit, *ids: str) -> None:
 def link_actors(graph: GraphStore, link: Link, author: Author) -> tuple[StoredLink, Change]:
     """Record a link unless one of the same kind between the same actors overlaps its period;
     returns the link as stored and the change."""
+    key = (link.source_id, link.target_id, link.kind.value)
+    return _once(key, lambda: _link(graph, link, author))
+
+
+def _link(graph: GraphStore, link: Link, author: Author) -> tuple[StoredLink, Change]:
     context = _context(author)
     with graph.edit(context) as tx:
         _check_ends(tx, link.source_id, link.target_id)
@@ -365,6 +418,32 @@ def unlink_actors(
     """End (or remove) the links of ``kind`` from one actor to another valid on ``until``;
     returns the links as they were removed, or as they are once ended, and the change."""
     day = until or datetime.now(UTC).date()
+
+    work = partial(
+        _unlink,
+        graph,
+        source_id=source_id,
+        target_id=target_id,
+        kind=kind,
+        day=day,
+        source=source,
+        remove=remove,
+        author=author,
+    )
+    return _once((source_id, target_id, kind.value), work)
+
+
+def _unlink(
+    graph: GraphStore,
+    *,
+    source_id: str,
+    target_id: str,
+    kind: LinkKind,
+    day: date,
+    source: SourceRef,
+    remove: bool,
+    author: Author,
+) -> tuple[list[StoredLink], Change]:
     context = _context(author)
     with graph.edit(context) as tx:
         _check_ends(tx, source_id, target_id)

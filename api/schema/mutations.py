@@ -32,6 +32,7 @@ from api.schema.fields import mutation
 from api.schema.inputs import ActorInput, LinkInput, UnlinkInput
 from api.schema.records import ChangeRecord, change_from
 from graph_model.errors import NotFound, ValidationError
+from graph_model.limits import MAX_DESCRIPTION, MAX_ID, check_text
 from graph_model.model import ActorKind, parse
 from graph_model.model import Link as LinkModel
 from graph_model.model import LinkKind as DomainLinkKind
@@ -265,6 +266,9 @@ class Mutation:
 
         decide = review.accept if accept else review.reject
         try:
+            check_text(str(candidate), field="candidate", limit=MAX_ID)
+            if note is not None:
+                check_text(note, field="note", limit=MAX_DESCRIPTION, multiline=True)
             summary, actor_id = await info.context.services.guard.run(
                 lambda: decide(
                     info.context.services.graph, str(candidate), by=author.name, note=note

@@ -12,7 +12,12 @@ Invariants:
   projection compares to know when to refresh;
 * driver errors become project errors here: unreachable server → :class:`StoreUnavailable`
   (saying how to start it), constraint violation → :class:`DuplicateError` (naming the key),
-  anything else the server refuses → :class:`QueryError`.
+  a transient conflict (ArcadeDB's concurrent modification, Neo4j's ``TransientError``) →
+  :class:`~graph_model.retry.StoreConflict`, anything else the server refuses →
+  :class:`QueryError`;
+* a write refused by a transient conflict runs again (:func:`graph_model.retry.retrying`:
+  bounded, jittered); an edit transaction (:meth:`Store.transaction`) is a block the caller
+  owns, so the caller runs it again (``api.editing``).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from graph_model.errors import (
     QueryError,
     StoreUnavailable,
 )
+from graph_model.retry import StoreConflict, retrying
 from graph_model.schema import Dialect, schema_statements
 from queries.store.catalog import cypher
 from queries.store.embedded import DATABASE, USER, EmbeddedServer
@@ -47,6 +53,10 @@ Row = dict[str, Any]
 #: one statement of a write: catalogue text and parameters
 Statement = tuple[LiteralString, Mapping[str, Any]]
 _DUPLICATE_KEY = re.compile(r"Duplicated key \[([^\]]*)\]|property `\w+` = '([^']*)'")
+#: ArcadeDB's words for a concurrent modification of the same records (MVCC)
+_CONFLICT = re.compile(
+    r"Please retry the operation|ConcurrentModification|Slot rebase not possible", re.IGNORECASE
+)
 
 
 def now() -> datetime:
@@ -148,6 +158,11 @@ class Store:
                 "MAILLAGE_NEO4J_USER / MAILLAGE_NEO4J_PASSWORD (embedded: the password file "
                 "under the data directory)"
             ) from exc
+        if isinstance(exc, neo4j_errors.TransientError) or _CONFLICT.search(str(exc)):
+            raise StoreConflict(
+                "the graph store refused a write because another one changed the same records "
+                "at the same time: try again"
+            ) from exc
         if isinstance(exc, neo4j_errors.ConstraintError):
             match = _DUPLICATE_KEY.search(str(exc))
             key = next((g for g in match.groups() if g), None) if match else None
@@ -236,12 +251,15 @@ class Store:
             tx.run(cypher("bump_version"), now=now()).consume()
             return results
 
-        self.round_trips += 1
-        try:
-            with self._driver.session(database=self.database) as session:
-                return session.execute_write(work)
-        except Exception as exc:
-            self._translate(exc)
+        def attempt() -> list[list[Row]]:
+            self.round_trips += 1
+            try:
+                with self._driver.session(database=self.database) as session:
+                    return session.execute_write(work)
+            except Exception as exc:
+                self._translate(exc)
+
+        return retrying(attempt)
 
     def write_batches(
         self,

@@ -8,7 +8,11 @@ reference; the links need the nodes): a slice of the reference is loaded first.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import pytest
 
@@ -28,6 +32,7 @@ from tests.contract.data import reference_slice
 
 ALICE = Author(name="alice", token_id="tok-alice")
 SHEET = SourceRef(system="sheet", key="line 3")
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -182,3 +187,53 @@ def test_tokens_through_the_api(graph: GraphStore) -> None:
     assert info.revoked_at is not None and info.revoked_at <= datetime.now(UTC)
     with pytest.raises(Unauthenticated):
         verifier.verify(secret)
+
+
+def _at_once(count: int, call: Callable[[], T]) -> list[T | Exception]:
+    """``call`` from ``count`` threads released together; each result or its error."""
+    barrier = threading.Barrier(count)
+
+    def run() -> T | Exception:
+        barrier.wait()
+        try:
+            return call()
+        except Exception as exc:
+            return exc
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: run(), range(count)))
+
+
+def test_identical_links_at_once_make_one_link_and_one_change(places: GraphStore) -> None:
+    graph = places
+    ends = [
+        upsert_actor(graph, {"kind": kind, "name": name, "source": source}, ALICE)[0]
+        for kind, name, source in (
+            ("Organisation", "Coop A", SourceRef(system="sheet", key="a")),
+            ("Network", "Réseau B", SourceRef(system="sheet", key="b")),
+        )
+    ]
+    link = Link(
+        kind=LinkKind.MEMBER_OF, source_id=ends[0], target_id=ends[1], since=date(2020, 1, 1),
+        sources=[SHEET],
+    )  # fmt: skip
+    results = _at_once(8, lambda: link_actors(graph, link, ALICE))
+    saved = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, DuplicateLink)]
+    assert len(saved) == 1 and len(refused) == 7, results
+    assert saved[0][0].id == link.id and {r.existing.id for r in refused} == {link.id}
+    assert [s.id for s in graph.links_between(ends[0], ends[1], LinkKind.MEMBER_OF)] == [link.id]
+    assert [c.operation for c in graph.changes(link.id, 10)] == ["link_actors"]
+
+
+def test_identical_upserts_without_id_at_once_make_one_actor(places: GraphStore) -> None:
+    graph = places
+    given = {"kind": "Organisation", "name": "Coop C", "source": SourceRef(system="sheet", key="c")}
+    results = _at_once(8, lambda: upsert_actor(graph, given, ALICE))
+    assert all(isinstance(r, tuple) for r in results), results
+    ids = {r[0] for r in results if isinstance(r, tuple)}
+    created = [r[1] for r in results if isinstance(r, tuple)]
+    assert len(ids) == 1 and created.count(True) == 1 and created.count(False) == 7
+    (actor_id,) = ids
+    operations = [c.operation for c in graph.changes(actor_id, 20)]
+    assert sorted(operations) == ["create_actor"] + ["update_actor"] * 7

@@ -171,11 +171,19 @@ def normalise_postcode(value: object) -> str | None:
     return text if _POSTCODE.match(text) else None
 
 
+#: a scheme other than http(s) (``host:8080`` is a port, not a scheme)
+_OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
+
+
 def normalise_url(value: object) -> str | None:
-    """A web address with a scheme (``https://`` added when missing), or ``None``."""
+    """A web address with a scheme (``https://`` added when missing), or ``None``. Another
+    scheme (``javascript:``, ``data:``) is kept as written, for the model's bound to refuse it:
+    prefixing it would turn a hostile value into a plausible address."""
     text = clean_text(value)
     if not text or " " in text or "." not in text:
         return None
+    if _OTHER_SCHEME.match(text):
+        return text
     if not re.match(r"^https?://", text, re.IGNORECASE):
         text = "https://" + text.lstrip("/")
     return text

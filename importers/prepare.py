@@ -20,6 +20,7 @@ from graph_model.identifiers import (
     normalise_siren,
     normalise_siret,
 )
+from graph_model.limits import MAX_NAME, check_actor_value, check_actor_values
 from importers.names import Probe
 from importers.normalise import (
     clean_text,
@@ -63,6 +64,7 @@ class Preparation:
     def row(self, record: ActorRecord) -> ActorRow:
         """The row of one actor record; :class:`ValidationError` when it cannot be loaded."""
         values = _values(record)
+        _check_bounds(record, values)
         place = self.place(record.place)
         siren, siret, rna = values["siren"], values["siret"], values["rna"]
         if record.actor_id:
@@ -87,13 +89,24 @@ class Preparation:
         return ActorRow(record, values, place, list(dict.fromkeys(keys)), minted, probe)
 
 
+def _check_bounds(record: ActorRecord, values: dict[str, Any]) -> None:
+    """The model's bounds (:mod:`graph_model.limits`) on what the merge will store: the
+    importers build actors without validating them, so a row breaking one is rejected here."""
+    check_actor_values(values)
+    check_actor_value("themes", [theme.id for theme in record.themes])
+    check_actor_value("methods", record.methods)
+    check_actor_value("aliases", record.aliases)
+
+
 def _values(record: ActorRecord) -> dict[str, Any]:
     """The record's scalar values, clean; flags what was dropped or repaired."""
     name = clean_text(record.name)
     if not name:
         raise ValidationError("no name: every actor needs one (check the name column)")
-    if len(name) > 300:
-        raise ValidationError(f"name of {len(name)} characters: at most 300 ({name[:40]}…)")
+    if len(name) > MAX_NAME:
+        raise ValidationError(
+            f"name of {len(name)} characters: at most {MAX_NAME} ({name[:40]}…)", field="name"
+        )
     lat, lon = record.place.latitude, record.place.longitude
     if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         record.flags.append(f"coordinates ({lat}, {lon}) are not on Earth: ignored")

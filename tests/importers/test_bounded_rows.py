@@ -24,10 +24,6 @@ ROWS = [
 ]
 
 
-@pytest.mark.xfail(
-    reason="importers/prepare.py to call graph_model.limits.check_actor_values (requested)",
-    strict=False,
-)
 def test_hostile_rows_are_rejects_naming_the_field(graph: GraphStore, tmp_path: Path) -> None:
     path = tmp_path / "membres.csv"
     with path.open("w", encoding="utf-8", newline="") as stream:

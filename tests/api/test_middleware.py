@@ -129,7 +129,9 @@ def slow_headers_server() -> Iterator[tuple[str, int]]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 30
     while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.01)
     yield "127.0.0.1", server.servers[0].sockets[0].getsockname()[1]
     server.should_exit = True

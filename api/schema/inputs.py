@@ -1,4 +1,9 @@
-"""GraphQL input types: the actors filter and the mutations' inputs."""
+"""GraphQL input types: the actors filter and the mutations' inputs.
+
+The mutations' inputs are checked by the model (:mod:`graph_model.limits`, through
+:mod:`api.editing`), which answers ``InvalidInput`` naming the field; the filter checks the
+same bounds itself (a query has no typed problems: the refusal is a GraphQL error naming it).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from datetime import date
 import strawberry
 
 from api.schema.enums import LinkKind
+from graph_model.limits import MAX_CODE, MAX_ID, MAX_NAME, check_items, check_text
 from graph_model.model import ActorKind, AdvocacyLevel
 
 
@@ -32,6 +38,17 @@ class ActorFilter:
         description="the name contains these words (accents and case ignored); for ranked, "
         "typo-tolerant search use Query.search",
     )
+
+    def __post_init__(self) -> None:
+        """The bounds of :mod:`graph_model.limits` (a refusal names the field)."""
+        if self.territory is not None:
+            check_text(self.territory, field="territory", limit=MAX_CODE)
+        if self.themes is not None:
+            check_items(self.themes, field="themes")
+        if self.member_of is not None:
+            check_text(str(self.member_of), field="memberOf", limit=MAX_ID)
+        if self.text is not None:
+            check_text(self.text, field="text", limit=MAX_NAME)
 
 
 @strawberry.input(description="Where a fact comes from.")

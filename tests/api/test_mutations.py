@@ -411,3 +411,12 @@ def test_identical_mutations_at_once_tell_every_client_the_same(
     assert {r["__typename"] for r in saved} == {"ActorSaved"}, saved
     assert len({r["actor"]["id"] for r in saved}) == 1
     assert sorted(r["created"] for r in saved) == [False] * 7 + [True]
+
+
+def test_an_actors_filter_over_the_bounds_is_refused(client: httpx.Client) -> None:
+    query = "query($f: ActorFilter) { actors(filter: $f, first: 1) { totalCount } }"
+    body = gql(client, query, {"f": {"themes": [f"t{i}" for i in range(10_000)]}}, status=None)
+    assert body["errors"][0]["extensions"]["field"] == "themes", body
+    body = gql(client, query, {"f": {"text": "Coop\u202e"}}, status=None)
+    assert body["errors"][0]["extensions"]["field"] == "text", body
+    assert gql(client, query, {"f": {"text": "Œuvre d’entraide"}})["data"]["actors"]

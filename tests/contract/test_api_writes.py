@@ -11,10 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
 import pytest
+from neo4j import exceptions as neo4j_errors
 
 from api.auth import Role, TokenVerifier, Unauthenticated, create_token, list_tokens, revoke_token
 from api.editing import (
@@ -27,7 +29,9 @@ from api.editing import (
     upsert_actor,
 )
 from graph_model.model import Link, LinkKind, SourceRef
-from graph_model.port import GraphStore, WriteContext
+from graph_model.port import GraphEdit, GraphStore, WriteContext
+from graph_model.retry import StoreConflict
+from queries.store.adapter import Store
 from tests.contract.data import reference_slice
 
 ALICE = Author(name="alice", token_id="tok-alice")
@@ -237,3 +241,43 @@ def test_identical_upserts_without_id_at_once_make_one_actor(places: GraphStore)
     (actor_id,) = ids
     operations = [c.operation for c in graph.changes(actor_id, 20)]
     assert sorted(operations) == ["create_actor"] + ["update_actor"] * 7
+
+
+def test_a_transient_conflict_is_retried_and_a_lasting_one_is_explained(
+    places: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = places
+    edit = graph.edit
+    refusals = iter([True, True])  # the store refuses the first two tries
+
+    def flaky(context: WriteContext) -> AbstractContextManager[GraphEdit]:
+        if next(refusals, False):
+            raise StoreConflict("Please retry the operation")
+        return edit(context)
+
+    monkeypatch.setattr(graph, "edit", flaky)
+    given = {"kind": "Organisation", "name": "Coop D", "source": SourceRef(system="s", key="d")}
+    actor_id, created, _ = upsert_actor(graph, given, ALICE)
+    assert created and graph.actors_by_id([actor_id])
+    assert len(graph.changes(actor_id, 10)) == 1
+
+    def refused(context: WriteContext) -> AbstractContextManager[GraphEdit]:
+        raise StoreConflict("Slot rebase not possible")
+
+    monkeypatch.setattr(graph, "edit", refused)
+    with pytest.raises(StoreConflict, match=r"5 times .* try again in a moment"):
+        upsert_actor(graph, given, ALICE)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        neo4j_errors.TransientError("Neo.TransientError.Transaction.DeadlockDetected"),
+        neo4j_errors.DatabaseError("Slot rebase not possible … Please retry the operation"),
+    ],
+)
+def test_the_adapter_names_transient_conflicts(error: Exception) -> None:
+    store = object.__new__(Store)
+    with pytest.raises(StoreConflict) as conflict:
+        store._translate(error)
+    assert "try again" in str(conflict.value) and "Slot rebase" not in str(conflict.value)

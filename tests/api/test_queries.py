@@ -336,7 +336,6 @@ def test_the_refusals_say_what_happened_and_what_to_do() -> None:
     assert anonymous.endswith("defines no named operation: drop operationName")
 
 
-@pytest.mark.xfail(reason="api/endpoint.py calls api.request_errors.describe (requested)")
 def test_a_mutation_by_get_and_an_unknown_operation_are_explained(client: httpx.Client) -> None:
     by_get = client.get(
         "/graphql",

@@ -27,10 +27,8 @@ import codecs
 import csv
 import hashlib
 import io
-import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,8 +40,8 @@ from graph_model.errors import ImportFailure
 from graph_model.identifiers import fold
 from graph_model.model import parse
 from importers.limits import FileLimits, check_archive, raise_hint
+from importers.scan import Scan, scan_file
 
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _DELIMITERS = (";", ",", "\t", "|")
 _HEADER_SCAN = 15
 
@@ -146,7 +144,7 @@ class Table:
                 raise ImportFailure(
                     f"mapping: unknown encoding {explicit!r} (try utf-8, cp1252 or latin-1)"
                 ) from exc
-        scan = _scan(self.path, explicit or "utf-8")
+        scan = scan_file(self.path, explicit or "utf-8")
         self.sha256 = scan.sha256
         self.encoding = self._encoding(scan, explicit)
         sample, lines = scan.sample, scan.lines
@@ -162,7 +160,7 @@ class Table:
         self._find_header(rows)
         self.total = max(0, lines + (0 if sample.endswith(b"\n") else 1) - self.header_line)
 
-    def _encoding(self, scan: _Scan, explicit: str | None) -> str:
+    def _encoding(self, scan: Scan, explicit: str | None) -> str:
         """The encoding to read the file with (see the module docstring)."""
         if scan.sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
@@ -360,62 +358,6 @@ class Table:
                 yield line, list(cells)
         finally:
             workbook.close()
-
-
-@dataclass
-class _Scan:
-    """What one pass over a file's bytes tells: hash, lines, a sample, and how it decodes."""
-
-    sha256: str = ""
-    lines: int = 0
-    sample: bytes = b""
-    nul: bool = False
-    undefined_cp1252: bool = False
-    decodes: bool = True
-    failure: str | None = None
-    #: the longest run of bytes without a newline (a bound on the longest field of one line)
-    longest_line: int = 0
-
-
-def _scan(path: Path, encoding: str) -> _Scan:
-    """Read the whole file once, in 1 MiB chunks: nothing is kept but the first 64 KiB."""
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder(encoding)()
-    scan = _Scan()
-    run = 0  # bytes since the last newline
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-            run = _line_run(scan, chunk, run)
-            if len(scan.sample) < 65_536:
-                scan.sample += chunk[: 65_536 - len(scan.sample)]
-            scan.lines += chunk.count(b"\n")
-            scan.nul = scan.nul or b"\x00" in chunk
-            scan.undefined_cp1252 = scan.undefined_cp1252 or bool(_CP1252_UNDEFINED.search(chunk))
-            if scan.decodes:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    scan.decodes, scan.failure = False, str(exc)
-    if scan.decodes:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            scan.decodes, scan.failure = False, str(exc)
-    scan.sha256 = digest.hexdigest()
-    return scan
-
-
-def _line_run(scan: _Scan, chunk: bytes, run: int) -> int:
-    """The newline-free run at the end of ``chunk``, given the one before it; the longest run
-    seen is kept in ``scan`` (two searches a chunk: runs inside one chunk are under 1 MiB)."""
-    first = chunk.find(b"\n")
-    if first < 0:
-        run += len(chunk)
-        scan.longest_line = max(scan.longest_line, run)
-        return run
-    scan.longest_line = max(scan.longest_line, run + first, min(len(chunk), 1 << 20))
-    return len(chunk) - chunk.rfind(b"\n") - 1
 
 
 def _plain(value: Any) -> Any:

@@ -35,6 +35,8 @@ class _HeaderTimeout:
             _HeaderTimeout.header_timeout = ApiSettings().header_timeout
         return _HeaderTimeout.header_timeout
 
+    _header_timer: asyncio.TimerHandle | None = None
+
     def _arm(self) -> None:
         waiting_after = self.cycle
         transport = self.transport
@@ -43,11 +45,21 @@ class _HeaderTimeout:
             if self.cycle is waiting_after and not transport.is_closing():
                 transport.close()  # no new request began: its headers never came whole
 
-        self.loop.call_later(self._timeout(), expire)
+        self._disarm()
+        self._header_timer = self.loop.call_later(self._timeout(), expire)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
         self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]

@@ -32,8 +32,9 @@ STALE_AFTER = timedelta(hours=48)
 
 
 def this_process() -> dict[str, object]:
-    """What a run records of the process running it (``pid``, ``host``)."""
-    return {"pid": os.getpid(), "host": socket.gethostname()}
+    """What a run records of the process running it (``pid``, ``host``). The pid is kept as
+    text: the run's numbers are its counts (GraphQL's ``ImportRun.counts`` lists them)."""
+    return {"pid": str(os.getpid()), "host": socket.gethostname()}
 
 
 def pid_alive(pid: int) -> bool:
@@ -51,6 +52,14 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def _pid(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
 def abandoned(
     run: ImportRunRecord,
     now: datetime,
@@ -59,8 +68,8 @@ def abandoned(
     alive: Callable[[int], bool] = pid_alive,
 ) -> bool:
     """Whether a run still ``running`` was left by an import that is gone (module docstring)."""
-    pid, run_host = run.props.get("pid"), run.props.get("host")
-    if run_host == host and isinstance(pid, int):
+    pid, run_host = _pid(run.props.get("pid")), run.props.get("host")
+    if run_host == host and pid is not None:
         return pid != os.getpid() and not alive(pid)
     started = run.props.get("started_at")
     if not isinstance(started, datetime):

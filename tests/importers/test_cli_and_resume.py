@@ -170,6 +170,6 @@ def test_an_import_killed_midway_ends_like_an_uninterrupted_one(
     assert (killed["status"], killed["stamped"], killed["pid"]) == (
         "interrupted",
         True,
-        process.pid,
+        str(process.pid),
     )
     assert resumed_run["status"] == "finished"

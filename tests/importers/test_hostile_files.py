@@ -208,7 +208,7 @@ def _left_running(graph: MemoryGraph) -> None:
     now = datetime.now(UTC)
     here = socket.gethostname()
     runs: dict[str, dict[str, Any]] = {
-        "run-dead-here": {"started_at": now, "pid": _dead_pid(), "host": here},
+        "run-dead-here": {"started_at": now, "pid": str(_dead_pid()), "host": here},
         "run-alive-here": {"started_at": now, "pid": os.getppid(), "host": here},
         "run-elsewhere-recent": {"started_at": now - timedelta(hours=1), "pid": 1, "host": "b"},
         "run-elsewhere-old": {"started_at": now - timedelta(days=3), "pid": 1, "host": "b"},
@@ -236,7 +236,7 @@ def test_the_next_import_marks_runs_whose_import_is_gone(fixtures: Path) -> None
     assert statuses["run-alive-here"] == statuses["run-elsewhere-recent"] == "running"
     assert statuses[str(summary.run_id)] == "finished"
     mine = next(r for r in graph.import_runs(20) if r.id == summary.run_id).props
-    assert (mine["pid"], mine["host"]) == (os.getpid(), socket.gethostname())
+    assert (mine["pid"], mine["host"]) == (str(os.getpid()), socket.gethostname())
     interrupted = next(r for r in graph.import_runs(20) if r.id == "run-dead-here").props
     assert isinstance(interrupted["interrupted_at"], datetime)
 

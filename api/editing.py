@@ -13,7 +13,7 @@ port only: actors and links are written by the one write path of each
 (:class:`~graph_model.batch.GraphBatch`), the importers' as well.
 
 Concurrent identical edits tell every client the same truth. Edits of the same actor, or of
-the links between the same two actors, take the same lock of this process (:func:`_serial`),
+the links between the same two actors, take the same lock of this process (:func:`_once`),
 so the second sees what the first wrote: one ``linkActors`` creates the link, the identical
 ones answer ``DuplicateLink`` naming it (as a repeated call does); one ``upsertActor`` creates
 the actor, the identical ones update it. A transaction the store refuses for a transient
@@ -28,8 +28,7 @@ import json
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -69,17 +68,11 @@ T = TypeVar("T")
 _LOCKS = tuple(threading.Lock() for _ in range(64))
 
 
-@contextmanager
-def _serial(*key: str) -> Iterator[None]:
-    """Hold the lock of ``key`` (an actor id, or two ends and a kind)."""
+def _once(key: tuple[str, ...], work: Callable[[], T]) -> T:
+    """``work`` (one transaction) under the lock of ``key`` (an actor id, or two ends and a
+    kind), run again on transient conflicts."""
     digest = hashlib.sha256("|".join(key).encode()).digest()
     with _LOCKS[digest[0] % len(_LOCKS)]:
-        yield
-
-
-def _once(key: tuple[str, ...], work: Callable[[], T]) -> T:
-    """``work`` (one transaction) under the lock of ``key``, run again on transient conflicts."""
-    with _serial(*key):
         return retrying(work)
 
 
@@ -308,16 +301,18 @@ def upsert_actor(
     required, ``source`` is a :class:`SourceRef` or ``None``, ``active_in`` replaces the stored
     areas when given, ``aliases`` are added.
     """
-    for attempt in (1, 2):
-        actor_id = _resolve_id(graph, given)
-        _check_places(given)
-        try:
-            return _once((actor_id,), partial(_upsert, graph, actor_id, given, author))
-        except DuplicateError:
-            # another process created it meanwhile: resolved again, it is an update
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        return _upsert_serially(graph, given, author)
+    except DuplicateError:  # another process created it meanwhile: resolved again, an update
+        return _upsert_serially(graph, given, author)
+
+
+def _upsert_serially(
+    graph: GraphStore, given: Mapping[str, Any], author: Author
+) -> tuple[str, bool, Change]:
+    actor_id = _resolve_id(graph, given)
+    _check_places(given)
+    return _once((actor_id,), partial(_upsert, graph, actor_id, given, author))
 
 
 def _upsert(

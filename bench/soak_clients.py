@@ -80,20 +80,21 @@ class Soak:
     acked_actors: set[str] = field(default_factory=set)
     acked_links: set[tuple[str, str]] = field(default_factory=set)
     killed_at: float | None = None
-    outage_seen: bool = False
+    outage_seen_at: float | None = None
     recovered_at: float | None = None
 
     def tally(self, kind: str) -> Tally:
         return self.tallies.setdefault(kind, Tally(kind))
 
-    def saw(self, what: str) -> None:
-        """Follow the outage: it shows with the first ``store_unavailable`` after the kill,
-        and ends with the next read answered (answers from memory before it do not count)."""
+    def saw(self, what: str, started: float) -> None:
+        """Follow the outage: it shows with the first ``store_unavailable`` after the kill, and
+        ends with the first read *sent after that* and answered (the API refuses every request
+        at once while the store is down; a read in flight before may still be answered)."""
         if self.killed_at is None or self.recovered_at is not None:
             return
-        if what == "store_unavailable":
-            self.outage_seen = True
-        elif what == "ok" and self.outage_seen:
+        if what == "store_unavailable" and self.outage_seen_at is None:
+            self.outage_seen_at = time.monotonic()
+        elif what == "ok" and self.outage_seen_at is not None and started > self.outage_seen_at:
             self.recovered_at = time.monotonic()
 
     def in_outage(self) -> bool:
@@ -171,7 +172,7 @@ async def reader(soak: Soak, number: int, kind: str = "reader") -> None:
             if connection is not None:
                 connection.close()
             connection = None
-        soak.saw(what)
+        soak.saw(what, started)
         expected = what == "ok" or (what == "store_unavailable" and soak.in_outage())
         tally.note(what, started, expected=expected)
         if what == "store_unavailable":

@@ -239,7 +239,11 @@ def driver(_session_driver: Any, app_url: str, request: pytest.FixtureRequest) -
         leftover.unlink()
     drv.refresh()
     wait_ready(drv)
-    drv.get_log("browser")  # drop what earlier pages logged
+    # what loading the page logged: the security policy the server sends (api/middleware.py)
+    # must refuse nothing the map needs, or the map would silently lose a part
+    loaded = drv.get_log("browser")
+    refused = [e for e in loaded if "Content Security Policy" in str(e.get("message"))]
+    assert not refused, f"the security policy refused part of the map: {refused}"
     yield drv
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     drv.save_screenshot(str(SCREENSHOTS / f"{_test_name(request)}.png"))

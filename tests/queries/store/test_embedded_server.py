@@ -17,7 +17,7 @@ from graph_model.port import WriteContext
 from queries.store import StoreSettings, open_graph
 from queries.store.embedded import EmbeddedServer
 from queries.store.settings import Backend
-from tests.queries.store.test_server_contract import _actors
+from tests.contract.data import sample_actors
 
 pytestmark = pytest.mark.arcadedb
 
@@ -111,18 +111,18 @@ def test_restart_keeps_the_data(fresh_data_dir: Path) -> None:
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=fresh_data_dir)
     with contextlib.closing(open_graph(settings)) as graph:
         graph.setup_schema()
-        graph.write_actors(_actors(), WriteContext())
+        graph.write_actors(sample_actors(), WriteContext())
     assert maillage(fresh_data_dir, "db", "stop").returncode == 0
     assert maillage(fresh_data_dir, "db", "start").returncode == 0
     with contextlib.closing(open_graph(settings, start=False)) as graph:
-        assert graph.counts()["nodes.Actor"] == len(_actors())
+        assert graph.counts()["nodes.Actor"] == len(sample_actors())
 
 
 def test_kill_9_then_status_tells_the_truth_and_start_recovers(fresh_data_dir: Path) -> None:
     settings = StoreSettings(backend=Backend.EMBEDDED, data_dir=fresh_data_dir)
     with contextlib.closing(open_graph(settings)) as graph:
         graph.setup_schema()
-        graph.write_actors(_actors(), WriteContext())  # committed before the crash
+        graph.write_actors(sample_actors(), WriteContext())  # committed before the crash
     state = EmbeddedServer(fresh_data_dir).running_state()
     assert state is not None
     os.kill(state.pid, signal.SIGKILL)
@@ -137,7 +137,7 @@ def test_kill_9_then_status_tells_the_truth_and_start_recovers(fresh_data_dir: P
     restarted = maillage(fresh_data_dir, "db", "start")
     assert restarted.returncode == 0, restarted.stderr
     with contextlib.closing(open_graph(settings, start=False)) as graph:
-        assert graph.counts()["nodes.Actor"] == len(_actors())
+        assert graph.counts()["nodes.Actor"] == len(sample_actors())
         assert graph.resolve_keys(["movement:test"]) == {"movement:test": "net-mes"}
 
 

@@ -13,64 +13,14 @@ import networkx as nx
 import pytest
 
 from graph_model.errors import DuplicateError, QueryError, ValidationError
-from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef
+from graph_model.model import ActorKind, Link, LinkKind
 from graph_model.port import WriteContext
 from graph_model.stored import territory_rows
 from graph_model.territories import read_reference
 from queries.store import BoltGraph, Store, cypher
+from tests.contract.data import sample_actors, sample_links
 
 pytestmark = pytest.mark.usefixtures("store")
-
-
-def _actors() -> list[Actor]:
-    source = SourceRef(system="movement", key="test")
-    return [
-        Actor(
-            id="net-mes",
-            kind=ActorKind.NETWORK,
-            name="Mouvement pour l'Economie Solidaire",
-            sources=[source],
-        ),
-        Actor(
-            id="adv-ess-france", kind=ActorKind.ADVOCACY_BODY, name="ESS France", level="national"
-        ),
-        Actor(
-            id="net-relais-occitanie",
-            kind=ActorKind.NETWORK,
-            name="Réseau des Relais locaux en Occitanie",
-            region="76",
-        ),
-        Actor(
-            id="prj-generateur-bfc",
-            kind=ActorKind.PROJECT,
-            name="Générateur Bourgogne Franche-Comté",
-            region="27",
-        ),
-    ]
-
-
-def _links() -> list[Link]:
-    return [
-        Link(
-            kind=LinkKind.MEMBER_OF,
-            source_id="net-mes",
-            target_id="adv-ess-france",
-            since=date(2019, 1, 1),
-        ),
-        Link(
-            kind=LinkKind.MEMBER_OF,
-            source_id="net-relais-occitanie",
-            target_id="net-mes",
-            since=date(2015, 6, 1),
-            until=date(2018, 12, 31),
-        ),
-        Link(
-            kind=LinkKind.COOPERATES_WITH,
-            source_id="net-relais-occitanie",
-            target_id="prj-generateur-bfc",
-            subkind="mutualisation",
-        ),
-    ]
 
 
 CONTEXT = WriteContext()
@@ -83,7 +33,7 @@ def _props(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
 
 def _snapshot(store: Store) -> dict[str, Any]:
     figures = BoltGraph(store).counts()
-    props = _props(store, [a.id for a in _actors()])
+    props = _props(store, [a.id for a in sample_actors()])
     for values in props.values():
         for volatile in ("created_at", "updated_at"):
             values.pop(volatile, None)
@@ -91,11 +41,11 @@ def _snapshot(store: Store) -> dict[str, Any]:
 
 
 def test_upsert_is_idempotent(store: Store) -> None:
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
-    BoltGraph(store).write_links(_links(), CONTEXT)
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
+    BoltGraph(store).write_links(sample_links(), CONTEXT)
     first = _snapshot(store)
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
-    BoltGraph(store).write_links(_links(), CONTEXT)
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
+    BoltGraph(store).write_links(sample_links(), CONTEXT)
     assert _snapshot(store) == first
     assert first["counts"]["nodes.Actor"] == 4
     assert first["counts"]["links.MEMBER_OF"] == 2
@@ -103,8 +53,8 @@ def test_upsert_is_idempotent(store: Store) -> None:
 
 
 def test_upsert_updates_properties_in_place(store: Store) -> None:
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
-    renamed = _actors()[0].model_copy(update={"name": "MES"})
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
+    renamed = sample_actors()[0].model_copy(update={"name": "MES"})
     BoltGraph(store).write_actors([renamed], CONTEXT)
     stored = _props(store, ["net-mes"])["net-mes"]
     assert stored["name"] == "MES"
@@ -113,21 +63,21 @@ def test_upsert_updates_properties_in_place(store: Store) -> None:
 
 
 def test_an_actor_kind_cannot_change(store: Store) -> None:
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
-    as_project = _actors()[0].model_copy(update={"kind": ActorKind.PROJECT})
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
+    as_project = sample_actors()[0].model_copy(update={"kind": ActorKind.PROJECT})
     with pytest.raises(ValidationError, match="is a Network; its kind cannot become Project"):
         BoltGraph(store).write_actors([as_project], CONTEXT)
     assert _props(store, ["net-mes"])["net-mes"]["kind"] == "Network"
 
 
 def test_aliases_resolve_to_the_actor(store: Store) -> None:
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
     resolved = BoltGraph(store).resolve_keys(["movement:test", "id:net-mes", "siren:000"])
     assert resolved == {"movement:test": "net-mes", "id:net-mes": "net-mes"}
 
 
 def test_uniqueness_is_enforced_and_names_the_key(store: Store) -> None:
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
     with pytest.raises(DuplicateError) as info:
         store.write([("CREATE (a:Actor:Network {id: $id})", {"id": "net-mes"})])
     assert info.value.key == "net-mes"
@@ -154,7 +104,7 @@ def test_a_rolled_back_transaction_leaves_nothing(store: Store) -> None:
 
 
 def test_a_failing_statement_rolls_back_the_whole_write(store: Store) -> None:
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
     before = BoltGraph(store).counts()
     with pytest.raises(DuplicateError):
         store.write(
@@ -175,16 +125,16 @@ def test_a_failing_statement_rolls_back_the_whole_write(store: Store) -> None:
 
 def test_every_write_bumps_the_graph_version(store: Store) -> None:
     start = store.version()
-    BoltGraph(store).write_actors(_actors()[:1], CONTEXT)
+    BoltGraph(store).write_actors(sample_actors()[:1], CONTEXT)
     middle = store.version()
     BoltGraph(store).write_links([], CONTEXT)
-    BoltGraph(store).write_actors(_actors()[1:2], CONTEXT)
+    BoltGraph(store).write_actors(sample_actors()[1:2], CONTEXT)
     assert start < middle < store.version()
 
 
 def test_dates_round_trip_and_as_of_filters_links(store: Store) -> None:
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
-    BoltGraph(store).write_links(_links(), CONTEXT)
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
+    BoltGraph(store).write_links(sample_links(), CONTEXT)
 
     def neighbours(as_of: str | None) -> set[tuple[str, str]]:
         rows = store.read(cypher("links_of_actor"), id="net-relais-occitanie", as_of=as_of)
@@ -235,11 +185,11 @@ def test_shortest_path_with_where_is_not_relied_upon(store: Store) -> None:
     then filters it, so when that path breaks the predicate nothing comes back even though a
     longer path satisfies it. Maillage finds constrained paths in Python (the projection),
     which gives the same answer on every server."""
-    BoltGraph(store).write_actors(_actors(), CONTEXT)
+    BoltGraph(store).write_actors(sample_actors(), CONTEXT)
     shortcut = Link(
         kind=LinkKind.SITS_ON, source_id="net-relais-occitanie", target_id="adv-ess-france"
     )
-    BoltGraph(store).write_links([*_links(), shortcut], CONTEXT)
+    BoltGraph(store).write_links([*sample_links(), shortcut], CONTEXT)
     constrained = store.read(
         "MATCH p = shortestPath((a:Actor {id: $a})-[*..5]-(b:Actor {id: $b})) "
         "WHERE all(r IN relationships(p) WHERE type(r) <> 'SITS_ON') "
@@ -258,7 +208,7 @@ def test_shortest_path_with_where_is_not_relied_upon(store: Store) -> None:
         ]
     # what Maillage does instead: pull the links and search in Python
     graph = nx.Graph()
-    for actor in _actors():
+    for actor in sample_actors():
         for row in store.read(cypher("links_of_actor"), id=actor.id, as_of=None):
             if row["kind"] != "SITS_ON":
                 graph.add_edge(row["source"], row["target"])

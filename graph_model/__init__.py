@@ -1,4 +1,6 @@
-"""What the graph is: node and link kinds, identity, validation, errors, schema, territories.
+"""What the graph is: node and link kinds, identity, validation and bounds, errors, schema,
+territories, how actors and links are stored (:mod:`.stored`), the rows of one write
+(:mod:`.batch`) and the store port every other package goes through (:mod:`.port`).
 
 Imports nothing else of the project.
 """

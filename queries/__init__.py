@@ -1,2 +1,4 @@
-"""What we ask of the graph: the store adapter, the Cypher catalogue, the repository, and the
-analytics over an in-memory projection."""
+"""What we ask of the graph: the store port's adapters (:mod:`queries.store`: Bolt for ArcadeDB
+and Neo4j with the Cypher catalogue, and in memory), the in-memory projection
+(:mod:`queries.projection`), the analytics over it (:mod:`queries.analytics`) and what is kept
+on disk besides the graph (:mod:`queries.snapshots`)."""

@@ -119,7 +119,7 @@ def actor_properties(actor: Actor, territories: TerritoryLookup | None = None) -
 
 
 class TerritoryLookup:
-    """What the repository needs of the territory reference: parents and centres of codes."""
+    """What storing an actor needs of the territory reference: parents and centres of codes."""
 
     def __init__(
         self,

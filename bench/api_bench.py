@@ -44,6 +44,7 @@ from graph_model.port import GraphStore, WriteContext
 from graph_model.stored import territory_lookup
 from graph_model.territories import load_reference
 from queries.store import StoreSettings, open_graph
+from queries.store.embedded import EmbeddedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().with_name("RESULTS.md")
@@ -484,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        # the graph server outlives the API (it is shared by workers): stop it too, so that no
+        # idle JVM weighs on what is measured next; the loaded data stays for the next run
+        EmbeddedServer(args.data_dir).stop()
     report = _report(outcomes, args, args.notes)
     print()
     print(report)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -118,9 +119,12 @@ class ClusterCache:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(membership_to_json(result)))
+            # the owner's only, as every file under the data directory (issue 15)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(json.dumps(membership_to_json(result)))
             tmp.replace(path)
         except OSError as exc:  # ids then stay stable within this process only
             logger.warning("cannot keep cluster ids in %s: %s", path, exc)

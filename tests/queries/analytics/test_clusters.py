@@ -208,6 +208,7 @@ def test_cluster_ids_survive_a_restart(tmp_path: Path) -> None:
     # a different numbering would come out of a fresh computation only if ids were not kept:
     # shift the kept ids so that keeping them is visible
     kept = next(tmp_path.glob("clusters-*.json"))
+    assert kept.stat().st_mode & 0o777 == 0o600  # the owner's only, as the data directory
     data = json.loads(kept.read_text())
     data["clusters"] = {f"c{int(k[1:]) + 40}": v for k, v in data["clusters"].items()}
     data["next_id"] += 40

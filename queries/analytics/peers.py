@@ -1,12 +1,17 @@
 """Peer projects: actors like a given one, elsewhere — to learn from, or to cooperate with.
 
 Candidates are the actors of the given ``kinds`` (by default the actor's own kind) that sit
-*outside the actor's territory* at ``level`` (``commune``, ``departement`` or ``region``: a
-candidate whose code at that level is unknown is left out, it cannot be shown to be elsewhere)
-and share at least one theme, method or network with it.
+*outside the actor's territory* at ``level`` (``commune``, ``departement`` — the default — or
+``region``) and share at least one theme, method or network with it. A candidate is outside
+when its territory differs from the actor's at that level *or at a wider one* (a candidate in
+another région is outside the département even when its own département is unknown), so
+"outside the département" always finds at least the candidates of "outside the région". A
+candidate placed nowhere is left out: it cannot be shown to be elsewhere. An actor with no
+territory at ``level`` is compared at the next wider level it has (:attr:`PeerAnswer.level`
+says which; :attr:`PeerAnswer.asked` the level asked); an actor placed nowhere (a national body)
+is compared with every placed candidate.
 
-**Similarity**, in [0, 1], over four facets, each compared by its Jaccard index
-``|A ∩ B| / |A ∪ B|``:
+**Similarity**, in [0, 1], over four facets:
 
 =================  ======  ====================================================================
 facet              weight  what it holds
@@ -17,7 +22,12 @@ facet              weight  what it holds
 ``carrier_kinds``  0.15    the kinds of the actors that carry it (sources of ``CARRIES`` to it)
 =================  ======  ====================================================================
 
-``score = sum(weight_f * jaccard_f) / sum(weight_f for the facets where the actor has
+Each facet is a Jaccard index in which a shared item counts by **how rare it is**:
+``sum(rarity(i) for i in A ∩ B) / |A ∪ B|``, where ``rarity(i) = ln(N / df(i)) / ln(N / 2)``
+(clamped to [0, 1]; ``N`` the number of actors, ``df(i)`` how many have the item): 1 for an
+item only two actors share, near 0 for one nearly every actor has. Sharing the membership of
+the MES, that most members of a list state, weighs little; sharing two rare themes weighs a
+lot. ``score = sum(weight_f * facet_f) / sum(weight_f for the facets where the actor has
 something)``: a facet the actor says nothing about neither helps nor hurts a candidate. Ties
 are ranked by the number of shared items, then by id. Each peer lists the shared items: that
 is the explanation. ``exclude_linked`` hides actors already linked to the actor; otherwise
@@ -27,13 +37,14 @@ carriers, already linked).
 >>> from queries.analytics.example import example_projection
 >>> answer = peer_projects(example_projection(), "org-collectif")
 >>> [(p.actor.id, p.score, p.shared_themes, p.shared_methods) for p in answer.peers]
-[('org-marseille', 0.764706, ('alimentation', 'reemploi'), ('vises',))]
+[('org-marseille', 0.612397, ('alimentation', 'reemploi'), ('vises',))]
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict, Unpack
@@ -77,6 +88,8 @@ class PeerAnswer:
     #: candidates scored (before ``limit``)
     candidates: int
     peers: tuple[Peer, ...]
+    #: the level asked; ``level`` is wider when the actor has no territory at this one
+    asked: str = "departement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +124,8 @@ class _Index:
 
     facets: dict[str, _Facets]
     postings: dict[str, dict[str, tuple[str, ...]]]
+    #: facet -> item -> its rarity in [0, 1] (see the module docstring)
+    rarity: dict[str, dict[str, float]]
 
 
 def _index(projection: Projection) -> _Index:
@@ -140,35 +155,67 @@ def _index(projection: Projection) -> _Index:
         for facet, items in postings.items():
             for item in getattr(mine, facet):
                 items.setdefault(item, []).append(actor)
+    kinds: dict[str, int] = {}
+    for mine in facets.values():
+        for kind in mine.carrier_kinds:
+            kinds[kind] = kinds.get(kind, 0) + 1
+    counts = {f: {k: len(v) for k, v in items.items()} for f, items in postings.items()}
+    counts["carrier_kinds"] = kinds
+    total = len(facets)
     return _Index(
         facets=facets,
         postings={f: {k: tuple(v) for k, v in items.items()} for f, items in postings.items()},
+        rarity={f: {k: rarity(n, total) for k, n in items.items()} for f, items in counts.items()},
     )
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def rarity(holders: int, actors: int) -> float:
+    """How rare an item held by ``holders`` of ``actors`` is: 1 when at most two hold it, 0 when
+    all do (``ln(N / df) / ln(N / 2)``, clamped).
+
+    >>> rarity(2, 1000), round(rarity(100, 1000), 3), round(rarity(900, 1000), 3)
+    (1.0, 0.371, 0.017)
+    """
+    if actors <= 2 or holders <= 2:
+        return 1.0
+    return max(0.0, min(1.0, math.log(actors / holders) / math.log(actors / 2)))
+
+
+def _facet(a: frozenset[str], b: frozenset[str], rare: Mapping[str, float]) -> float:
+    """The Jaccard index where each shared item counts its rarity (an unknown item counts 1)."""
     if not a or not b:
         return 0.0
-    shared = len(a & b)
-    return shared / (len(a) + len(b) - shared) if shared else 0.0
+    shared = a & b
+    if not shared:
+        return 0.0
+    return sum(rare.get(item, 1.0) for item in shared) / (len(a) + len(b) - len(shared))
 
 
-def similarity(a: _Facets, b: _Facets) -> float:
+_NO_RARITY: Mapping[str, Mapping[str, float]] = {}
+
+
+def similarity(
+    a: _Facets, b: _Facets, rarity: Mapping[str, Mapping[str, float]] = _NO_RARITY
+) -> float:
     """The documented score of ``b`` as a peer of ``a`` (not symmetric: ``a``'s empty facets
-    are left out). Written out facet by facet: it runs for every candidate."""
+    are left out); without ``rarity``, every item counts 1 (the plain Jaccard index). Written
+    out facet by facet: it runs for every candidate."""
+    empty: Mapping[str, float] = {}
     total = weights = 0.0
     if a.themes:
         weights += WEIGHTS["themes"]
-        total += WEIGHTS["themes"] * _jaccard(a.themes, b.themes)
+        total += WEIGHTS["themes"] * _facet(a.themes, b.themes, rarity.get("themes", empty))
     if a.methods:
         weights += WEIGHTS["methods"]
-        total += WEIGHTS["methods"] * _jaccard(a.methods, b.methods)
+        total += WEIGHTS["methods"] * _facet(a.methods, b.methods, rarity.get("methods", empty))
     if a.networks:
         weights += WEIGHTS["networks"]
-        total += WEIGHTS["networks"] * _jaccard(a.networks, b.networks)
+        total += WEIGHTS["networks"] * _facet(a.networks, b.networks, rarity.get("networks", empty))
     if a.carrier_kinds:
         weights += WEIGHTS["carrier_kinds"]
-        total += WEIGHTS["carrier_kinds"] * _jaccard(a.carrier_kinds, b.carrier_kinds)
+        total += WEIGHTS["carrier_kinds"] * _facet(
+            a.carrier_kinds, b.carrier_kinds, rarity.get("carrier_kinds", empty)
+        )
     return total / weights if weights else 0.0
 
 
@@ -278,13 +325,11 @@ def find_peers(projection: Projection, query: PeerQuery) -> PeerAnswer:
     level, day, limit, exclude_linked = query.level, query.as_of, query.limit, query.exclude_linked
     nodes = projection.graph._node
     attrs: dict[str, Any] = nodes[actor_id]
-    territory = attrs[level]
-    if not territory:
-        raise ValidationError(
-            f"level: actor {actor_id} has no known {level}, so 'outside its territory' has no "
-            "meaning there; choose another level",
-            field="level",
-        )
+    # the level asked, else the next wider one the actor has; placed nowhere: none at all
+    wider = LEVELS[LEVELS.index(level) :]
+    used = next((lv for lv in wider if attrs[lv]), None)
+    compared = LEVELS[LEVELS.index(used) :] if used is not None else ()
+    territory = attrs[used] if used is not None else ""
     wanted = frozenset({attrs["kind"]}) if query.kinds is None else query.kinds
     index = projection.derived("peer_index", _index)
     mine = index.facets[actor_id] if day is None else _facets(projection, actor_id, day)
@@ -296,15 +341,15 @@ def find_peers(projection: Projection, query: PeerQuery) -> PeerAnswer:
     linked = _linked(projection, actor_id, day)
     facets = index.facets
     scored: list[tuple[float, int, str]] = []
+    rare = index.rarity
     for other in candidates:
         other_attrs = nodes[other]
-        code = other_attrs[level]
-        if not code or code == territory or other_attrs["kind"] not in wanted:
+        if other_attrs["kind"] not in wanted or not _elsewhere(attrs, other_attrs, compared):
             continue
         if exclude_linked and other in linked:
             continue
         theirs = facets[other] if day is None else _facets(projection, other, day)
-        score = similarity(mine, theirs)
+        score = similarity(mine, theirs, rare)
         if score > 0.0:
             shared = (
                 len(mine.themes & theirs.themes)
@@ -320,12 +365,28 @@ def find_peers(projection: Projection, query: PeerQuery) -> PeerAnswer:
     )  # fmt: skip
     return PeerAnswer(
         actor=actor_ref(projection, actor_id),
-        level=level,
+        level=used or level,
         territory=territory,
         kinds=tuple(sorted(wanted)),
         candidates=len(scored),
         peers=peers,
+        asked=level,
     )
+
+
+def _elsewhere(mine: Mapping[str, Any], theirs: Mapping[str, Any], levels: Sequence[str]) -> bool:
+    """Is ``theirs`` outside ``mine``'s territory at the first of ``levels``: placed, and
+    different there or at a wider level? (No levels: ``mine`` is placed nowhere, every placed
+    actor is elsewhere.)"""
+    if not levels:
+        return any(theirs[lv] for lv in LEVELS)
+    for lv in levels:
+        if mine[lv] and theirs[lv]:
+            if mine[lv] != theirs[lv]:
+                return True
+            if lv == levels[0]:
+                return False
+    return False
 
 
 def _peer(

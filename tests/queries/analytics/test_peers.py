@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from graph_model.errors import NotFound, ValidationError
-from queries.analytics.peers import WEIGHTS, peer_projects
+from queries.analytics.peers import WEIGHTS, peer_projects, rarity
 from queries.projection import Projection
 
 if TYPE_CHECKING:
@@ -53,17 +53,32 @@ def test_peers_are_outside_the_territory_and_ranked_by_the_score(graphs: type[Gr
     assert ids == ["p-lille", "p-grenoble"]  # same département and unknown ones left out
     assert answer.territory == "69"
     lille, grenoble = answer.peers
-    # p-lille shares everything: themes, method, network, carrier kind
-    assert lille.score == 1.0
+
+    # p-lille shares everything: themes, method, network, carrier kind, each counting its rarity
+    # among the 11 actors (alimentation: 7 hold it, reemploi 6, vises 3, n-reseau 3, carried by
+    # an organisation 2)
+    def rare(n: int) -> float:
+        return rarity(n, 11)
+
+    themes = (rare(7) + rare(6)) / 2
+    assert lille.score == pytest.approx(
+        WEIGHTS["themes"] * themes
+        + WEIGHTS["methods"] * rare(3)
+        + WEIGHTS["networks"] * rare(3)
+        + WEIGHTS["carrier_kinds"] * rare(2),
+        abs=1e-6,
+    )
     assert lille.shared_themes == ("alimentation", "reemploi")
     assert lille.shared_methods == ("vises",)
     assert [n.id for n in lille.shared_networks] == ["n-reseau"]
     assert lille.shared_carrier_kinds == ("Organisation",)
     assert not lille.linked
     # p-grenoble: themes 1/2, methods 1, networks 1 (a past membership counts), no carrier
-    expected = (WEIGHTS["themes"] * 0.5 + WEIGHTS["methods"] * 1 + WEIGHTS["networks"] * 1) / sum(
-        WEIGHTS.values()
-    )
+    expected = (
+        WEIGHTS["themes"] * rare(7) / 2
+        + WEIGHTS["methods"] * rare(3)
+        + WEIGHTS["networks"] * rare(3)
+    ) / sum(WEIGHTS.values())
     assert grenoble.score == pytest.approx(expected, abs=1e-6)
     assert grenoble.linked
 
@@ -91,9 +106,6 @@ def test_bad_parameters(graphs: type[Graphs]) -> None:
     with pytest.raises(ValidationError) as level:
         peer_projects(projection, "p-me", level="canton")
     assert level.value.field == "level"
-    with pytest.raises(ValidationError) as nowhere:
-        peer_projects(projection, "p-nowhere")
-    assert nowhere.value.field == "level"
     with pytest.raises(ValidationError) as kinds:
         peer_projects(projection, "p-me", kinds=["Cooperative"])
     assert kinds.value.field == "kinds"
@@ -102,3 +114,65 @@ def test_bad_parameters(graphs: type[Graphs]) -> None:
     assert limit.value.field == "limit"
     with pytest.raises(NotFound, match=r"^actor:"):
         peer_projects(projection, "p-ghost")
+
+
+def test_an_actor_without_a_departement_falls_back_to_its_region(graphs: type[Graphs]) -> None:
+    actor = graphs.actor
+    lyon = {"commune": "69123", "departement": "69", "region": "84"}
+    region_only = {"commune": None, "departement": None, "region": "84"}
+    lille = {"commune": "59350", "departement": "59", "region": "32"}
+    projection = graphs.build(
+        [
+            actor("p-me", "Project", themes=["jardins"], **region_only),
+            actor("p-lyon", "Project", themes=["jardins"], **lyon),
+            actor("p-lille", "Project", themes=["jardins"], **lille),
+            *(actor(f"p-other-{n}", "Project", themes=["culture"], **lille) for n in range(3)),
+        ],
+        [],
+    )
+    answer = peer_projects(projection, "p-me")  # the default: outside the département
+    assert (answer.asked, answer.level, answer.territory) == ("departement", "region", "84")
+    assert [p.actor.id for p in answer.peers] == ["p-lille"]
+
+
+def test_an_actor_placed_nowhere_is_compared_with_every_placed_actor(
+    graphs: type[Graphs],
+) -> None:
+    answer = peer_projects(movement(graphs), "p-nowhere")
+    assert answer.territory == ""
+    ids = {p.actor.id for p in answer.peers}
+    assert {"p-me", "p-lille", "p-same-city"} <= ids
+    assert "p-nowhere" not in ids
+
+
+def test_outside_the_departement_finds_at_least_the_candidates_outside_the_region(
+    graphs: type[Graphs],
+) -> None:
+    actor = graphs.actor
+    lyon = {"commune": "69123", "departement": "69", "region": "84"}
+    nord = {"commune": None, "departement": None, "region": "32"}  # a région, no département
+    projection = graphs.build(
+        [
+            actor("p-me", "Project", themes=["jardins"], **lyon),
+            actor("p-nord", "Project", themes=["jardins"], **nord),
+            *(actor(f"p-other-{n}", "Project", themes=["culture"], **nord) for n in range(3)),
+        ],
+        [],
+    )
+    region = peer_projects(projection, "p-me", level="region")
+    departement = peer_projects(projection, "p-me", level="departement")
+    assert [p.actor.id for p in region.peers] == ["p-nord"]
+    assert {p.actor.id for p in departement.peers} >= {p.actor.id for p in region.peers}
+
+
+def test_sharing_only_the_membership_most_members_state_weighs_little(
+    graphs: type[Graphs],
+) -> None:
+    actor, link = graphs.actor, graphs.link
+    places = [{"commune": None, "departement": f"{n:02d}", "region": f"r{n}"} for n in range(1, 41)]
+    actors = [actor("n-mes", "Network")]
+    actors += [actor(f"o-{n}", "Organisation", **places[n]) for n in range(40)]
+    links = [link(f"m{n}", f"o-{n}", "n-mes", "MEMBER_OF") for n in range(40)]
+    answer = peer_projects(graphs.build(actors, links), "o-0")
+    assert answer.peers  # they do share something
+    assert answer.peers[0].score < 0.1  # but not "100 % alike"

@@ -190,7 +190,9 @@ def _rank(
         scores = total / samples  # a pivot's own dependency is 0: average over the others
         variance = np.maximum(squares / samples - scores * scores, 0.0)
         stderr = np.sqrt(variance / np.maximum(samples - 1, 1))
-    order = sorted(range(n), key=lambda i: (-round(float(scores[i]), 12), i))[:limit]
+    # an actor no shortest path goes through brokers nothing: it is not listed
+    positive = [i for i in range(n) if round(float(scores[i]), 6) > 0]
+    order = sorted(positive, key=lambda i: (-round(float(scores[i]), 12), i))[:limit]
     return BrokerRanking(
         scope=selection.scope.label,
         actors_in_scope=n,

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from graph_model.batch import GraphBatch, link_row
+from graph_model.changes import ChangeRecord
 from graph_model.errors import (
     DuplicateError,
     InvalidIdentifier,
@@ -47,7 +48,7 @@ from graph_model.errors import (
 )
 from graph_model.identifiers import check_actor_id, mint_actor_id
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
-from graph_model.port import ChangeRecord, GraphEdit, GraphStore, StoredLink, WriteContext
+from graph_model.port import GraphEdit, GraphStore, StoredLink, WriteContext
 from graph_model.retry import retrying
 from graph_model.stored import (
     ACTOR_FIELDS,
@@ -380,6 +381,7 @@ def _link(graph: GraphStore, link: Link, author: Author) -> tuple[StoredLink, Ch
         row["props"] |= {"created_by": context.by, "updated_by": context.by}
         batch = GraphBatch(context.stamp())
         batch.links[link.kind].append(row)
+        batch.created.add(row["id"])
         tx.write(batch)
         written = next(
             stored

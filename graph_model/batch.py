@@ -57,6 +57,8 @@ class GraphBatch:
         #: the row of each link in :attr:`new_links`, by type and id (one row per link)
         self._new_link_rows: dict[tuple[LinkKind, str], dict[str, Any]] = {}
         self.candidates: list[dict[str, Any]] = []
+        #: ids of the actors and links this batch creates (the change log says "created")
+        self.created: set[str] = set()
         #: the movement's methods and events (``{id, props}``), their links
         #: (``USES``/``TEACHES``…: ``{actor, method, props}``; ``TOOK_PART``: ``{actor, event,
         #: props}``) and places (``{event, territory}``)
@@ -110,6 +112,7 @@ class GraphBatch:
         ``replace_areas``: its stored areas of action go first (the API's edits)."""
         if new:
             props = {k: v for k, v in props.items() if v is not None}
+            self.created.add(actor.id)
         self.actors[actor.kind].append({"id": actor.id, "props": props})
         for key in aliases:
             self.aliases[key] = actor.id

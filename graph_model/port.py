@@ -7,7 +7,9 @@ records of Python values (``date``/``datetime``, lists, str): driver values beco
 in the adapter.
 
 Every write takes a :class:`WriteContext` (who: an import run, a token, a user; when) and returns
-a :class:`Written` (what it changed), so that a change log can hang on the port. An actor is
+a :class:`Written` (what it changed, and the sequence number its transaction got); every
+committed write transaction records its changes in the change log, in the same transaction
+(:mod:`graph_model.changes`): :meth:`GraphStore.changes_since` reads them back in order. An actor is
 written by one path (:class:`~graph_model.batch.GraphBatch` rows, through :meth:`write_batch`,
 :meth:`write_actors` or :meth:`GraphEdit.write`) and an actor-to-actor link by one path too.
 
@@ -23,6 +25,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from graph_model.batch import GraphBatch, Settle
+from graph_model.changes import ChangeRecord, LinkRef
 from graph_model.model import Actor, Link, LinkKind
 from graph_model.stored import TerritoryLookup
 from graph_model.territories import TerritoryReference
@@ -56,6 +59,9 @@ class Written:
     targets: tuple[str, ...] = ()
     count: int = 0
     context: WriteContext | None = None
+    #: the sequence number of the (last) transaction it committed (``None``: nothing written);
+    #: not part of what the write changed, so not compared
+    seq: int | None = field(default=None, compare=False)
 
 
 # -- records -----------------------------------------------------------------------------------
@@ -135,33 +141,6 @@ class TokenRecord:
     created_at: datetime | None = None
     created_by: str | None = None
     revoked_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ChangeRecord:
-    """One recorded change: who (``by``, ``token``), when, what (operation, target, detail as
-    JSON)."""
-
-    id: str
-    at: datetime
-    by: str
-    operation: str
-    target: str
-    token: str | None = None
-    detail: str = "{}"
-
-    @classmethod
-    def from_props(cls, props: Mapping[str, Any]) -> ChangeRecord:
-        """The record of a stored ``Change`` node's properties (Python values)."""
-        return cls(
-            id=str(props["id"]),
-            at=props["at"],
-            by=str(props.get("by") or ""),
-            operation=str(props.get("operation") or ""),
-            target=str(props.get("target") or ""),
-            token=props.get("token"),
-            detail=str(props.get("detail") or "{}"),
-        )
 
 
 @dataclass(frozen=True)
@@ -260,7 +239,8 @@ class GraphStore(Protocol):
         ...
 
     def graph_version(self) -> int:
-        """Bumped by every write transaction: the projection refreshes when it moved."""
+        """Bumped by every write transaction: the sequence number of the last one committed
+        (the projection follows the change log up to it)."""
         ...
 
     def setup_schema(self) -> int:
@@ -415,7 +395,15 @@ class GraphStore(Protocol):
         ...
 
     # changes
-    def changes(self, target: str | None, limit: int) -> list[ChangeRecord]: ...
+    def changes(self, target: str | None, limit: int) -> list[ChangeRecord]:
+        """The API's audit records (``edit`` entries) naming ``target`` (``None``: all),
+        newest first."""
+        ...
+
+    def changes_since(self, after: int, limit: int = 10_000) -> list[ChangeRecord]:
+        """The change log after sequence ``after``, in ``(seq, n)`` order, at most ``limit``
+        entries (the last sequence may be cut short when the limit is reached)."""
+        ...
 
     # what the importers read
     def name_index(self) -> Iterator[Row]:
@@ -451,4 +439,13 @@ class GraphStore(Protocol):
 
     def stream_links(self) -> Iterator[Row]:
         """Every actor-to-actor link as the projection reads it."""
+        ...
+
+    def projection_actors_by_id(self, ids: Iterable[str]) -> list[Row]:
+        """These actors as :meth:`stream_actors` gives them (the ones that exist)."""
+        ...
+
+    def projection_links_by_ref(self, refs: Iterable[LinkRef]) -> list[Row]:
+        """These links as :meth:`stream_links` gives them (the ones that exist), found by their
+        ends' ids."""
         ...

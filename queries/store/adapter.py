@@ -8,8 +8,9 @@ one adapter and one code path serve every caller.
 Invariants:
 
 * statements come from the catalogue (``LiteralString``), values only as parameters;
-* every write transaction bumps the graph version (``Meta {id: 'graph'}``), which the
-  projection compares to know when to refresh;
+* every write transaction bumps the graph version (``Meta {id: 'graph'}``): the new version
+  is its sequence number, and the port's writes record their change log entries with it in
+  the same transaction (:meth:`Store.commit`), which the projection follows;
 * driver errors become project errors here: unreachable server → :class:`StoreUnavailable`
   (saying how to start it), constraint violation → :class:`DuplicateError` (naming the key),
   a transient conflict (ArcadeDB's concurrent modification, Neo4j's ``TransientError``) →
@@ -52,11 +53,27 @@ logger = logging.getLogger(__name__)
 Row = dict[str, Any]
 #: one statement of a write: catalogue text and parameters
 Statement = tuple[LiteralString, Mapping[str, Any]]
+#: the change log's entries of a write, given its statements' rows and its sequence number
+Log = Callable[[list[list[Row]], int], list[dict[str, Any]]]
 _DUPLICATE_KEY = re.compile(r"Duplicated key \[([^\]]*)\]|property `\w+` = '([^']*)'")
 #: ArcadeDB's words for a concurrent modification of the same records (MVCC)
 _CONFLICT = re.compile(
     r"Please retry the operation|ConcurrentModification|Slot rebase not possible", re.IGNORECASE
 )
+
+
+#: the id of a transaction's first change log entry (graph_model.changes.change_props)
+_FIRST_ENTRY = re.compile(r"chg-\d+-0")
+
+
+def _sequence_taken(key: str | None, exc: Exception) -> None:
+    """Two writes that committed at once took the same sequence number (ArcadeDB's optimistic
+    transactions can both move the version from N to N+1): the unique id of the first change
+    log entry (``chg-<seq>-0``) refuses the second one, which must simply run again."""
+    if key is not None and _FIRST_ENTRY.fullmatch(key):
+        raise StoreConflict(
+            "another write took the same sequence number at the same time: try again"
+        ) from exc
 
 
 def now() -> datetime:
@@ -77,6 +94,18 @@ def _run(tx: ManagedTransaction, query: LiteralString, params: Mapping[str, Any]
     with _lent(params) as sent:
         result = tx.run(query, sent)
         return list(_rows(result.keys(), result))
+
+
+def _bump(tx: ManagedTransaction | neo4j.Transaction) -> int:
+    """Move the graph version on; the new version is the transaction's sequence number."""
+    record = tx.run(cypher("bump_version"), now=now()).single()
+    return int(record["version"]) if record is not None else 0
+
+
+def _record(tx: ManagedTransaction | neo4j.Transaction, changes: list[dict[str, Any]]) -> None:
+    """Create the change log's ``Change`` nodes of one transaction."""
+    if changes:
+        tx.run(cypher("changes_record"), rows=changes).consume()
 
 
 @contextlib.contextmanager
@@ -166,6 +195,7 @@ class Store:
         if isinstance(exc, neo4j_errors.ConstraintError):
             match = _DUPLICATE_KEY.search(str(exc))
             key = next((g for g in match.groups() if g), None) if match else None
+            _sequence_taken(key, exc)
             raise DuplicateError(
                 f"{key!r} already exists: ids and keys are unique" if key else str(exc), key=key
             ) from exc
@@ -174,6 +204,7 @@ class Store:
             if "Duplicated key" in message:
                 match = _DUPLICATE_KEY.search(message)
                 key = match.group(1) if match else None
+                _sequence_taken(key, exc)
                 raise DuplicateError(f"{key!r} already exists", key=key) from exc
             raise QueryError(f"the graph store refused a statement: {message}") from exc
         raise exc
@@ -236,22 +267,38 @@ class Store:
         statements: Sequence[Statement],
         then: Callable[[list[list[Row]]], Sequence[Statement]] | None = None,
     ) -> list[list[Row]]:
-        """Run statements in one transaction (all or nothing) and bump the graph version.
+        """:meth:`commit` without a change log entry (tests, benchmarks' bare loads: a reader
+        of the log then sees a hole in the sequence and rebuilds)."""
+        return self.commit(statements, then)[0]
+
+    def commit(
+        self,
+        statements: Sequence[Statement],
+        then: Callable[[list[list[Row]]], Sequence[Statement]] | None = None,
+        log: Log | None = None,
+    ) -> tuple[list[list[Row]], int]:
+        """Run statements in one transaction (all or nothing), bump the graph version and
+        record the change log's entries; returns the rows and the transaction's sequence
+        number (the version it bumped to).
 
         ``then``, when given, receives the statements' rows and returns more statements for
-        the same transaction (a write that depends on what the first ones found). The driver
-        may run the transaction again after a transient error, and ``then`` with it: what it
-        records must be replaced on each call, not added to.
+        the same transaction (a write that depends on what the first ones found). ``log``
+        receives every statement's rows and the sequence number and returns the ``Change``
+        nodes' properties to create (:func:`graph_model.changes.change_props`). The driver may
+        run the transaction again after a transient error, and ``then`` and ``log`` with it:
+        what they record must be replaced on each call, not added to.
         """
 
-        def work(tx: ManagedTransaction) -> list[list[Row]]:
+        def work(tx: ManagedTransaction) -> tuple[list[list[Row]], int]:
             results = [_run(tx, q, p) for q, p in statements]
             if then is not None:
                 results += [_run(tx, q, p) for q, p in then(results)]
-            tx.run(cypher("bump_version"), now=now()).consume()
-            return results
+            seq = _bump(tx)
+            if log is not None:
+                _record(tx, log(results, seq))
+            return results, seq
 
-        def attempt() -> list[list[Row]]:
+        def attempt() -> tuple[list[list[Row]], int]:
             self.round_trips += 1
             try:
                 with self._driver.session(database=self.database) as session:
@@ -292,8 +339,11 @@ class Store:
             with self._driver.session(database=self.database) as session:
                 tx = session.begin_transaction(timeout=self.settings.query_timeout)
                 try:
-                    yield Transaction(tx, self)
-                    tx.run(cypher("bump_version"), now=now()).consume()
+                    handle = Transaction(tx, self)
+                    yield handle
+                    handle.seq = _bump(tx)
+                    if handle.log is not None:
+                        _record(tx, handle.log(handle.seq))
                     tx.commit()
                 except BaseException:
                     if not tx.closed():
@@ -332,6 +382,10 @@ class Transaction:
     def __init__(self, tx: neo4j.Transaction, store: Store) -> None:
         self._tx = tx
         self._store = store
+        #: set by the owner of the block: the change log's entries, given the sequence number
+        self.log: Callable[[int], list[dict[str, Any]]] | None = None
+        #: the sequence number, once committed
+        self.seq: int | None = None
 
     def run(self, query: LiteralString, /, **params: Any) -> list[Row]:
         try:

@@ -12,18 +12,28 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from graph_model.batch import GraphBatch, Settle, actor_batches, link_batches
+from graph_model.batch import GraphBatch, KnownLinks, Settle, actor_batches, link_batches
+from graph_model.changes import (
+    ChangeEntry,
+    ChangeKind,
+    ChangeRecord,
+    LinkRef,
+    batch_changes,
+    change_props,
+    link_entry,
+    numbered,
+    operation_of,
+)
 from graph_model.model import Actor, Link, LinkKind
 from graph_model.port import (
     ActorLink,
     ActorPlace,
     CandidateRecord,
     CandidateState,
-    ChangeRecord,
     Decision,
     GraphStore,
     ImportRunRecord,
@@ -42,7 +52,7 @@ from graph_model.stored import (
 )
 from graph_model.territories import TerritoryReference
 from queries.store import batches
-from queries.store.adapter import Store, open_store
+from queries.store.adapter import Statement, Store, open_store
 from queries.store.catalog import cypher
 from queries.store.edit import BoltEdit, actor_kinds, actors_by_id, links_between
 from queries.store.embedded import EmbeddedServer
@@ -66,6 +76,23 @@ class BoltGraph:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def _commit(
+        self,
+        statements: Sequence[Statement],
+        entries: Sequence[ChangeEntry] | Callable[[list[list[Row]]], Sequence[ChangeEntry]],
+        context: WriteContext | None,
+        operation: str,
+        then: Callable[[list[list[Row]]], Sequence[Statement]] | None = None,
+    ) -> tuple[list[list[Row]], int]:
+        """One transaction of ``statements`` with its change log entries (given, or made from
+        every statement's rows)."""
+
+        def log(results: list[list[Row]], seq: int) -> list[dict[str, Any]]:
+            made = entries(results) if callable(entries) else entries
+            return log_rows(made, seq, context, operation)
+
+        return self.store.commit(statements, then, log)
+
     # -- what only a server has ------------------------------------------------------------------
     @property
     def uri(self) -> str:
@@ -88,7 +115,8 @@ class BoltGraph:
         return self.store.setup_schema()
 
     def delete_all(self) -> None:
-        self.store.write([(cypher("delete_all"), {})])
+        entry = ChangeEntry(ChangeKind.GRAPH_CLEARED)
+        self._commit([(cypher("delete_all"), {})], [entry], None, "delete_all")
 
     def close(self) -> None:
         self.store.close()
@@ -109,8 +137,11 @@ class BoltGraph:
         return None if value is None else str(value)
 
     def meta_set(self, key: str, value: str, context: WriteContext) -> Written:
-        self.store.write([(cypher("meta_set"), {"id": key, "value": value})])
-        return Written("meta_set", (key,), 1, context)
+        statement = (cypher("meta_set"), {"id": key, "value": value})
+        _, seq = self._commit(
+            [statement], [ChangeEntry(ChangeKind.META, (key,))], context, "meta_set"
+        )
+        return Written("meta_set", (key,), 1, context, seq)
 
     # -- actors and aliases --------------------------------------------------------------------
     def actors_by_id(self, ids: Iterable[str]) -> dict[str, StoredActor]:
@@ -146,23 +177,24 @@ class BoltGraph:
         territories: TerritoryLookup | None = None,
         batch_size: int = 2_000,
     ) -> Written:
-        stamp = context.stamp()
+        stamp, seq = context.stamp(), None
         for batch in actor_batches(
             actors, stamp, self.actor_kinds, territories=territories, batch_size=batch_size
         ):
-            self.store.write(batches.statements(batch))
+            _, seq = self._write_batch(batch, None, context, "write_actors")
         targets = tuple(a.id for a in actors)
-        return Written("write_actors", targets, len(targets), context)
+        return Written("write_actors", targets, len(targets), context, seq)
 
     # -- links ---------------------------------------------------------------------------------
     def write_links(
         self, links: Iterable[Link], context: WriteContext, *, batch_size: int = 5_000
     ) -> Written:
         targets: list[str] = []
+        seq = None
         for batch in link_batches(links, context.stamp(), batch_size=batch_size):
-            self.store.write(batches.statements(batch))
+            _, seq = self._write_batch(batch, None, context, "write_links")
             targets.extend(batches.targets(batch))
-        return Written("write_links", tuple(targets), len(targets), context)
+        return Written("write_links", tuple(targets), len(targets), context, seq)
 
     def links_of_actors(self, ids: Iterable[str]) -> list[ActorLink]:
         rows = self.store.read(cypher("links_of_actors"), ids=list(dict.fromkeys(ids)))
@@ -177,20 +209,61 @@ class BoltGraph:
         return links_between(self.store.read, source, target, kind)
 
     def delete_links(self, kind: LinkKind, ids: Sequence[str], context: WriteContext) -> Written:
-        rows = self.store.write([(cypher("links_delete", link=kind), {"ids": list(ids)})])[0]
-        return Written("delete_links", tuple(ids), int(rows[0]["deleted"]) if rows else 0, context)
+        def entries(results: list[list[Row]]) -> list[ChangeEntry]:
+            refs = tuple(
+                dict.fromkeys(
+                    LinkRef(r["id"], kind.value, r["source"], r["target"]) for r in results[0]
+                )
+            )
+            return [link_entry(ChangeKind.LINK_REMOVED, refs)] if refs else []
+
+        statement = (cypher("links_delete", link=kind), {"ids": list(ids)})
+        results, seq = self._commit([statement], entries, context, "delete_links")
+        return Written("delete_links", tuple(ids), len(results[0]), context, seq)
 
     # -- batches and edits ---------------------------------------------------------------------
     def write_batch(
         self, batch: GraphBatch, settle: Settle | None = None, *, operation: str = "import"
     ) -> Written:
-        self.store.write(batches.statements(batch), batches.settlement(batch, settle))
-        return Written(operation, batches.targets(batch), batches.size(batch))
+        _, seq = self._write_batch(batch, settle, None, operation)
+        return Written(operation, batches.targets(batch), batches.size(batch), seq=seq)
+
+    def _write_batch(
+        self,
+        batch: GraphBatch,
+        settle: Settle | None,
+        context: WriteContext | None,
+        operation: str,
+    ) -> tuple[list[list[Row]], int]:
+        """A batch in one transaction, its change log entries made from what the graph held
+        (the links it did not create) and what the settlement rewrote."""
+        outcome: dict[str, Any] = {}
+        if context is None:
+            context = WriteContext(run=batch.stamp.get("run"), at=batch.stamp.get("now"))
+
+        def settling(known: KnownLinks) -> Mapping[LinkKind, list[dict[str, Any]]]:
+            updates = settle(known) if settle is not None else {}
+            outcome["known"], outcome["settled"] = known, updates
+            return updates
+
+        then = batches.settlement(batch, settling if settle is not None else None)
+        kinds = list(batch.new_links)
+
+        def entries(results: list[list[Row]]) -> list[ChangeEntry]:
+            if "known" in outcome:
+                return batch_changes(batch, outcome["known"], outcome["settled"])
+            found = results[len(results) - len(kinds) :] if kinds else []
+            known = {kind: rows for kind, rows in zip(kinds, found, strict=True) if rows}
+            return batch_changes(batch, known)
+
+        return self._commit(batches.statements(batch), entries, context, operation, then)
 
     @contextlib.contextmanager
     def edit(self, context: WriteContext) -> Iterator[BoltEdit]:
         with self.store.transaction() as tx:
-            yield BoltEdit(tx, context)
+            edit = BoltEdit(tx, context)
+            tx.log = lambda seq: log_rows(edit.entries, seq, context, "edit")
+            yield edit
 
     # -- territories ---------------------------------------------------------------------------
     def load_territories(
@@ -198,17 +271,18 @@ class BoltGraph:
     ) -> Written:
         """Every territory, then every ``PART_OF`` (a batch a transaction, parents first)."""
         rows = territory_rows(reference)
-        self.store.write_batches(
-            cypher("territories_upsert"),
-            ({"id": r["id"], "props": r["props"]} for r in rows),
-            batch_size=batch_size,
-        )
-        self.store.write_batches(
-            cypher("territories_link_parents"),
-            ({"id": r["id"], "parent": p} for r in rows for p in r["parents"]),
-            batch_size=batch_size,
-        )
-        return Written("load_territories", (), len(rows), context)
+        nodes = [{"id": r["id"], "props": r["props"]} for r in rows]
+        parents = [{"id": r["id"], "parent": p} for r in rows for p in r["parents"]]
+        seq = None
+        for name, items in (("territories_upsert", nodes), ("territories_link_parents", parents)):
+            for start in range(0, len(items), batch_size):
+                chunk = items[start : start + batch_size]
+                entry = ChangeEntry(
+                    ChangeKind.TERRITORIES, tuple(dict.fromkeys(r["id"] for r in chunk))
+                )
+                statement = (cypher(name), {"rows": chunk})
+                _, seq = self._commit([statement], [entry], context, "load_territories")
+        return Written("load_territories", (), len(rows), context, seq)
 
     def ensure_territories(
         self, reference: TerritoryReference, context: WriteContext
@@ -232,8 +306,10 @@ class BoltGraph:
     def save_import_run(
         self, run_id: str, props: Mapping[str, Any], context: WriteContext
     ) -> Written:
-        self.store.write([(cypher("import_run_save"), {"id": run_id, "props": dict(props)})])
-        return Written("save_import_run", (run_id,), 1, context)
+        statement = (cypher("import_run_save"), {"id": run_id, "props": dict(props)})
+        entry = ChangeEntry(ChangeKind.IMPORT_RUN, (run_id,))
+        _, seq = self._commit([statement], [entry], context, "save_import_run")
+        return Written("save_import_run", (run_id,), 1, context, seq)
 
     def import_runs(self, limit: int) -> list[ImportRunRecord]:
         rows = self.store.read(cypher("import_runs_list"), limit=limit)
@@ -247,9 +323,15 @@ class BoltGraph:
         self, run_ids: Iterable[str], at: datetime, context: WriteContext
     ) -> Written:
         params = {"ids": sorted(set(run_ids)), "at": at}
-        rows = self.store.write([(cypher("import_runs_interrupt"), params)])[0]
-        marked = tuple(sorted(str(row["id"]) for row in rows))
-        return Written("interrupt_import_runs", marked, len(marked), context)
+
+        def entries(results: list[list[Row]]) -> list[ChangeEntry]:
+            ids = tuple(sorted(str(row["id"]) for row in results[0]))
+            return [ChangeEntry(ChangeKind.IMPORT_RUN, ids)] if ids else []
+
+        statement = (cypher("import_runs_interrupt"), params)
+        results, seq = self._commit([statement], entries, context, "interrupt_import_runs")
+        marked = tuple(sorted(str(row["id"]) for row in results[0]))
+        return Written("interrupt_import_runs", marked, len(marked), context, seq)
 
     # -- duplicate candidates ------------------------------------------------------------------
     def candidates(self, status: str | None = "pending") -> list[CandidateRecord]:
@@ -272,7 +354,9 @@ class BoltGraph:
         self, candidate_id: str, claim: str, *, at: datetime, stale: datetime
     ) -> dict[str, Any] | None:
         params = {"id": candidate_id, "claim": claim, "now": at, "stale": stale}
-        rows = self.store.write([(cypher("candidate_claim"), params)])[0]
+        entry = ChangeEntry(ChangeKind.CANDIDATES, (candidate_id,))
+        statement = (cypher("candidate_claim"), params)
+        rows = self._commit([statement], [entry], None, "claim_candidate")[0][0]
         return python_props(rows[0]["props"]) if rows else None
 
     def decide_candidate(
@@ -288,13 +372,17 @@ class BoltGraph:
             "result": decision.result,
             "run": decision.run,
         }
-        rows = self.store.write([(cypher("candidate_decide"), params)])[0]
-        return Written("decide_candidate", (candidate_id,), 1, context) if rows else None
+        entry = ChangeEntry(ChangeKind.CANDIDATES, (candidate_id,))
+        statement = (cypher("candidate_decide"), params)
+        results, seq = self._commit([statement], [entry], context, "decide_candidate")
+        return Written("decide_candidate", (candidate_id,), 1, context, seq) if results[0] else None
 
     def release_candidate(self, candidate_id: str, claim: str) -> Written | None:
         params = {"id": candidate_id, "claim": claim}
-        rows = self.store.write([(cypher("candidate_release"), params)])[0]
-        return Written("release_candidate", (candidate_id,), 1) if rows else None
+        entry = ChangeEntry(ChangeKind.CANDIDATES, (candidate_id,))
+        statement = (cypher("candidate_release"), params)
+        results, seq = self._commit([statement], [entry], None, "release_candidate")
+        return Written("release_candidate", (candidate_id,), 1, seq=seq) if results[0] else None
 
     # -- tokens --------------------------------------------------------------------------------
     def create_token(self, token: TokenRecord, token_hash: str, context: WriteContext) -> Written:
@@ -306,8 +394,9 @@ class BoltGraph:
             "now": context.stamp()["now"],
             "by": token.created_by if token.created_by is not None else context.by,
         }
-        self.store.write([(cypher("token_create"), params)])
-        return Written("create_token", (token.id,), 1, context)
+        entry = ChangeEntry(ChangeKind.TOKEN, (token.id,))
+        _, seq = self._commit([(cypher("token_create"), params)], [entry], context, "create_token")
+        return Written("create_token", (token.id,), 1, context, seq)
 
     def token_by_hash(self, token_hash: str) -> TokenRecord | None:
         rows = self.store.read(cypher("token_by_hash"), hash=token_hash)
@@ -318,12 +407,22 @@ class BoltGraph:
 
     def revoke_tokens(self, reference: str, context: WriteContext) -> list[TokenRecord]:
         params = {"ref": reference, "now": context.stamp()["now"]}
-        rows = self.store.write([(cypher("tokens_revoke"), params)])[0]
+
+        def entries(results: list[list[Row]]) -> list[ChangeEntry]:
+            ids = tuple(str(row["id"]) for row in results[0])
+            return [ChangeEntry(ChangeKind.TOKEN, ids)] if ids else []
+
+        statement = (cypher("tokens_revoke"), params)
+        rows = self._commit([statement], entries, context, "revoke_tokens")[0][0]
         return [token_record(row) for row in rows]
 
     # -- changes -------------------------------------------------------------------------------
     def changes(self, target: str | None, limit: int) -> list[ChangeRecord]:
         rows = self.store.read(cypher("changes_list"), target=target, limit=limit)
+        return [change_record(row["props"]) for row in rows]
+
+    def changes_since(self, after: int, limit: int = 10_000) -> list[ChangeRecord]:
+        rows = self.store.read(cypher("changes_since"), after=int(after), limit=int(limit))
         return [change_record(row["props"]) for row in rows]
 
     # -- what the importers read ---------------------------------------------------------------
@@ -363,12 +462,55 @@ class BoltGraph:
     def stream_links(self) -> Iterator[Row]:
         """Dates become ``date`` here, as everywhere the port answers (most links have none)."""
         for row in self.store.read_stream(cypher("projection_links")):
-            since, until = row["since"], row["until"]
-            if since is not None:
-                row["since"] = python_value(since)
-            if until is not None:
-                row["until"] = python_value(until)
-            yield row
+            yield _dated(row)
+
+    def projection_actors_by_id(self, ids: Iterable[str]) -> list[Row]:
+        wanted = sorted(set(ids))
+        return self.store.read(cypher("projection_actors_by_id"), ids=wanted) if wanted else []
+
+    def projection_links_by_ref(self, refs: Iterable[LinkRef]) -> list[Row]:
+        by_kind: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
+        for ref in refs:
+            by_kind[ref.kind][ref.id] = {"id": ref.id, "source": ref.source, "target": ref.target}
+        found: list[Row] = []
+        for kind, rows in sorted(by_kind.items()):
+            statement = cypher("projection_links_by_ref", link=LinkKind(kind))
+            found.extend(
+                _dated(row) for row in self.store.read(statement, rows=list(rows.values()))
+            )
+        return found
+
+
+def _dated(row: Row) -> Row:
+    """A projection link row with its dates as ``date`` (most links have none)."""
+    since, until = row["since"], row["until"]
+    if since is not None:
+        row["since"] = python_value(since)
+    if until is not None:
+        row["until"] = python_value(until)
+    return row
+
+
+def log_rows(
+    entries: Sequence[ChangeEntry], seq: int, context: WriteContext | None, operation: str
+) -> list[dict[str, Any]]:
+    """The ``Change`` nodes' properties of one transaction's entries."""
+    context = context or WriteContext()
+    at = context.stamp()["now"]
+    operation = operation_of(entries, operation)
+    return [
+        change_props(
+            entry,
+            seq=seq,
+            n=n,
+            at=at,
+            operation=operation,
+            by=context.by,
+            token=context.token,
+            run=context.run,
+        )
+        for n, entry in enumerate(numbered(entries))
+    ]
 
 
 def open_graph(settings: StoreSettings | None = None, *, start: bool = True) -> BoltGraph:

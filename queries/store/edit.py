@@ -8,8 +8,16 @@ from datetime import date
 from typing import Any, LiteralString
 
 from graph_model.batch import GraphBatch
+from graph_model.changes import (
+    ChangeEntry,
+    ChangeKind,
+    ChangeRecord,
+    LinkRef,
+    batch_changes,
+    link_entry,
+)
 from graph_model.model import LinkKind
-from graph_model.port import ChangeRecord, StoredActor, StoredLink, WriteContext, Written
+from graph_model.port import StoredActor, StoredLink, WriteContext, Written
 from queries.store import batches
 from queries.store.adapter import Row, Transaction
 from queries.store.catalog import cypher
@@ -42,6 +50,8 @@ class BoltEdit:
     def __init__(self, tx: Transaction, context: WriteContext) -> None:
         self._tx = tx
         self.context = context
+        #: the change log's entries of this transaction, in order (written at commit)
+        self.entries: list[ChangeEntry] = []
 
     def _run(self, query: LiteralString, /, **params: Any) -> list[Row]:
         return self._tx.run(query, **params)
@@ -58,6 +68,7 @@ class BoltEdit:
     def write(self, batch: GraphBatch) -> Written:
         for query, params in batches.statements(batch):
             self._tx.run(query, **params)
+        self.entries.extend(batch_changes(batch))
         return Written("edit", batches.targets(batch), batches.size(batch), self.context)
 
     def end_links(
@@ -81,22 +92,35 @@ class BoltEdit:
             run=self.context.run,
             by=self.context.by,
         )
-        return [stored_link(row) for row in rows]
+        ended = [stored_link(row) for row in rows]
+        self.entries.append(link_entry(ChangeKind.LINK_ENDED, _refs(ended)))
+        return ended
 
     def remove_links(self, source: str, target: str, kind: LinkKind, ids: Sequence[str]) -> int:
         rows = self._tx.run(
             cypher("links_remove", link=kind), source=source, target=target, ids=list(ids)
         )
-        return int(rows[0]["deleted"]) if rows else 0
+        refs = tuple(LinkRef(str(row["id"]), kind.value, source, target) for row in rows)
+        if refs:
+            self.entries.append(link_entry(ChangeKind.LINK_REMOVED, refs))
+        return len(refs)
 
     def record_change(self, change: ChangeRecord) -> None:
-        self._tx.run(
-            cypher("change_record"),
-            id=change.id,
-            now=change.at,
-            by=change.by,
-            token=change.token,
-            operation=change.operation,
-            target=change.target,
-            detail=change.detail,
-        )
+        self.entries.append(audit_entry(change))
+
+
+def audit_entry(change: ChangeRecord) -> ChangeEntry:
+    """The change log's ``edit`` entry of an API audit record (it keeps its id and target)."""
+    return ChangeEntry(
+        ChangeKind.EDIT,
+        (change.target,),
+        detail=change.detail,
+        id=change.id,
+        target=change.target,
+        at=change.at,
+        operation=change.operation,
+    )
+
+
+def _refs(links: list[StoredLink]) -> tuple[LinkRef, ...]:
+    return tuple(LinkRef(link.id, link.kind, link.source, link.target) for link in links)

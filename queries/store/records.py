@@ -13,9 +13,9 @@ from typing import Any
 
 import neo4j.time
 
+from graph_model.changes import ChangeRecord
 from graph_model.port import (
     CandidateRecord,
-    ChangeRecord,
     StoredLink,
     TokenRecord,
 )

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from graph_model.batch import GraphBatch, KnownLinks, link_row
+from graph_model.changes import ChangeRecord
 from graph_model.errors import DuplicateError, ValidationError
 from graph_model.model import Actor, ActorKind, Link, LinkKind, Theme
 from graph_model.port import (
     ActorPlace,
-    ChangeRecord,
     Decision,
     GraphStore,
     StoredLink,

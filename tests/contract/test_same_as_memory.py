@@ -161,6 +161,14 @@ def _reads(graph: GraphStore) -> dict[str, Callable[[], Any]]:
         "stream_actors": lambda: _sorted(graph.stream_actors()),
         "stream_links": lambda: _sorted(graph.stream_links()),
         "ancestors": lambda: graph.territory_ancestors("commune:69381"),
+        "changes_since": lambda: [
+            (c.seq, c.n, c.kind, c.targets, c.links, c.operation, c.by, c.run)
+            for c in graph.changes_since(0)
+        ],
+        "projection_actors_by_id": lambda: _sorted(graph.projection_actors_by_id(ids)),
+        "projection_links_by_ref": lambda: _sorted(
+            graph.projection_links_by_ref(ref for c in graph.changes_since(0) for ref in c.links)
+        ),
     }
 
 

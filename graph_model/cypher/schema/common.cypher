@@ -19,6 +19,7 @@ CREATE INDEX actor_commune IF NOT EXISTS FOR (n:Actor) ON (n.commune);
 CREATE INDEX alias_actor IF NOT EXISTS FOR (n:Alias) ON (n.actor);
 CREATE INDEX api_token_hash IF NOT EXISTS FOR (n:ApiToken) ON (n.hash);
 CREATE INDEX change_target IF NOT EXISTS FOR (n:Change) ON (n.target);
+CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq);
 CREATE INDEX territory_code IF NOT EXISTS FOR (n:Territory) ON (n.code);
 CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level);
 CREATE INDEX territory_name_key IF NOT EXISTS FOR (n:Territory) ON (n.name_key);

@@ -17,11 +17,18 @@ from datetime import date
 from typing import Any
 
 from graph_model.batch import GraphBatch, Settle, actor_batches, link_batches
+from graph_model.changes import (
+    ChangeEntry,
+    ChangeKind,
+    ChangeRecord,
+    LinkRef,
+    batch_changes,
+    link_entry,
+)
 from graph_model.model import Actor, Link, LinkKind
 from graph_model.port import (
     ActorLink,
     ActorPlace,
-    ChangeRecord,
     GraphStore,
     Row,
     StoredActor,
@@ -38,15 +45,14 @@ from graph_model.stored import (
 from graph_model.territories import TerritoryReference
 from queries.collector import paused
 from queries.store import batches
+from queries.store.edit import audit_entry
 from queries.store.memory import reads, writes
-from queries.store.memory.base import duplicate
 from queries.store.memory.records import MemoryRecords
 from queries.store.memory.state import (
     ACTOR,
     GraphState,
     Journal,
     copied,
-    created,
     merged,
 )
 
@@ -72,6 +78,7 @@ class MemoryEdit:
 
     def write(self, batch: GraphBatch) -> Written:
         writes.write_batch(self._state, self._journal, batch)
+        self._journal.log(*batch_changes(batch))
         return Written("edit", batches.targets(batch), batches.size(batch), self.context)
 
     def _joining(self, source: str, target: str, kind: LinkKind, ids: Sequence[str]) -> list[int]:
@@ -105,27 +112,24 @@ class MemoryEdit:
             self._state.set_rel(self._journal, rid, merged(self._state.rels[rid].props, changes))
             props = self._state.rels[rid].props
             ended.append(reads.stored_link(writes.link_columns(props, kind, source, target)))
+        refs = tuple(LinkRef(link.id, kind.value, source, target) for link in ended)
+        self._journal.log(link_entry(ChangeKind.LINK_ENDED, refs))
         return ended
 
     def remove_links(self, source: str, target: str, kind: LinkKind, ids: Sequence[str]) -> int:
         doomed = self._joining(source, target, kind, ids)
+        refs = tuple(
+            LinkRef(str(self._state.rels[rid].props["id"]), kind.value, source, target)
+            for rid in doomed
+        )
         for rid in doomed:
             self._state.drop_rel(self._journal, rid)
+        if refs:
+            self._journal.log(link_entry(ChangeKind.LINK_REMOVED, refs))
         return len(doomed)
 
     def record_change(self, change: ChangeRecord) -> None:
-        if self._state.get("Change", change.id) is not None:
-            raise duplicate(change.id)
-        props = {
-            "id": change.id,
-            "at": change.at,
-            "by": change.by,
-            "token": change.token,
-            "operation": change.operation,
-            "target": change.target,
-            "detail": change.detail,
-        }
-        self._state.put(self._journal, "Change", change.id, created(props))
+        self._journal.log(audit_entry(change))
 
 
 class MemoryGraph(MemoryRecords):
@@ -154,8 +158,9 @@ class MemoryGraph(MemoryRecords):
         return 0
 
     def delete_all(self) -> None:
-        with self._write() as journal:
+        with self._write(None, "delete_all") as journal:
             self._state.clear(journal)
+            journal.log(ChangeEntry(ChangeKind.GRAPH_CLEARED))
 
     def close(self) -> None:
         return None
@@ -171,9 +176,10 @@ class MemoryGraph(MemoryRecords):
             return None if value is None else str(value)
 
     def meta_set(self, key: str, value: str, context: WriteContext) -> Written:
-        with self._write() as journal:
+        with self._write(context, "meta_set") as journal:
             self._upsert(journal, "Meta", key, {"value": value})
-        return Written("meta_set", (key,), 1, context)
+            journal.log(ChangeEntry(ChangeKind.META, (key,)))
+        return Written("meta_set", (key,), 1, context, journal.seq)
 
     # -- actors and aliases --------------------------------------------------------------------
     def actors_by_id(self, ids: Iterable[str]) -> dict[str, StoredActor]:
@@ -209,6 +215,7 @@ class MemoryGraph(MemoryRecords):
         """One transaction a batch, as on the servers (a refused kind stops at its batch);
         under the lock throughout, so no other write slips between the kind check and the
         write."""
+        seq = None
         with self._lock:
             for batch in actor_batches(
                 actors,
@@ -217,21 +224,26 @@ class MemoryGraph(MemoryRecords):
                 territories=territories,
                 batch_size=batch_size,
             ):
-                with self._write() as journal:
+                with self._write(context, "write_actors") as journal:
                     writes.write_batch(self._state, journal, batch)
+                    journal.log(*batch_changes(batch))
+                seq = journal.seq
         targets = tuple(a.id for a in actors)
-        return Written("write_actors", targets, len(targets), context)
+        return Written("write_actors", targets, len(targets), context, seq)
 
     # -- links ---------------------------------------------------------------------------------
     def write_links(
         self, links: Iterable[Link], context: WriteContext, *, batch_size: int = 5_000
     ) -> Written:
         targets: list[str] = []
+        seq = None
         for batch in link_batches(links, context.stamp(), batch_size=batch_size):
-            with self._write() as journal:
-                writes.write_batch(self._state, journal, batch)
+            with self._write(context, "write_links") as journal:
+                known = writes.write_batch(self._state, journal, batch)
+                journal.log(*batch_changes(batch, known))
+            seq = journal.seq
             targets.extend(batches.targets(batch))
-        return Written("write_links", tuple(targets), len(targets), context)
+        return Written("write_links", tuple(targets), len(targets), context, seq)
 
     def links_of_actors(self, ids: Iterable[str]) -> list[ActorLink]:
         with self._lock:
@@ -249,31 +261,39 @@ class MemoryGraph(MemoryRecords):
         """Every match counts, as ``count(*)`` does on the servers: an id given twice counts
         its link twice."""
         deleted = 0
-        with self._write() as journal:
+        with self._write(context, "delete_links") as journal:
             doomed: dict[int, None] = {}
+            refs: dict[LinkRef, None] = {}
             for link_id in ids:
                 for rid, rel in self._state.with_link_id(kind, link_id):
                     if rel.start[0] == ACTOR and rel.end[0] == ACTOR:
                         doomed[rid] = None
                         deleted += 1
+                        refs[LinkRef(link_id, kind.value, rel.start[1], rel.end[1])] = None
             for rid in doomed:
                 self._state.drop_rel(journal, rid)
-        return Written("delete_links", tuple(ids), deleted, context)
+            if refs:
+                journal.log(link_entry(ChangeKind.LINK_REMOVED, tuple(refs)))
+        return Written("delete_links", tuple(ids), deleted, context, journal.seq)
 
     # -- batches and edits ---------------------------------------------------------------------
     def write_batch(
         self, batch: GraphBatch, settle: Settle | None = None, *, operation: str = "import"
     ) -> Written:
-        with self._write() as journal:
+        context = WriteContext(run=batch.stamp.get("run"), at=batch.stamp.get("now"))
+        with self._write(context, operation) as journal:
             known = writes.write_batch(self._state, journal, batch)
+            settled: dict[LinkKind, list[dict[str, Any]]] = {}
             if settle is not None and batch.new_links:
                 for kind, rows in settle(known).items():
                     writes.links_upsert(self._state, journal, kind, rows, batch.stamp)
-        return Written(operation, batches.targets(batch), batches.size(batch))
+                    settled[kind] = rows
+            journal.log(*batch_changes(batch, known, settled))
+        return Written(operation, batches.targets(batch), batches.size(batch), seq=journal.seq)
 
     @contextlib.contextmanager
     def edit(self, context: WriteContext) -> Iterator[MemoryEdit]:
-        with self._write() as journal:
+        with self._write(context, "edit") as journal:
             yield MemoryEdit(self._state, journal, context)
 
     # -- territories ---------------------------------------------------------------------------
@@ -282,20 +302,30 @@ class MemoryGraph(MemoryRecords):
     ) -> Written:
         """Every territory, then every ``PART_OF`` (a batch a transaction, parents first)."""
         rows = territory_rows(reference)
-        self._load(rows, batch_size)
-        return Written("load_territories", (), len(rows), context)
+        seq = self._load(rows, batch_size, context)
+        return Written("load_territories", (), len(rows), context, seq)
 
-    def _load(self, rows: list[dict[str, Any]], batch_size: int) -> None:
+    def _load(
+        self, rows: list[dict[str, Any]], batch_size: int, context: WriteContext
+    ) -> int | None:
         nodes = [{"id": r["id"], "props": r["props"]} for r in rows]
         parents = [{"id": r["id"], "parent": p} for r in rows for p in r["parents"]]
+        seq = None
         for start in range(0, len(nodes), batch_size):
-            with self._write() as journal:
+            with self._write(context, "load_territories") as journal:
                 chunk = nodes[start : start + batch_size]
                 writes.upsert_nodes(self._state, journal, "Territory", chunk)
+                ids = tuple(dict.fromkeys(r["id"] for r in chunk))
+                journal.log(ChangeEntry(ChangeKind.TERRITORIES, ids))
+            seq = journal.seq
         for start in range(0, len(parents), batch_size):
-            with self._write() as journal:
+            with self._write(context, "load_territories") as journal:
                 chunk = parents[start : start + batch_size]
                 writes.territories_link_parents(self._state, journal, chunk)
+                ids = tuple(dict.fromkeys(r["id"] for r in chunk))
+                journal.log(ChangeEntry(ChangeKind.TERRITORIES, ids))
+            seq = journal.seq
+        return seq
 
     def ensure_territories(
         self, reference: TerritoryReference, context: WriteContext
@@ -304,7 +334,7 @@ class MemoryGraph(MemoryRecords):
         rows, fingerprint = territory_rows(reference), reference_fingerprint()
         loaded = self.meta_get(TERRITORIES_META) == fingerprint
         if not loaded:
-            self._load(rows, 5_000)
+            self._load(rows, 5_000, context)
             self.meta_set(TERRITORIES_META, fingerprint, context)
         return len(rows), not loaded
 
@@ -370,6 +400,19 @@ class MemoryGraph(MemoryRecords):
     def stream_links(self) -> Iterator[Row]:
         with self._lock:
             return iter(reads.stream_links(self._state))
+
+    def projection_actors_by_id(self, ids: Iterable[str]) -> list[Row]:
+        with self._lock:
+            actors = self._state.nodes[ACTOR]
+            return [
+                reads.columns(actors[a], reads.PROJECTION_ACTOR)
+                for a in sorted(set(ids))
+                if a in actors
+            ]
+
+    def projection_links_by_ref(self, refs: Iterable[LinkRef]) -> list[Row]:
+        with self._lock:
+            return reads.links_by_ref(self._state, refs)
 
 
 def _conforms(graph: MemoryGraph) -> GraphStore:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from graph_model.changes import LinkRef
 from graph_model.port import (
     ActorLink,
     ActorPlace,
@@ -178,6 +179,18 @@ def stream_links(state: GraphState) -> list[Row]:
         for rel in state.rels.values()
         if rel.kind in COOPERATION and rel.start[0] == ACTOR and rel.end[0] == ACTOR
     ]
+
+
+def links_by_ref(state: GraphState, refs: Iterable[LinkRef]) -> list[Row]:
+    """The links named (id, type, ends) that exist, as :func:`stream_links` gives them."""
+    found: list[Row] = []
+    seen: set[int] = set()
+    for ref in refs:
+        for rid, rel in state.between((ACTOR, ref.source), ref.kind, (ACTOR, ref.target)):
+            if rid not in seen and rel.props.get("id") == ref.id and rel.kind in COOPERATION:
+                seen.add(rid)
+                found.append({k: v for k, v in _link(rel).items() if k in _LINK_ROW})
+    return found
 
 
 # -- figures, territories ------------------------------------------------------------------

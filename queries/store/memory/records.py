@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from graph_model.changes import ChangeEntry, ChangeKind, ChangeRecord
 from graph_model.port import (
     CandidateRecord,
     CandidateState,
-    ChangeRecord,
     Decision,
     ImportRunRecord,
     TokenRecord,
@@ -33,9 +33,10 @@ class MemoryRecords(MemoryBase):
     def save_import_run(
         self, run_id: str, props: Mapping[str, Any], context: WriteContext
     ) -> Written:
-        with self._write() as journal:
+        with self._write(context, "save_import_run") as journal:
             self._upsert(journal, "ImportRun", run_id, props)
-        return Written("save_import_run", (run_id,), 1, context)
+            journal.log(ChangeEntry(ChangeKind.IMPORT_RUN, (run_id,)))
+        return Written("save_import_run", (run_id,), 1, context, journal.seq)
 
     def import_runs(self, limit: int) -> list[ImportRunRecord]:
         with self._lock:
@@ -56,7 +57,7 @@ class MemoryRecords(MemoryBase):
         self, run_ids: Iterable[str], at: datetime, context: WriteContext
     ) -> Written:
         marked: list[str] = []
-        with self._write() as journal:
+        with self._write(context, "interrupt_import_runs") as journal:
             table = self._state.nodes["ImportRun"]
             for run_id in sorted(set(run_ids)):
                 props = table.get(run_id)
@@ -64,7 +65,9 @@ class MemoryRecords(MemoryBase):
                     stamp = {"status": "interrupted", "interrupted_at": at, "finished_at": at}
                     self._upsert(journal, "ImportRun", run_id, stamp)
                     marked.append(run_id)
-        return Written("interrupt_import_runs", tuple(marked), len(marked), context)
+            if marked:
+                journal.log(ChangeEntry(ChangeKind.IMPORT_RUN, tuple(marked)))
+        return Written("interrupt_import_runs", tuple(marked), len(marked), context, journal.seq)
 
     # -- duplicate candidates ------------------------------------------------------------------
     def candidates(self, status: str | None = "pending") -> list[CandidateRecord]:
@@ -93,7 +96,8 @@ class MemoryRecords(MemoryBase):
     def claim_candidate(
         self, candidate_id: str, claim: str, *, at: datetime, stale: datetime
     ) -> dict[str, Any] | None:
-        with self._write() as journal:
+        with self._write(None, "claim_candidate") as journal:
+            journal.log(ChangeEntry(ChangeKind.CANDIDATES, (candidate_id,)))
             props = self._state.get(_CANDIDATE, candidate_id)
             if props is None:
                 return None
@@ -116,7 +120,8 @@ class MemoryRecords(MemoryBase):
     def decide_candidate(
         self, candidate_id: str, claim: str, decision: Decision, context: WriteContext
     ) -> Written | None:
-        with self._write() as journal:
+        with self._write(context, "decide_candidate") as journal:
+            journal.log(ChangeEntry(ChangeKind.CANDIDATES, (candidate_id,)))
             props = self._held(candidate_id, claim)
             if props is None:
                 return None
@@ -129,15 +134,16 @@ class MemoryRecords(MemoryBase):
                 "decision_run": decision.run,
             }
             self._state.put(journal, _CANDIDATE, candidate_id, merged(props, changes))
-        return Written("decide_candidate", (candidate_id,), 1, context)
+        return Written("decide_candidate", (candidate_id,), 1, context, journal.seq)
 
     def release_candidate(self, candidate_id: str, claim: str) -> Written | None:
-        with self._write() as journal:
+        with self._write(None, "release_candidate") as journal:
+            journal.log(ChangeEntry(ChangeKind.CANDIDATES, (candidate_id,)))
             props = self._held(candidate_id, claim)
             if props is None:
                 return None
             self._state.put(journal, _CANDIDATE, candidate_id, {**props, "status": "pending"})
-        return Written("release_candidate", (candidate_id,), 1)
+        return Written("release_candidate", (candidate_id,), 1, seq=journal.seq)
 
     # -- tokens --------------------------------------------------------------------------------
     def create_token(self, token: TokenRecord, token_hash: str, context: WriteContext) -> Written:
@@ -149,11 +155,12 @@ class MemoryRecords(MemoryBase):
             "created_at": context.stamp()["now"],
             "created_by": token.created_by if token.created_by is not None else context.by,
         }
-        with self._write() as journal:
+        with self._write(context, "create_token") as journal:
             if self._state.get("ApiToken", token.id) is not None:
                 raise duplicate(token.id)
             self._state.put(journal, "ApiToken", token.id, created(props))
-        return Written("create_token", (token.id,), 1, context)
+            journal.log(ChangeEntry(ChangeKind.TOKEN, (token.id,)))
+        return Written("create_token", (token.id,), 1, context, journal.seq)
 
     def token_by_hash(self, token_hash: str) -> TokenRecord | None:
         with self._lock:
@@ -171,13 +178,15 @@ class MemoryRecords(MemoryBase):
     def revoke_tokens(self, reference: str, context: WriteContext) -> list[TokenRecord]:
         now = context.stamp()["now"]
         revoked = []
-        with self._write() as journal:
+        with self._write(context, "revoke_tokens") as journal:
             for token_id, props in list(self._state.nodes["ApiToken"].items()):
                 named = reference in (props.get("id"), props.get("name"))
                 if named and props.get("revoked_at") is None:
                     now_revoked = {**props, "revoked_at": now}
                     self._state.put(journal, "ApiToken", token_id, now_revoked)
                     revoked.append(reads.token(now_revoked))
+            if revoked:
+                journal.log(ChangeEntry(ChangeKind.TOKEN, tuple(t.id for t in revoked)))
         return revoked
 
     # -- changes -------------------------------------------------------------------------------
@@ -186,7 +195,14 @@ class MemoryRecords(MemoryBase):
             rows = [
                 p
                 for p in self._state.nodes["Change"].values()
-                if target is None or p.get("target") == target
+                if p.get("kind", ChangeKind.EDIT) == ChangeKind.EDIT
+                and (target is None or p.get("target") == target)
             ]
         rows.sort(key=lambda p: (reads.order(p.get("at")), reads.order(p["id"])), reverse=True)
-        return [ChangeRecord.from_props(p) for p in rows[:limit]]
+        return [ChangeRecord.from_props(copied(p)) for p in rows[:limit]]
+
+    def changes_since(self, after: int, limit: int = 10_000) -> list[ChangeRecord]:
+        with self._lock:
+            rows = [p for p in self._state.nodes["Change"].values() if p.get("seq", 0) > after]
+        rows.sort(key=lambda p: (p["seq"], p["n"]))
+        return [ChangeRecord.from_props(copied(p)) for p in rows[:limit]]

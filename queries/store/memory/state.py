@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from graph_model.changes import ChangeEntry
+
 Props = dict[str, Any]
 K = TypeVar("K")
 #: a node: (label it is kept under, id)
@@ -85,6 +87,13 @@ class Journal:
 
     def __init__(self) -> None:
         self.undo: list[Callable[[], None]] = []
+        #: the change log's entries of this write, recorded when it commits
+        self.entries: list[ChangeEntry] = []
+        #: its sequence number, once committed
+        self.seq: int | None = None
+
+    def log(self, *entries: ChangeEntry) -> None:
+        self.entries.extend(entries)
 
     def rollback(self) -> None:
         while self.undo:

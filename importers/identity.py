@@ -8,8 +8,11 @@ In two stages, for a whole batch of :class:`~importers.records.ActorRow`:
    settle the question; keys that point to two different actors make the row a reject (never
    guessed).
 2. **score** — otherwise the row's name is compared with the actors of the name index
-   (:mod:`importers.names`, built once per run from the graph and kept up to date as the run
-   creates and changes actors). ``score >= MERGE_THRESHOLD``: that actor. Between the two
+   (:mod:`importers.blocking`, scored by :mod:`importers.scoring`; built once per run from the
+   graph and kept up to date as the run creates and changes actors); review decisions kept on
+   the graph are replayed first (:meth:`~importers.lookups.Lookups.judgements`: a record judged
+   the same joins its actor again, one judged different is never compared with that actor).
+   ``score >= MERGE_THRESHOLD`` (and no second actor as likely): that actor. Between the two
    thresholds: the row is *held* as a duplicate candidate for ``maillage review``
    (:mod:`importers.review`), written with its batch. Below: a new actor.
 
@@ -26,11 +29,13 @@ from typing import Any
 
 from graph_model.batch import GraphBatch
 from graph_model.model import Actor
-from importers.lookups import Lookups
-from importers.names import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, Entry, NameIndex
+from importers.blocking import NameIndex
+from importers.lookups import Judgements, Lookups
+from importers.names import Entry
 from importers.normalise import distinctive_domain, email_domain, website_domain
 from importers.records import ActorRow
 from importers.report import Tally
+from importers.scoring import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, MERGE_WEIGHT
 from importers.writer import Writes
 
 __all__ = ["CANDIDATE_THRESHOLD", "MERGE_THRESHOLD", "NEW", "Identity", "Resolved"]
@@ -64,6 +69,9 @@ class Identity:
         self.file_name = file_name
         #: the name index; None when the format is matched by key only (or without a graph)
         self.index: NameIndex | None = None
+        #: review decisions kept: a record's source alias → the actors judged the same (or
+        #: not) — replayed, never proposed again
+        self.judgements = Judgements({}, {})
         self._held: list[tuple[str, dict[str, Any]]] = []
 
     # -- the name index ---------------------------------------------------------------------------
@@ -72,6 +80,7 @@ class Identity:
         for row in self.lookups.name_index():
             if not row.get("name"):
                 continue
+            exact = row.get("location_precision") == "exact"
             index.add(
                 Entry(
                     actor_id=row["id"],
@@ -83,15 +92,20 @@ class Identity:
                     rna=row.get("rna"),
                     web=distinctive_domain(website_domain(row.get("website"))),
                     mail=distinctive_domain(email_domain(row.get("email"))),
+                    siret=row.get("siret"),
+                    latitude=row.get("latitude") if exact else None,
+                    longitude=row.get("longitude") if exact else None,
                 )
             )
         logger.info("name index: %d actors", len(index))
         self.index = index
+        self.judgements = self.lookups.judgements()
 
     def index_actor(self, actor: Actor, props: Mapping[str, Any]) -> None:
         """Keep the index up to date with an actor as the run writes it."""
         if self.index is None:
             return
+        exact = props.get("location_precision") == "exact"
         self.index.add(
             Entry(
                 actor_id=actor.id,
@@ -103,6 +117,9 @@ class Identity:
                 rna=actor.rna,
                 web=distinctive_domain(website_domain(actor.website)),
                 mail=distinctive_domain(email_domain(actor.email)),
+                siret=actor.siret,
+                latitude=actor.latitude if exact else None,
+                longitude=actor.longitude if exact else None,
             )
         )
 
@@ -125,7 +142,8 @@ class Identity:
         """Find which actor the row is (sets ``row.target`` and ``row.how``); False when the
         row was rejected or held as a candidate."""
         record = row.record
-        forced = self.forced.get(record.source.alias)
+        alias = record.source.alias
+        forced = self.forced.get(alias)
         if forced is not None:
             row.target, row.how = (row.minted, "new") if forced == NEW else (forced, "review")
         else:
@@ -136,11 +154,17 @@ class Identity:
                 return False
             if actors:
                 row.target, row.how = actors.pop(), "key"
+            elif alias in self.judgements.same:  # "same" decided in review: replayed
+                row.target, row.how = self.judgements.same[alias], "review"
             elif record.fuzzy and self.index is not None:
-                match = self.index.best(row.probe)
-                if match is not None and match.score >= MERGE_THRESHOLD:
+                not_same = self.judgements.different.get(alias, ())
+                found = self.index.matches(row.probe, exclude=not_same)
+                match = found[0] if found else None
+                # two actors both as likely: a person chooses
+                tied = len(found) > 1 and found[1].weight >= MERGE_WEIGHT
+                if match is not None and match.score >= MERGE_THRESHOLD and not tied:
                     row.target, row.how, row.match = match.actor_id, "score", match
-                elif match is not None and match.score >= CANDIDATE_THRESHOLD:
+                elif match is not None:
                     row.match = match
                     self._hold(row)
                     return False
@@ -150,18 +174,22 @@ class Identity:
             batch_keys.setdefault(key, row.target)
             self.writes.batch.keys.setdefault(key, row.target)
         if row.how == "new" and self.index is not None:
+            probe = row.probe
             self.index.add(
                 Entry(
                     actor_id=row.target,
                     kind=record.kind.value,
                     name=row.values["name"],
-                    commune=row.place.commune,
-                    departement=row.place.departement,
-                    siren=row.values["siren"],
-                    rna=row.values["rna"],
-                    web=row.probe.web,
-                    mail=row.probe.mail,
-                    tokens=row.probe.tokens,
+                    commune=probe.commune,
+                    departement=probe.departement,
+                    siren=probe.siren,
+                    rna=probe.rna,
+                    web=probe.web,
+                    mail=probe.mail,
+                    tokens=probe.tokens,
+                    siret=probe.siret,
+                    latitude=probe.latitude,
+                    longitude=probe.longitude,
                 )
             )
         return True

@@ -22,7 +22,7 @@ from graph_model.model import Actor, ActorKind, Theme
 from graph_model.stored import actor_properties, theme_properties
 from importers.identity import Identity
 from importers.lookups import Lookups
-from importers.merge import actor_from_props, merge_record
+from importers.merge import actor_from_props, merge_record, name_variant
 from importers.places import TerritoryResolver
 from importers.records import ActorRow, Outcome
 from importers.report import Tally
@@ -147,7 +147,13 @@ class ActorLoad:
                 methods=record.methods,
                 aliases=aliases,
                 authoritative=record.authoritative,
+                by_name=row.how == "score",
             )
+            variant = name_variant(record.source, row.values["name"], actor.name)
+            if variant and variant not in actor.aliases:
+                # the form this source writes is kept, with the source, not shown
+                actor.aliases.append(variant)
+                aliases.append(variant)
         except ValidationError as exc:
             self.tally.reject(record, str(exc))
             return False

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from graph_model.model import LinkKind
 from graph_model.port import CandidateState, GraphStore, Row
+
+
+@dataclass(frozen=True)
+class Judgements:
+    """Review decisions, by the source alias of the record decided: the actor it was judged
+    to be (``same``), the actors it was judged not to be (``different``)."""
+
+    same: dict[str, str]
+    different: dict[str, frozenset[str]]
 
 
 class Lookups:
@@ -87,3 +97,19 @@ class Lookups:
         if self._graph is None:
             return []
         return self._graph.existing_links(kind, ends)
+
+    def judgements(self) -> Judgements:
+        """Every review decision kept on the graph's duplicate candidates: a record judged
+        the same as an actor joins it again; one judged not the same is never proposed (or
+        merged) with that actor again, whatever the run."""
+        same: dict[str, str] = {}
+        different: dict[str, set[str]] = defaultdict(set)
+        if self._graph is None:
+            return Judgements({}, {})
+        for status in ("accepted", "rejected"):
+            for candidate in self._graph.candidates(status):
+                if status == "accepted":
+                    same[candidate.record_alias] = candidate.result or candidate.actor
+                else:
+                    different[candidate.record_alias].add(candidate.actor)
+        return Judgements(same, {k: frozenset(v) for k, v in different.items()})

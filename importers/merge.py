@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graph_model.errors import ValidationError
+from graph_model.limits import MAX_ALIAS
 from graph_model.model import (
     Actor,
     ActorKind,
@@ -39,6 +40,7 @@ from graph_model.model import (
     parse,
 )
 from graph_model.stored import source_json
+from importers.names import name_tokens
 from importers.places import Place
 from importers.records import Outcome
 
@@ -110,6 +112,92 @@ def actor_from_props(actor_id: str, props: Mapping[str, Any]) -> Actor:
     return _construct(data)
 
 
+def _name_tier(systems: Iterable[str]) -> int:
+    """0: curated (the movement dataset), 1: the register (SIRENE), 2: any other source."""
+    tiers = [0 if s == "movement" else 1 if s == "sirene" else 2 for s in systems]
+    return min(tiers, default=2)
+
+
+def written_form(name: str) -> tuple[int, int, int, int]:
+    """How complete a written form of a name is, to compare forms of the same name: mixed
+    case, accents, apostrophes and hyphens kept, whole words, length.
+
+    >>> written_form("Épicerie Solidaire d'Hérouville") > written_form("EPICERIE SOLIDAIRE")
+    True
+    >>> written_form("AMAP du Pays d'Auge") > written_form("AMAP Pays d Auge")
+    True
+    """
+    letters = [c for c in name if c.isalpha()]
+    mixed = int(any(c.isupper() for c in letters) and any(c.islower() for c in letters))
+    accents = sum(1 for c in letters if not c.isascii())
+    marks = sum(1 for c in name if c in "'’-")
+    words = name.split()
+    stray = sum(1 for w in words if len(w) == 1 and w.isalpha() and w.lower() not in "aày")
+    return mixed, accents, marks - stray, len(words) - stray
+
+
+def display_name(
+    current: str | None,
+    current_sources: Iterable[SourceRef],
+    new: str,
+    source: SourceRef,
+    *,
+    by_name: bool,
+) -> str:
+    """The name an actor shows once a record naming it ``new`` joined it.
+
+    A curated value wins (the movement dataset), then the register (SIRENE) — but a register
+    form in capitals only (SIRENE's stock writes every name so) is its words, not a written
+    form: it does not replace a name in mixed case — then the most complete written form
+    (:func:`written_form`), then the latest. A record found by its name
+    (a probable match) never renames; a weaker source may only restore the typography of the
+    very same words (``EPICERIE SOLIDAIRE`` → ``Épicerie solidaire``). Every other form stays as
+    an alias of the actor with its source (``importers.load``).
+
+    >>> sheet, sirene = SourceRef(system="sheet-a", key="1"), SourceRef(system="sirene", key="1")
+    >>> display_name("Épicerie Solidaire d'Hérouville", [sheet], "EPICERIE SOLIDAIRE D HEROUVILLE",
+    ...              SourceRef(system="sheet-b", key="2"), by_name=False)
+    "Épicerie Solidaire d'Hérouville"
+    >>> display_name("AMAP du Pays d'Auge", [sheet], "AMAP Pays d Auge", sheet, by_name=True)
+    "AMAP du Pays d'Auge"
+    >>> display_name("Les Jardins", [sheet], "Association Les Jardins", sirene, by_name=False)
+    'Association Les Jardins'
+    >>> display_name("Les Jardins", [sheet], "ASSOCIATION LES JARDINS", sirene, by_name=False)
+    'Les Jardins'
+    >>> display_name("LES JARDINS", [sirene], "Les Jardins", sheet, by_name=False)
+    'Les Jardins'
+    """
+    if not current:
+        return new
+    if by_name or new == current:
+        return current
+    others = [s.system for s in current_sources if s.alias != source.alias]
+    held, coming = _name_tier(others), _name_tier([source.system])
+    if coming == 1 and new.isupper() and not current.isupper():
+        coming = 2  # the register writes in capitals only: its words, not a written form
+    if coming < held:
+        return new
+    if coming > held == 0:
+        return current  # curated
+    if sorted(name_tokens(new)) == sorted(name_tokens(current)):
+        # the same words: the more complete form (a tie keeps the name shown)
+        return new if written_form(new) > written_form(current) else current
+    return current
+
+
+def name_variant(source: SourceRef, written: str | None, shown: str) -> str | None:
+    """The alias keeping a form of the name a source writes that the actor does not show
+    (``name@<system>:<the name as written>``), or ``None`` when it shows that very form.
+
+    >>> sheet = SourceRef(system="sheet-b", key="2")
+    >>> name_variant(sheet, "AMAP Pays d Auge", "AMAP du Pays d'Auge")
+    'name@sheet-b:AMAP Pays d Auge'
+    """
+    if not written or written == shown:
+        return None
+    return f"name@{source.system}:{written}"[:MAX_ALIAS]
+
+
 def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*first, *second]))
 
@@ -128,23 +216,28 @@ def merge_record(  # noqa: PLR0912 — one rule per kind of field, as the docstr
     methods: Iterable[str],
     aliases: Iterable[str],
     authoritative: frozenset[str],
+    by_name: bool = False,
 ) -> Actor:
     """The actor after one record joined it (a new actor when ``actor`` is ``None``).
 
     ``values`` holds the record's scalar fields (name, legal form, identifiers, …), ``None`` where
-    the record says nothing.
+    the record says nothing. ``by_name``: the record was found to be this actor by its name
+    (a probable match, not a key): it only fills empty fields — never renames, never replaces.
     """
     if actor is None:
         data: dict[str, Any] = {"id": actor_id, "kind": kind, "sources": []}
         leading = True
     else:
         data = dict(actor.__dict__)  # a shallow copy: lists are rebuilt below
-        leading = leads(source, actor.sources)
+        leading = leads(source, actor.sources) and not by_name
     for key in (*_SCALARS, *_IDENTIFIERS):
         value = values.get(key)
         if value is None:
             continue
-        if leading or data.get(key) is None or key in authoritative:
+        if key == "name":
+            current = actor.sources if actor is not None else ()
+            data[key] = display_name(data.get(key), current, value, source, by_name=by_name)
+        elif data.get(key) is None or ((leading or key in authoritative) and not by_name):
             data[key] = value
     if data.get("siret") and data.get("siren") and data["siret"][:9] != data["siren"]:
         data["siret"] = None  # a seat SIRET from a weaker source that contradicts the SIREN

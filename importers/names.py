@@ -1,78 +1,223 @@
-"""The name index and the score: how alike a record and a known actor are (step 3, identity).
+"""Names as identity resolution compares them: tokens, word kinds and how rare a word is.
 
-When no key settles who a record is (:mod:`importers.identity`), its name is compared with the
-actors of its département (an in-memory :class:`NameIndex` of folded names, built once per run
-and kept up to date as the run creates actors), plus the actors with exactly the same name
-anywhere. The score is the similarity of the names' distinctive words, adjusted by the places and
-the web/mail domains:
+A name is folded (accents, case, ``œ``/``oe``, ``’``/``'``, punctuation: :func:`fold`), split
+into words, a plural ``s``/``x`` dropped, ``st``/``ste`` read ``saint``/``sainte``, and a name
+written twice in a row by an export is read once (``Le Jardin partagé Le Jardin partagé``).
+Then its words fall in three kinds:
 
-=================================================  ==========================================
-evidence                                           effect on the score
-=================================================  ==========================================
-names (words without articles and legal forms)     0..1: mean of a character ratio and a
-                                                   word-by-word ratio; ≤ 0.7 when each name
-                                                   has a word the other lacks
-same commune                                       +0.05
-same département, one commune unknown              −0.03
-no place on either side (national bodies…)         −0.03
-one side without any place                         −0.10
-different communes, or different départements      never the same actor (unless the website
-                                                   domain is the same: then −0.20)
-different SIREN, or different RNA number           never the same actor
-same distinctive website (or mail) domain          +0.15 (+0.10 for mail)
-different distinctive website domains              −0.15
-the record states another kind than the actor's    capped below the merge threshold
-=================================================  ==========================================
+* **filler** — articles, prepositions and legal forms (``le``, ``des``, ``association``,
+  ``scop``, ``sarl``…): left out, they tell nothing about which actor it is;
+* **kind words** — what sort of place it is (``librairie``, ``comité``, ``épicerie``,
+  ``ressourcerie``, ``jardin``, ``amap``…): kept, but one that one name has and the other lacks
+  costs little (``Librairie X`` / ``X``), while two *different* kind words are a sign of two
+  actors (``Café des Possibles`` / ``Épicerie des Possibles``);
+* **distinctive words** — the rest: a place's own name.
 
-``score >= MERGE_THRESHOLD`` (0.95): the same actor — the record's source becomes an alias and a
-source of it. ``CANDIDATE_THRESHOLD`` (0.80) ``<= score <`` 0.95: a duplicate candidate, held for
-``maillage review``. Below: a new actor.
+How much a shared word proves depends on how rare it is (term-frequency adjustment, as Splink
+does): :class:`TermStats` counts the words of the graph's actors and gives each word its
+Fellegi–Sunter agreement weight ``log2(m / u)``, ``u`` being the chance that two unrelated
+actors share it — so ``creillois`` weighs far more than ``ressourcerie`` or ``solidaire``. A
+graph too small to count (a first import) borrows shipped base rates (:data:`BASE_RATES`).
 
->>> index = NameIndex()
->>> index.add(Entry("mai-1", "Organisation", "La Ressourcerie du Pays Creillois", "60175", "60"))
->>> probe = Probe(name="Ressourcerie du pays creillois", commune="60175", departement="60")
->>> best = index.best(probe)
->>> best.actor_id, best.score >= MERGE_THRESHOLD
-('mai-1', True)
->>> index.best(Probe(name="La Ressourcerie du Pays Creillois", commune="60057", departement="60"))
+The probe and the index entry (:class:`Probe`, :class:`Entry`) and the answer
+(:class:`Match`) live here too, so that the records of the pipeline can name them.
+
+>>> name_tokens("Le Jardin partagé Le Jardin partagé")
+('jardin', 'partage')
+>>> name_tokens("Association Les Amis de la Terre")
+('ami', 'terre')
+>>> name_tokens("L’Œuvre de St Michel") == name_tokens("l'oeuvre de saint michel")
+True
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Levenshtein
 
 from graph_model.identifiers import fold
 
-MERGE_THRESHOLD = 0.95
-CANDIDATE_THRESHOLD = 0.80
-
-_STOPWORDS = frozenset(
+#: articles, prepositions and legal forms: not part of what names an actor
+FILLER = frozenset(
     {
         "le", "la", "les", "l", "d", "de", "du", "des", "et", "a", "au", "aux", "en", "sur",
-        "sous", "pour", "par", "un", "une", "the", "of", "and", "s",
-        # legal forms and generic words: they tell nothing about which actor it is
-        "association", "asso", "assoc", "scop", "scic", "sarl", "sas", "sasu", "sa", "eurl",
-        "cooperative", "coop", "cie", "ste", "societe", "federation", "union", "collectif",
+        "sous", "pour", "par", "un", "une", "the", "of", "and", "s", "chez", "dans",
+        "association", "asso", "assoc", "scop", "scic", "sarl", "sa", "sasu", "eurl", "sci",
+        "gie", "cie", "societe", "ste", "cooperative", "coop", "cooperatif", "loi", "1901",
+        "ass", "assos", "inc", "ltd", "sca", "scea", "earl", "gaec", "saem", "sem", "siae",
+        "ess", "esus",
     }
 )  # fmt: skip
-#: postings longer than this are too common to find candidates with
-_COMMON = 2_000
+
+#: what sort of place a word says it is (kept, but weak: often added or dropped)
+KIND_WORDS = frozenset(
+    {
+        "librairie", "comite", "ami", "collectif", "maison", "atelier", "cafe", "epicerie",
+        "ressourcerie", "recyclerie", "jardin", "amap", "ferme", "boutique", "bar",
+        "restaurant", "tiers", "lieu", "fablab", "garage", "ecole", "centre", "espace",
+        "foyer", "club", "groupe", "reseau", "federation", "union", "antenne", "relais",
+        "pole", "cinema", "theatre", "compagnie", "marche", "friperie", "cantine", "bistrot",
+        "auberge", "magasin", "supermarche", "repair", "fabrique", "entreprise", "chantier",
+        "regie", "insertion", "emmaus", "secours", "comptoir", "local", "point", "mouvement",
+        "coordination", "plateforme", "incubateur", "pepiniere", "bibliotheque",
+        "mediatheque", "ludotheque", "conserverie", "brasserie", "boulangerie", "fournil",
+        "cuisine", "laverie", "accueil", "service", "agence", "bureau",
+    }
+)  # fmt: skip
+
+#: the share of French ESS actors' names holding a word, for words common enough that a
+#: first import (a graph too small to count) must not take them for rare. Estimates from the
+#: shared generator's vocabulary and public directories (a word absent here counts as rare).
+BASE_RATES: dict[str, float] = {
+    "solidaire": 0.06, "jardin": 0.03, "partage": 0.015, "epicerie": 0.012, "amap": 0.012,
+    "ressourcerie": 0.006, "recyclerie": 0.004, "cafe": 0.012, "maison": 0.02,
+    "atelier": 0.015, "collectif": 0.02, "france": 0.02, "pays": 0.02, "reseau": 0.02,
+    "centre": 0.01, "espace": 0.01, "ami": 0.01, "comite": 0.006, "velo": 0.008,
+    "tiers": 0.006, "lieu": 0.008, "citoyen": 0.01, "economie": 0.01, "social": 0.01,
+    "sociale": 0.008, "culture": 0.01, "culturel": 0.006, "environnement": 0.006,
+    "developpement": 0.006, "durable": 0.006, "insertion": 0.008, "emploi": 0.006,
+    "territoire": 0.008, "local": 0.008, "locale": 0.006, "nature": 0.006, "terre": 0.008,
+    "vert": 0.006, "ville": 0.006, "quartier": 0.006, "habitat": 0.006, "energie": 0.006,
+    "alimentation": 0.004, "bio": 0.008, "biocoop": 0.003, "emmaus": 0.003, "secours": 0.003,
+    "populaire": 0.006, "education": 0.006, "sport": 0.006, "sante": 0.004, "saint": 0.02,
+    "sainte": 0.006, "ferme": 0.008, "marche": 0.004, "boutique": 0.004, "nouveau": 0.004,
+    "avenir": 0.004, "vie": 0.006, "monde": 0.004, "commun": 0.006, "partagee": 0.004,
+    "regional": 0.006, "departemental": 0.004, "national": 0.004, "union": 0.006,
+    "federation": 0.006, "ecole": 0.006, "entreprise": 0.006, "service": 0.006,
+}  # fmt: skip
+
+#: a graph smaller than this counts words as if it had this many actors (rare stays rare)
+MIN_POPULATION = 20_000
+#: the chance that one actor's two records both hold a word of its name
+M_WORD = 0.95
+#: the most one word may weigh, and the most a matched kind word weighs
+MAX_WORD_WEIGHT = 10.0
+MAX_KIND_WEIGHT = 2.0
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "stes": "saintes"}
 
 
-def core_tokens(name: str) -> tuple[str, ...]:
-    """The distinctive words of a name, in order (all words if none is distinctive).
+def _stem(word: str) -> str:
+    """Drop a plural ``s``/``x`` (``jardins`` → ``jardin``, ``bureaux`` → ``bureau``)."""
+    if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
-    >>> core_tokens("Association Les Amis de la Terre")
-    ('amis', 'terre')
+
+# the word lists as the names' words are compared: stemmed the same way
+FILLER = frozenset(map(_stem, FILLER))
+KIND_WORDS = frozenset(map(_stem, KIND_WORDS))
+BASE_RATES = {_stem(word): rate for word, rate in BASE_RATES.items()}
+
+
+@lru_cache(maxsize=262_144)
+def words_of(name: str) -> tuple[str, ...]:
+    """A name's words, folded and stemmed, a repeated name read once (filler kept)."""
+    words = [_ABBREVIATIONS.get(w, w) for w in fold(name).split()]
+    words = [_stem(w) for w in words]
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        words = words[:half]
+    return tuple(words)
+
+
+@lru_cache(maxsize=262_144)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The words that name the actor, in order: filler left out (all words if only filler).
+
+    >>> name_tokens("SCOP Librairie Les Jardins de Suzanne")
+    ('librairie', 'jardin', 'suzanne')
     """
-    words = fold(name).split()
-    core = tuple(w for w in words if w not in _STOPWORDS)
-    return core or tuple(words)
+    words = words_of(name)
+    core = tuple(dict.fromkeys(w for w in words if w not in FILLER))
+    return core or tuple(dict.fromkeys(words))
+
+
+def is_kind_word(word: str) -> bool:
+    return word in KIND_WORDS
+
+
+def one_typo(a: str, b: str) -> bool:
+    """Two distinctive words one letter apart (a typo), both long enough to tell.
+
+    >>> one_typo("creillois", "creilois"), one_typo("caen", "cean"), one_typo("vert", "verte")
+    (True, False, False)
+    """
+    if len(a) < 5 or len(b) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    return bool(Levenshtein.distance(a, b, score_cutoff=1) <= 1)
+
+
+class TermStats:
+    """How often each word appears in the names of the graph's actors: the term-frequency
+    weights of the name comparison (updated as a run adds actors)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.actors = 0
+        self._weights: dict[str, float] = {}
+
+    def add(self, entry: Entry, sign: int = 1) -> None:
+        """Count an actor's words, commune and domains (``sign=-1``: forget them)."""
+        self.actors += sign
+        for token in entry.tokens:
+            self.counts[token] += sign
+        for key in (entry.commune and f"c:{entry.commune}", entry.web and f"w:{entry.web}",
+                    entry.mail and f"m:{entry.mail}"):  # fmt: skip
+            if key:
+                self.counts[key] += sign
+        if self._weights and self.actors % 1_000 == 0:
+            self._weights.clear()  # rates moved: weigh again
+
+    def rate(self, key: str, floor: float) -> float:
+        """The share of actors with this counted value (a commune ``c:``, a website ``w:``,
+        a mail domain ``m:``), never under ``floor``."""
+        return max(self.counts.get(key, 0) / max(self.actors, MIN_POPULATION), floor)
+
+    def u(self, token: str) -> float:
+        """The chance that two unrelated actors' names share ``token``."""
+        seen = self.counts.get(token, 0) / max(self.actors, MIN_POPULATION)
+        return max(seen, BASE_RATES.get(token, 0.0), 1.0 / (10 * MIN_POPULATION))
+
+    def weight(self, token: str) -> float:
+        """The agreement weight of a shared word, ``log2(m / u)``, bounded."""
+        weight = self._weights.get(token)
+        if weight is None:
+            weight = min(MAX_WORD_WEIGHT, math.log2(M_WORD / self.u(token)))
+            if token in KIND_WORDS:
+                weight = min(weight, MAX_KIND_WEIGHT)
+            self._weights[token] = weight
+        return weight
+
+
+@dataclass(slots=True)
+class Probe:
+    """A record as identity resolution sees it (places as INSEE codes; the point only when
+    the source gives coordinates)."""
+
+    name: str
+    commune: str | None = None
+    departement: str | None = None
+    siren: str | None = None
+    rna: str | None = None
+    web: str | None = None
+    mail: str | None = None
+    kind: str | None = None  # only when the source states it
+    siret: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    tokens: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        self.tokens = name_tokens(self.name)
+
+    @property
+    def core(self) -> str:
+        return " ".join(self.tokens)
 
 
 @dataclass(slots=True)
@@ -89,240 +234,26 @@ class Entry:
     web: str | None = None
     mail: str | None = None
     tokens: tuple[str, ...] = ()
-    core: str = ""
+    siret: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
     def __post_init__(self) -> None:
         if not self.tokens:  # given when a probe of the same name has them already
-            self.tokens = core_tokens(self.name)
-        self.core = " ".join(self.tokens)
+            self.tokens = name_tokens(self.name)
 
-
-@dataclass(slots=True)
-class Probe:
-    """A record as identity resolution sees it."""
-
-    name: str
-    commune: str | None = None
-    departement: str | None = None
-    siren: str | None = None
-    rna: str | None = None
-    web: str | None = None
-    mail: str | None = None
-    kind: str | None = None  # only when the source states it
-    tokens: tuple[str, ...] = field(default=())
-    core: str = ""
-
-    def __post_init__(self) -> None:
-        self.tokens = core_tokens(self.name)
-        self.core = " ".join(self.tokens)
+    @property
+    def core(self) -> str:
+        return " ".join(self.tokens)
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """The best actor found for a record: its probability of being the same actor (0..1),
+    the match weight behind it (log2 odds) and the comparisons that made it."""
+
     actor_id: str
     name: str
     score: float
     reasons: str
-
-
-def _ratio(a: str, b: str, cutoff: float = 0.0) -> float:
-    """Character similarity ``2·LCS / (len a + len b)`` (the InDel ratio, computed by
-    ``rapidfuzz`` in C); 0 when under ``cutoff``."""
-    return float(Indel.normalized_similarity(a, b, score_cutoff=cutoff))
-
-
-@lru_cache(maxsize=262_144)
-def _token_ratio(a: str, b: str) -> float:
-    # words repeat across names (jardins, solidaire, the communes'): cached; only a ratio of
-    # 0.8 or more counts, so anything under is 0
-    return 1.0 if a == b else _ratio(a, b, 0.8)
-
-
-def name_similarity(a: str, b: str, a_tokens: tuple[str, ...], b_tokens: tuple[str, ...]) -> float:
-    """Similarity of two names' distinctive words, 0..1.
-
-    The mean of two views: the characters (the ratio ``2·LCS / total length``, word order
-    as written or sorted: catches typos and split words) and the words (each word paired with
-    its closest counterpart, ratio ≥ 0.8, weighted by length: a shared long word is not a
-    shared name).
-    When each name has a word the other lacks entirely (``Café des Possibles`` / ``Épicerie
-    des Possibles``) the names are different and the similarity stays below 0.7.
-
-    >>> round(name_similarity("jardins bocage", "jardins bocage", ("jardins", "bocage"),
-    ...                       ("jardins", "bocage")), 2)
-    1.0
-    >>> name_similarity("cafe possibles", "epicerie possibles", ("cafe", "possibles"),
-    ...                 ("epicerie", "possibles")) <= 0.7
-    True
-    """
-    if a == b:
-        return 1.0
-    unused = list(b_tokens)
-    matched = 0.0
-    a_alone = False
-    for token in a_tokens:
-        best, best_ratio = -1, 0.0
-        for i, other in enumerate(unused):
-            ratio = _token_ratio(token, other)
-            if ratio > best_ratio:
-                best, best_ratio = i, ratio
-        if best >= 0 and best_ratio >= 0.8:
-            matched += best_ratio * (len(token) + len(unused[best]))
-            unused.pop(best)
-        else:
-            a_alone = True
-    total = sum(map(len, a_tokens)) + sum(map(len, b_tokens))
-    words = matched / total if total else 0.0
-    if words < 0.4:
-        return words  # hardly a word in common: no need to compare characters
-    chars = _ratio(a, b)
-    sa, sb = " ".join(sorted(a_tokens)), " ".join(sorted(b_tokens))
-    if (sa, sb) != (a, b):
-        chars = max(chars, _ratio(sa, sb))
-    similarity = (chars + words) / 2
-    if a_alone and unused:
-        similarity = min(similarity, 0.7)
-    return similarity
-
-
-def score(probe: Probe, entry: Entry) -> tuple[float, str] | None:  # noqa: PLR0911, PLR0912
-    # one branch per row of the scoring table in the module docstring: kept side by side
-    """The score of ``entry`` being the actor ``probe`` describes, with why; ``None`` when
-    they are certainly different actors (see the module docstring)."""
-    if probe.siren and entry.siren and probe.siren != entry.siren:
-        return None
-    if probe.rna and entry.rna and probe.rna != entry.rna:
-        return None
-    # cheap upper bound first (the lengths alone): most index entries are far from the probe
-    la, lb = len(probe.core), len(entry.core)
-    if probe.core != entry.core and 2 * min(la, lb) < 0.6 * (la + lb):
-        return None
-    name = name_similarity(probe.core, entry.core, probe.tokens, entry.tokens)
-    if name < 0.6:
-        return None
-    reasons = [f"name {name:.2f}"]
-    same_web = bool(probe.web and entry.web and probe.web == entry.web)
-    place = 0.0
-    if probe.commune and entry.commune:
-        if probe.commune != entry.commune:
-            if not same_web:
-                return None  # two places sharing a name are two actors
-            place, why = -0.20, "different communes"
-        else:
-            place, why = 0.05, "same commune"
-    elif probe.departement and entry.departement:
-        if probe.departement != entry.departement:
-            if not same_web:
-                return None
-            place, why = -0.20, "different départements"
-        else:
-            place, why = -0.03, "same département"
-    elif not (probe.commune or probe.departement or entry.commune or entry.departement):
-        place, why = -0.03, "no place on either side"
-    else:
-        place, why = -0.10, "no common place"
-    reasons.append(why)
-    contact = 0.0
-    if probe.web and entry.web:
-        contact = 0.15 if same_web else -0.15
-        reasons.append("same website" if same_web else "different websites")
-    elif probe.mail and entry.mail and probe.mail == entry.mail:
-        contact = 0.10
-        reasons.append("same mail domain")
-    total = min(1.0, name + place + contact)
-    if probe.kind and probe.kind != entry.kind:
-        total = min(total, MERGE_THRESHOLD - 0.01)
-        reasons.append(f"kind {probe.kind} ≠ {entry.kind}")
-    return total, ", ".join(reasons)
-
-
-class _Block:
-    """The actors of one département: exact names and word postings."""
-
-    __slots__ = ("exact", "postings", "size")
-
-    def __init__(self) -> None:
-        self.exact: dict[str, list[Entry]] = defaultdict(list)
-        self.postings: dict[str, list[Entry]] = defaultdict(list)
-        self.size = 0
-
-
-class NameIndex:
-    """Folded names of the graph's actors by département, for the scored match."""
-
-    def __init__(self) -> None:
-        self._blocks: dict[str, _Block] = defaultdict(_Block)
-        self._exact: dict[str, list[Entry]] = defaultdict(list)
-        self._current: dict[str, Entry] = {}
-
-    def __len__(self) -> int:
-        return len(self._current)
-
-    def add(self, entry: Entry) -> None:
-        """Add an actor (or replace what the index knew of it)."""
-        self._current[entry.actor_id] = entry
-        block = self._blocks[entry.departement or ""]
-        block.size += 1
-        block.exact[entry.core].append(entry)
-        for token in set(entry.tokens):
-            block.postings[token].append(entry)
-        self._exact[entry.core].append(entry)
-
-    def extend(self, entries: Iterable[Entry]) -> None:
-        for entry in entries:
-            self.add(entry)
-
-    def _live(self, entry: Entry) -> bool:
-        return self._current.get(entry.actor_id) is entry
-
-    def _candidates(self, probe: Probe) -> dict[str, Entry]:
-        found: dict[str, Entry] = {}
-        for entry in self._exact.get(probe.core, ()):
-            if self._live(entry):
-                found[entry.actor_id] = entry
-        for key in dict.fromkeys((probe.departement or "", "")):
-            block = self._blocks.get(key)
-            if block is None:
-                continue
-            # rarest words first; ties by the word, so that the same file finds the same
-            # candidates whatever the order of a set
-            words = sorted(
-                (t for t in set(probe.tokens) if t in block.postings),
-                key=lambda t: (len(block.postings[t]), t),
-            )
-            lists = [block.postings[t] for t in words]
-            # a word most of the block shares (its commune's name, "solidaire") finds everyone:
-            # vote with the distinctive words only (the rarest one if none is)
-            limit = min(_COMMON, max(50, block.size // 20))
-            distinctive = [p for p in lists if len(p) <= limit][:3]
-            lists = distinctive or [p for p in lists[:1] if len(p) <= _COMMON]
-            if not lists:
-                continue
-            need = 1 if len(lists) == 1 else 2
-            votes: Counter[str] = Counter()
-            entries: dict[str, Entry] = {}
-            for posting in lists:
-                for entry in posting:
-                    votes[entry.actor_id] += 1
-                    entries[entry.actor_id] = entry
-            for actor_id, count in votes.items():
-                if count >= need and self._live(entries[actor_id]):
-                    found[actor_id] = entries[actor_id]
-        return found
-
-    def matches(self, probe: Probe, *, exclude: Iterable[str] = ()) -> list[Match]:
-        """Every actor scoring at least :data:`CANDIDATE_THRESHOLD`, best first."""
-        skip = set(exclude)
-        result: list[Match] = []
-        for actor_id, entry in self._candidates(probe).items():
-            if actor_id in skip:
-                continue
-            scored = score(probe, entry)
-            if scored is not None and scored[0] >= CANDIDATE_THRESHOLD:
-                result.append(Match(actor_id, entry.name, round(scored[0], 3), scored[1]))
-        result.sort(key=lambda m: (-m.score, m.actor_id))
-        return result
-
-    def best(self, probe: Probe, *, exclude: Iterable[str] = ()) -> Match | None:
-        found = self.matches(probe, exclude=exclude)
-        return found[0] if found else None
+    weight: float = 0.0

@@ -10,7 +10,11 @@ in that order of strength and never forces a place onto a commune:
   the département is certain;
 * a commune name alone names a commune when it is unique (in its département when one is known),
   exactly or within a small typo; ambiguous names give the widest certain territory;
-* coordinates alone give the commune whose centre is nearest (within 15 km);
+* coordinates alone give the commune whose centre is nearest (within 15 km); so do they when
+  the commune name is ambiguous (the nearest of the communes so named), missing, or unknown
+  (the nearest in the département the postcode names, when it names one);
+* a postcode written in the commune field (``44000 Nantes``, ``Nantes 44000``) is read as the
+  postcode;
 * when the seat from the address and the coordinates are more than 25 km apart, both are kept (the
   seat from the address, the point from the coordinates) and the record is *flagged*;
 * vague areas get the widest territory that is certain (``France entière`` → France), or none.
@@ -36,10 +40,11 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
+from graph_model.i18n import gettext
 from graph_model.identifiers import fold
 from graph_model.stored import TerritoryLookup, territory_id, territory_lookup, territory_rows
 from graph_model.territories import Commune, TerritoryReference, load_reference
@@ -182,14 +187,22 @@ class TerritoryResolver:
             if place.area:
                 result.flags.append(f"area {place.area!r} ignored: outside France")
             return result  # a foreign place has no French territory
+        place = _postcode_in_commune(place)
+        has_point = place.latitude is not None and place.longitude is not None
+        point = (place.latitude or 0.0, place.longitude or 0.0) if has_point else None
         commune = self._from_code(place, result)
         if commune is None:
-            commune = self._from_postcode(place, result)
+            commune = self._from_postcode(place, result, point)
         if commune is None and place.commune and result.departement is None:
-            commune = self._from_name(place.commune, None, result)
-        has_point = place.latitude is not None and place.longitude is not None
-        if commune is None and has_point and result.departement is None:
-            commune = self._nearest(place.latitude or 0.0, place.longitude or 0.0)
+            commune = self._from_name(place.commune, None, result, point)
+        if commune is None and point is not None:
+            # no commune certain (missing, ambiguous, unknown): the point tells, within the
+            # département already known when there is one
+            commune = self._nearest(*point, within=result.departement)
+            if commune is not None and (place.commune or result.departement):
+                result.flags.append(
+                    gettext("commune read from the coordinates: {name}", name=commune.name)
+                )
         if commune is not None:
             self._set_commune(result, commune)
             if has_point:
@@ -222,7 +235,7 @@ class TerritoryResolver:
 
     # the postcode rules, one return each, in the order of the module docstring
     def _from_postcode(  # noqa: PLR0911, PLR0912
-        self, place: PlaceInput, result: Place
+        self, place: PlaceInput, result: Place, point: tuple[float, float] | None = None
     ) -> Commune | None:
         postcode = normalise_postcode(place.postcode)
         if postcode is None:
@@ -237,7 +250,7 @@ class TerritoryResolver:
                 return None
             self._set_departement(result, departement)  # a Cedex or business postcode
             if place.commune:
-                return self._from_name(place.commune, departement, result)
+                return self._from_name(place.commune, departement, result, point)
             return None
         candidates = [self.reference.communes[c] for c in codes]
         if place.commune:
@@ -285,7 +298,14 @@ class TerritoryResolver:
         close = difflib.get_close_matches(key, list(names), n=2, cutoff=_FUZZY_CUTOFF)
         return names[close[0]] if len(close) == 1 else None
 
-    def _from_name(self, name: str, departement: str | None, result: Place) -> Commune | None:
+    # one branch per rule of the module docstring (exact, typo, ambiguous, area)
+    def _from_name(  # noqa: PLR0912
+        self,
+        name: str,
+        departement: str | None,
+        result: Place,
+        point: tuple[float, float] | None = None,
+    ) -> Commune | None:
         key = _name_key(name)
         if not key:
             return None
@@ -303,6 +323,20 @@ class TerritoryResolver:
             if fuzzy:
                 result.flags.append(f"commune {name!r} read as {commune.name!r}")
             return commune
+        if len(codes) > 1 and point is not None:
+            near = self._nearest(*point, among=[self.reference.communes[c] for c in codes])
+            if near is not None:
+                result.flags.append(
+                    gettext(
+                        "commune name {name!r} is ambiguous ({n} communes): read from the "
+                        "coordinates as {chosen} ({code})",
+                        name=name,
+                        n=len(codes),
+                        chosen=near.name,
+                        code=near.code,
+                    )
+                )
+                return near
         if len(codes) > 1:
             departements = {self.reference.communes[c].departement for c in codes}
             if len(departements) == 1:
@@ -337,10 +371,22 @@ class TerritoryResolver:
         return close[0]
 
     def _nearest(
-        self, lat: float, lon: float, among: Iterable[Commune] | None = None
+        self,
+        lat: float,
+        lon: float,
+        among: Iterable[Commune] | None = None,
+        *,
+        within: str | None = None,
     ) -> Commune | None:
-        """The commune whose centre is nearest the point, if within :data:`NEAREST_KM`."""
-        if among is None:
+        """The commune whose centre is nearest the point, if within :data:`NEAREST_KM`
+        (among some communes, or those of one département)."""
+        if among is None and within is not None:
+            among = (
+                self.reference.communes[code]
+                for codes in self._names_by_dep.get(within, {}).values()
+                for code in codes
+            )
+        elif among is None:
             cy, cx = self._cell(lat, lon)
             among = (
                 commune
@@ -399,6 +445,23 @@ class TerritoryResolver:
             elif len(codes := self._by_name.get(key, [])) == 1:
                 found.append(territory_id("commune", codes[0]))
         return list(dict.fromkeys(found))
+
+
+_POSTCODE_FIRST = re.compile(r"^\s*(?P<code>\d{5})\s*[,-]?\s+(?P<name>\D.*)$")
+_POSTCODE_LAST = re.compile(r"^(?P<name>.*\D)\s*[,-]?\s+(?P<code>\d{5})\s*$")
+
+
+def _postcode_in_commune(place: PlaceInput) -> PlaceInput:
+    """``44000 Nantes`` (or ``Nantes 44000``) in the commune field: the postcode and the
+    commune, when the postcode field is empty or says the same."""
+    if not place.commune:
+        return place
+    match = _POSTCODE_FIRST.match(place.commune) or _POSTCODE_LAST.match(place.commune)
+    if match is None:
+        return place
+    if place.postcode and normalise_postcode(place.postcode) != match["code"]:
+        return place
+    return replace(place, postcode=match["code"], commune=match["name"].strip())
 
 
 @cache

@@ -9,6 +9,7 @@ of the file goes on); what is only doubtful is *flagged* on the record and loade
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +33,7 @@ from importers.normalise import (
     website_domain,
 )
 from importers.places import Place, PlaceInput, TerritoryResolver
+from importers.problems import RowProblems
 from importers.records import ActorRecord, ActorRow
 
 #: places resolved once are found again without resolving (member lists repeat communes)
@@ -62,10 +64,17 @@ class Preparation:
         )
 
     def row(self, record: ActorRecord) -> ActorRow:
-        """The row of one actor record; :class:`ValidationError` when it cannot be loaded."""
-        values = _values(record)
-        _check_bounds(record, values)
+        """The row of one actor record; :class:`ValidationError` when it cannot be loaded,
+        naming every problem of the row (:class:`~importers.problems.RowProblems`)."""
+        errors: list[ValidationError] = []
+        values = _values(record, errors)
+        try:
+            _check_bounds(record, values)
+        except ValidationError as exc:
+            errors.append(exc)
         place = self.place(record.place)
+        if errors:
+            raise RowProblems(record, errors, [*record.flags, *place.flags])
         siren, siret, rna = values["siren"], values["siret"], values["rna"]
         if record.actor_id:
             minted = check_actor_id(record.actor_id)
@@ -85,6 +94,9 @@ class Preparation:
             web=distinctive_domain(website_domain(values["website"])),
             mail=distinctive_domain(email_domain(values["email"])),
             kind=record.kind.value if record.kind_explicit else None,
+            siret=siret,
+            latitude=record.place.latitude,
+            longitude=record.place.longitude,
         )
         return ActorRow(record, values, place, list(dict.fromkeys(keys)), minted, probe)
 
@@ -98,28 +110,49 @@ def _check_bounds(record: ActorRecord, values: dict[str, Any]) -> None:
     check_actor_value("aliases", record.aliases)
 
 
-def _values(record: ActorRecord) -> dict[str, Any]:
-    """The record's scalar values, clean; flags what was dropped or repaired."""
+def _checked(
+    errors: list[ValidationError], check: Callable[[str], str], value: str | None
+) -> str | None:
+    """``check(value)``, or ``None`` with its error kept (the row's other values are still
+    checked: every problem is reported at once)."""
+    if not value:
+        return None
+    try:
+        return check(value)
+    except ValidationError as exc:
+        errors.append(exc)
+        return None
+
+
+def _values(record: ActorRecord, errors: list[ValidationError]) -> dict[str, Any]:
+    """The record's scalar values, clean; flags what was dropped or repaired, and adds to
+    ``errors`` what makes the row a reject."""
     name = clean_text(record.name)
     if not name:
-        raise ValidationError("no name: every actor needs one (check the name column)")
-    if len(name) > MAX_NAME:
-        raise ValidationError(
-            f"name of {len(name)} characters: at most {MAX_NAME} ({name[:40]}…)", field="name"
+        errors.append(
+            ValidationError("no name: every actor needs one (check the name column)", field="name")
+        )
+    elif len(name) > MAX_NAME:
+        errors.append(
+            ValidationError(
+                f"name of {len(name)} characters: at most {MAX_NAME} ({name[:40]}…)", field="name"
+            )
         )
     lat, lon = record.place.latitude, record.place.longitude
     if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         record.flags.append(f"coordinates ({lat}, {lon}) are not on Earth: ignored")
         record.place = replace(record.place, latitude=None, longitude=None)
-    siren = normalise_siren(record.siren) if record.siren else None
-    siret = normalise_siret(record.siret) if record.siret else None
+    siren = _checked(errors, normalise_siren, record.siren)
+    siret = _checked(errors, normalise_siret, record.siret)
     if siret and siren and siret[:9] != siren:
-        raise InvalidIdentifier(
-            f"SIRET {siret} does not belong to SIREN {siren}: a SIRET starts with its SIREN",
-            field="siret",
+        errors.append(
+            InvalidIdentifier(
+                f"SIRET {siret} does not belong to SIREN {siren}: a SIRET starts with its SIREN",
+                field="siret",
+            )
         )
     siren = siren or (siret[:9] if siret else None)
-    rna = normalise_rna(record.rna) if record.rna else None
+    rna = _checked(errors, normalise_rna, record.rna)
     website = normalise_url(record.website)
     email = normalise_email(record.email)
     for original in record.raw.values():
@@ -130,7 +163,7 @@ def _values(record: ActorRecord) -> dict[str, Any]:
     if record.email and not email:
         record.flags.append(f"email {record.email!r} is not an address: ignored")
     return {
-        "name": name,
+        "name": name or "",
         "legal_form": clean_text(record.legal_form),
         "level": record.level,
         "siren": siren,

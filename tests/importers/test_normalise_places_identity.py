@@ -10,15 +10,9 @@ import pytest
 from graph_model.errors import InvalidDates
 from graph_model.model import SourceRef
 from graph_model.stored import source_json
+from importers.blocking import NameIndex
 from importers.merge import leads, source_priority
-from importers.names import (
-    CANDIDATE_THRESHOLD,
-    MERGE_THRESHOLD,
-    Entry,
-    NameIndex,
-    Probe,
-    score,
-)
+from importers.names import Entry, Probe, TermStats
 from importers.normalise import (
     clean_text,
     distinctive_domain,
@@ -29,6 +23,8 @@ from importers.normalise import (
     website_domain,
 )
 from importers.places import PlaceInput, shared_resolver
+from importers.scoring import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, Scored, shared_geo
+from importers.scoring import score as compare
 
 
 # -- normalise ------------------------------------------------------------------------------
@@ -212,9 +208,15 @@ def _entry(
     return Entry("mai-1", "Organisation", name, commune, dep, siren=siren, web=web)
 
 
+def score(probe: Probe, entry: Entry) -> tuple[float, str] | None:
+    found: Scored | None = compare(probe, entry, TermStats(), shared_geo())
+    return None if found is None else (found.probability, found.explain())
+
+
 def test_same_name_in_two_communes_is_two_actors() -> None:
     probe = Probe(name="Recyclerie du Pays", commune="76540", departement="76")
-    assert score(probe, _entry("Recyclerie du Pays", "60175", "60")) is None
+    scored = score(probe, _entry("Recyclerie du Pays", "60175", "60"))
+    assert scored is not None and scored[0] < CANDIDATE_THRESHOLD, scored
 
 
 def test_different_legal_identifiers_are_different_actors() -> None:
@@ -229,9 +231,11 @@ def test_different_legal_identifiers_are_different_actors() -> None:
          _entry("La Ressourcerie du Pays Creillois", "60175", "60"), "merge"),
         (Probe("Ressourcerie du Pays Creilois", "60175", "60"),  # typo
          _entry("Ressourcerie du Pays Creillois", "60175", "60"), "merge"),
-        (Probe("Maison des Jardins du Bocage", "14118", "14"),
-         _entry("Les Jardins du Bocage", "14118", "14"), "candidate"),
+        (Probe("Maison des Jardins du Bocage", "14118", "14"),  # a kind word added
+         _entry("Les Jardins du Bocage", "14118", "14"), "merge"),
         (Probe("Jardins du Bocage", None, None),  # no place on one side only
+         _entry("Les Jardins du Bocage", "14118", "14"), "candidate"),
+        (Probe("Le Bocage", None, None),  # no place on one side, another word on the other
          _entry("Les Jardins du Bocage", "14118", "14"), "candidate"),
         (Probe("Réseau des ressourceries normandes"),  # national-level: no place either side
          _entry("Réseau des Ressourceries Normandes"), "merge"),

@@ -1,0 +1,312 @@
+"""The score: how likely a record and a known actor are one actor (Fellegi–Sunter).
+
+Each comparison between the record (:class:`~importers.names.Probe`) and the actor
+(:class:`~importers.names.Entry`) falls in one *level*, and each level has a weight, the log2 of
+the likelihood ratio ``m / u`` (how much more often the level is seen between two records of
+one actor than between two unrelated actors). The weights add up to the *match weight*; with
+the prior it gives the probability shown (``score``). Weights that depend on a value are
+adjusted by its frequency (a rare word, a small commune, a website only this actor uses weigh
+more), as Splink's term-frequency adjustments do.
+
+================================  =====================================================
+comparison                        levels (weight, log2)
+================================  =====================================================
+SIREN, SIRET, RNA                 same: +15 each (decisive); different: never the same
+                                  actor (a branch has its own SIRET: two actors)
+name (:mod:`importers.names`)     each shared word + its weight (rare up to +10, a kind
+                                  word at most +2, a commune's own word at most +3; one
+                                  typo −2); a word only one side has −0.5 (kind word) to
+                                  −4 (rare word); two different kind words −10; each side
+                                  a distinctive word the other lacks −3; the same words
+                                  +2. Nothing shared: not compared further
+place                             same commune + up to +6 (a small commune more); points
+                                  ≤ 500 m apart +5 whatever the communes say; neighbouring
+                                  communes (centres ≤ 8 km, or points ≤ 2 km) −1; same
+                                  EPCI −6; other communes or départements −15; one
+                                  commune unknown in the same département 0; one side
+                                  without a place −2; neither −1
+distance (both points exact)      in one commune: ≤ 1 km +1, over 5 km −4; 10–25 km −4,
+                                  farther −8 (a brand's two shops)
+website domain (distinctive)      same + up to +8 (less when other actors share it: a
+                                  federation's site); different −6
+mail domain (distinctive)         same + up to +5
+kind (when the record states it)  another kind: never above the merge threshold
+================================  =====================================================
+
+Webmails and shared hosts (:data:`importers.normalise.GENERIC_DOMAINS`) are not compared. The
+probability is ``1 / (1 + 2 ** -(weight + PRIOR))``: ``>= MERGE_THRESHOLD`` the same actor,
+``>= CANDIDATE_THRESHOLD`` a duplicate candidate held for review, below a new actor.
+
+>>> from importers.names import Entry, Probe, TermStats
+>>> stats, geo = TermStats(), shared_geo()
+>>> entry = Entry("mai-1", "Organisation", "La Ressourcerie du Pays Creillois", "60175", "60")
+>>> found = score(Probe("Ressourcerie du pays creilois", "60175", "60"), entry, stats, geo)
+>>> found is not None and found.probability >= MERGE_THRESHOLD
+True
+>>> far = score(Probe("La Ressourcerie du Pays Creillois", "60057", "60"), entry, stats, geo)
+>>> far is not None and far.probability < CANDIDATE_THRESHOLD
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+from graph_model.territories import TerritoryReference, load_reference
+from importers.names import (
+    MAX_KIND_WEIGHT,
+    Entry,
+    Probe,
+    TermStats,
+    is_kind_word,
+    one_typo,
+    words_of,
+)
+
+MERGE_THRESHOLD = 0.99
+CANDIDATE_THRESHOLD = 0.50
+#: log2 prior odds that two records of one block are one actor
+PRIOR = -6.0
+#: the match weights the thresholds stand for
+MERGE_WEIGHT = -PRIOR + math.log2(MERGE_THRESHOLD / (1 - MERGE_THRESHOLD))
+CANDIDATE_WEIGHT = -PRIOR + math.log2(CANDIDATE_THRESHOLD / (1 - CANDIDATE_THRESHOLD))
+
+IDENTIFIER = 15.0
+MAX_NAME = 12.0
+NEIGHBOUR_KM = 8.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * float(math.asin(min(1.0, math.sqrt(a))))
+
+
+class Geo:
+    """What the score needs of the communes: centre, EPCI and the words of the name."""
+
+    def __init__(self, reference: TerritoryReference) -> None:
+        self._centre: dict[str, tuple[float, float]] = {}
+        self._epci: dict[str, str] = {}
+        self._words: dict[str, frozenset[str]] = {}
+        for commune in reference.communes.values():
+            if commune.kind != "commune":
+                continue
+            lat, lon = commune.lat, commune.lon
+            if lat is not None and lon is not None and commune.coord_precision == "commune":
+                self._centre[commune.code] = (lat, lon)
+            if commune.epci:
+                self._epci[commune.code] = commune.epci
+            self._words[commune.code] = frozenset(words_of(commune.name))
+
+    def km(self, a: str, b: str) -> float | None:
+        """Distance between two communes' centres."""
+        ca, cb = self._centre.get(a), self._centre.get(b)
+        return None if ca is None or cb is None else _km(*ca, *cb)
+
+    def same_epci(self, a: str, b: str) -> bool:
+        return a in self._epci and self._epci.get(a) == self._epci.get(b)
+
+    def words(self, commune: str | None) -> frozenset[str]:
+        return self._words.get(commune or "", frozenset())
+
+
+@cache
+def shared_geo() -> Geo:
+    """The communes of the shipped reference, read once a process."""
+    return Geo(load_reference())
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One comparison's result: the match weight, its probability and why."""
+
+    weight: float
+    reasons: tuple[str, ...]
+
+    @property
+    def probability(self) -> float:
+        return 1.0 / (1.0 + math.pow(2.0, -(self.weight + PRIOR)))
+
+    def explain(self) -> str:
+        return ", ".join(self.reasons)
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.1f}".replace("-", "−")
+
+
+def _identifiers(probe: Probe, entry: Entry, out: list[str]) -> float | None:
+    weight = 0.0
+    for label, a, b in (
+        ("SIREN", probe.siren, entry.siren),
+        ("SIRET", probe.siret, entry.siret),
+        ("RNA", probe.rna, entry.rna),
+    ):
+        if a and b:
+            if a != b:
+                return None  # a conflicting identifier: two actors
+            weight += IDENTIFIER
+            out.append(f"same {label} {_signed(IDENTIFIER)}")
+    return weight
+
+
+def compare_names(
+    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str]
+) -> float | None:
+    """The name comparison's weight (``None`` when the names share no word)."""
+    place_words = geo.words(probe.commune) | geo.words(entry.commune)
+    unused = list(entry.tokens)
+    matched, typos, extras = 0.0, 0, []
+    shared: list[str] = []
+    for token in probe.tokens:
+        weight = min(stats.weight(token), 3.0) if token in place_words else stats.weight(token)
+        if token in unused:
+            unused.remove(token)
+        else:
+            close = next(
+                (u for u in unused if not is_kind_word(token) and one_typo(token, u)), None
+            )
+            if close is None:
+                extras.append(token)
+                continue
+            unused.remove(close)
+            weight -= 2.0
+            typos += 1
+        matched += weight
+        shared.append(token)
+    if not shared:
+        return None
+    total = min(MAX_NAME, matched)
+    penalty = 0.0
+    for token in (*extras, *unused):
+        if is_kind_word(token) or token in place_words:
+            penalty += 0.5
+        else:
+            penalty += min(4.0, 0.5 * stats.weight(token))
+    kinds_a = [t for t in extras if is_kind_word(t)]
+    kinds_b = [t for t in unused if is_kind_word(t)]
+    own_a = [t for t in extras if not is_kind_word(t) and t not in place_words]
+    own_b = [t for t in unused if not is_kind_word(t) and t not in place_words]
+    notes = [f"name {_signed(total)} ({' '.join(shared)}{', 1 typo' * min(typos, 1)})"]
+    if kinds_a and kinds_b:
+        penalty += 10.0
+        notes.append(f"{kinds_a[0]} ≠ {kinds_b[0]}")
+    if own_a and own_b:
+        penalty += 3.0
+    if not extras and not unused:
+        total += 2.0
+        notes.append("same words")
+    elif penalty:
+        notes.append(f"words on one side {_signed(-penalty)}")
+    out.extend(notes)
+    return total - penalty
+
+
+# one return per level of the place comparison, in the order of the module's table
+def _place(  # noqa: PLR0911, PLR0912
+    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str]
+) -> float:
+    """The place comparison (the seat's commune, the points when both are exact)."""
+    km = None
+    if None not in (probe.latitude, probe.longitude, entry.latitude, entry.longitude):
+        km = _km(probe.latitude or 0.0, probe.longitude or 0.0, entry.latitude or 0.0,
+                 entry.longitude or 0.0)  # fmt: skip
+    if probe.commune and entry.commune:
+        if probe.commune == entry.commune:
+            weight = min(6.0, math.log2(0.9 / stats.rate(f"c:{probe.commune}", 1 / 35_000)))
+            why = f"same commune {_signed(weight)}"
+            if km is not None and km <= 1.0:
+                weight += 1.0
+                why += f", {km * 1000:.0f} m apart +1"
+            elif km is not None and km > 5.0:
+                weight -= 4.0
+                why += f", {km:.0f} km apart −4"
+            out.append(why)
+            return weight
+        if km is not None and km <= 0.5:
+            out.append(f"points {km * 1000:.0f} m apart +5")
+            return 5.0
+        apart = geo.km(probe.commune, entry.commune)
+        if (apart is not None and apart <= NEIGHBOUR_KM) or (km is not None and km <= 2.0):
+            out.append("neighbouring communes −1")
+            return -1.0
+        if geo.same_epci(probe.commune, entry.commune):
+            weight = -6.0
+            out.append("other commune of the same EPCI −6")
+        else:
+            weight = -15.0
+            out.append("different communes −15")
+        if km is not None and km > 10.0:
+            weight -= 4.0 if km <= 25.0 else 8.0
+            out.append(f"{km:.0f} km apart")
+        return weight
+    if probe.departement and entry.departement:
+        if probe.departement != entry.departement:
+            out.append("different départements −15")
+            return -15.0
+        out.append("same département 0")
+        return 0.0
+    if probe.commune or probe.departement or entry.commune or entry.departement:
+        out.append("a place on one side only −2")
+        return -2.0
+    out.append("no place on either side −1")
+    return -1.0
+
+
+def _contacts(probe: Probe, entry: Entry, stats: TermStats, out: list[str]) -> float:
+    weight = 0.0
+    if probe.web and entry.web:
+        if probe.web == entry.web:
+            shared = max(0, stats.counts.get(f"w:{probe.web}", 1) - 1)
+            agree = min(8.0, math.log2(0.9 / stats.rate(f"w:{probe.web}", 1e-6)))
+            agree = max(1.0, agree - 2.0 * shared)  # a site several actors give: a network's
+            weight += agree
+            out.append(f"same website {_signed(agree)}")
+        else:
+            weight -= 6.0
+            out.append("different websites −6")
+    if probe.mail and entry.mail and probe.mail == entry.mail:
+        shared = max(0, stats.counts.get(f"m:{probe.mail}", 1) - 1)
+        agree = min(5.0, math.log2(0.8 / stats.rate(f"m:{probe.mail}", 1e-6)))
+        agree = max(0.5, agree - 1.5 * shared)
+        weight += agree
+        out.append(f"same mail domain {_signed(agree)}")
+    return weight
+
+
+def score(probe: Probe, entry: Entry, stats: TermStats, geo: Geo) -> Scored | None:
+    """The comparison of a record with an actor; ``None`` when they are certainly two
+    actors (a conflicting identifier) or share nothing of their names."""
+    reasons: list[str] = []
+    ids = _identifiers(probe, entry, reasons)
+    if ids is None:
+        return None
+    name = compare_names(probe, entry, stats, geo, reasons)
+    if name is None:
+        return None
+    weight = ids + name + _place(probe, entry, stats, geo, reasons)
+    weight += _contacts(probe, entry, stats, reasons)
+    if probe.kind and probe.kind != entry.kind and weight >= MERGE_WEIGHT:
+        weight = MERGE_WEIGHT - 0.5
+        reasons.append(f"kind {probe.kind} ≠ {entry.kind}: held")
+    return Scored(weight, tuple(reasons))
+
+
+__all__ = [
+    "CANDIDATE_THRESHOLD",
+    "CANDIDATE_WEIGHT",
+    "MAX_KIND_WEIGHT",
+    "MERGE_THRESHOLD",
+    "MERGE_WEIGHT",
+    "PRIOR",
+    "Geo",
+    "Scored",
+    "compare_names",
+    "score",
+    "shared_geo",
+]

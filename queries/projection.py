@@ -149,9 +149,22 @@ class Projection:
             graph.add_edges_from(edges)
         return cls(graph=graph, version=int(version))
 
-    def derived(self, name: str, build: Callable[[Projection], T]) -> T:
+    def derived(
+        self,
+        name: str,
+        build: Callable[[Projection], T],
+        carry: Callable[[T, Any], T | None] | None = None,
+    ) -> T:
         """A derived index of this projection, built once (thread-safe; a build may use other
-        derived indexes) and kept with it."""
+        derived indexes) and kept with it.
+
+        ``carry`` (``(index, applied) -> index | None``) lets the index follow the live
+        graph: when a change is applied to this projection (:mod:`queries.deltas`), it gets
+        the index and the :class:`~queries.deltas.Applied` change and returns the index of the
+        new projection — a new object, the old one still serves — or ``None`` to have it built
+        again on first use. An index without one is built again."""
+        if carry is not None:
+            _CARRIERS.setdefault(name, carry)
         try:
             return self._derived[name]  # type: ignore[no-any-return]
         except KeyError:
@@ -160,6 +173,34 @@ class Projection:
             if name not in self._derived:
                 self._derived[name] = build(self)
             return self._derived[name]  # type: ignore[no-any-return]
+
+    def derived_items(self) -> list[tuple[str, Any]]:
+        """The derived indexes built so far (name, index)."""
+        with self._lock:
+            return list(self._derived.items())
+
+    def keep(self, name: str, value: object) -> None:
+        """Hold ``value`` as the derived index ``name`` (a carried index, before this
+        projection is published)."""
+        with self._lock:
+            self._derived[name] = value
+
+    def moved_to(self, version: int) -> Projection:
+        """This graph at a later version where nothing it holds changed (a write of tokens,
+        runs…): the same graph and derived indexes under the new version."""
+        moved = Projection(graph=self.graph, version=int(version))
+        for name, value in self.derived_items():
+            moved.keep(name, value)
+        return moved
+
+
+#: carry functions of the derived indexes, by name (:meth:`Projection.derived`)
+_CARRIERS: dict[str, Callable[[Any, Any], Any]] = {}
+
+
+def carriers() -> dict[str, Callable[[Any, Any], Any]]:
+    """The carry functions registered so far, by derived index name."""
+    return dict(_CARRIERS)
 
 
 class _Interner:

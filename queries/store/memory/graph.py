@@ -159,7 +159,10 @@ class MemoryGraph(MemoryRecords):
 
     def delete_all(self) -> None:
         with self._write(None, "delete_all") as journal:
+            version = self._state.get("Meta", "graph")
             self._state.clear(journal)
+            if version is not None:  # kept, as on the servers: sequence numbers go on
+                self._state.put(journal, "Meta", "graph", version)
             journal.log(ChangeEntry(ChangeKind.GRAPH_CLEARED))
 
     def close(self) -> None:

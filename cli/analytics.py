@@ -1,22 +1,30 @@
 """``maillage path | clusters | peers``: the analytics, for quick use from a terminal.
 
-Actors are given by id or by name (accent- and case-insensitive); a name that matches several
-actors lists them instead of guessing. The projection is cached on disk under the data
-directory, so a second command does not re-read the whole graph.
+Actors are given by id or by name: an exact name (accents and case ignored) first, else the
+API's accent- and typo-tolerant search; a name that matches several actors lists them instead
+of guessing. The projection is cached on disk under the data directory, so a second command
+does not re-read the whole graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from cli.context import console, graph, handled, settings
+from cli.context import console, find_actor, graph, handled, settings
+from cli.words import actor_kind, link_words, outside_words
+from graph_model.i18n import _, format_date, format_number, format_percent, language, ngettext
 from queries.analytics import ActorRef, ClusterQuery, PeerQuery, find_peers
+from queries.analytics.clusters.answers import Clustering, why_unclustered
 from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
+from queries.analytics.paths.answers import Hop
+from queries.analytics.scope import select
 from queries.projection import Projection, ProjectionCache
 from queries.snapshots import ClusterCache
 
@@ -28,15 +36,58 @@ def projection() -> Iterator[Projection]:
         yield cache.get(opened)
 
 
+def theme_labels(ids: Iterable[str]) -> dict[str, str]:
+    """Theme id → its label in the user's language, read from the graph (an id without a
+    theme node keeps its id)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    with graph() as opened:
+        found = opened.themes_by_id(wanted)
+    english = language() == "en"
+    labels = {}
+    for theme_id in wanted:
+        props = found.get(theme_id) or {}
+        label = props.get("label_en") if english else None
+        labels[theme_id] = str(
+            label or props.get("label_fr") or props.get("label") or props.get("name") or theme_id
+        )
+    return labels
+
+
 def _actor(ref: ActorRef) -> str:
+    """``Name [id, kind, commune]``, escaped for the console."""
     where = ref.commune or ref.departement or ref.region
-    return f"{ref.name} [{ref.id}, {ref.kind}{', ' + where if where else ''}]"
+    details = ", ".join(p for p in (ref.id, actor_kind(ref.kind), where) if p)
+    return escape(f"{ref.name} [{details}]")
 
 
 def _dates(since: date | None, until: date | None) -> str:
     if since is None and until is None:
-        return ""
-    return f" ({since.isoformat() if since else '?'} → {until.isoformat() if until else '…'})"
+        return _("dates unknown")
+    if until is None:
+        return _("since {since}", since=format_date(since))
+    if since is None:
+        return _("until {until}", until=format_date(until))
+    return _("from {since} to {until}", since=format_date(since), until=format_date(until))
+
+
+def _hop_lines(hop: Hop) -> list[str]:
+    """One line a link of the hop, then its sources once (a source several links share, or
+    a link states twice, is named once)."""
+    lines = []
+    for link in hop.links:
+        arrow = "→" if link.direction == "forward" else "←"
+        words = link_words(link.kind, link.direction == "forward")
+        kind = words + (f" ({link.subkind})" if link.subkind else "")
+        lines.append(escape(f"    {arrow} {kind}, {_dates(link.since, link.until)}"))
+    sources = dict.fromkeys(
+        f"{s.system}:{s.key}" if s.key else s.system for link in hop.links for s in link.sources
+    )
+    if sources:
+        said = _("source: {sources}", sources=", ".join(sources))
+        lines.append(f"      [dim]{escape(said)}[/dim]")
+    return lines
 
 
 def path(
@@ -73,24 +124,57 @@ def path(
             k=k,
             limits=PATH_LIMITS,
         )
-    with projection() as current:
+    with projection() as current, handled():
+        query = dataclasses.replace(
+            query,
+            source=find_actor(current, source, field="source"),
+            target=find_actor(current, target, field="target"),
+        )
         answer = find_paths(current, query)
     if not answer.found:
-        console.print(f"[yellow]{answer.explanation}[/yellow]")
+        console.print(f"[yellow]{escape(answer.explanation)}[/yellow]")
         raise typer.Exit(4)
     for number, found in enumerate(answer.paths, start=1):
-        console.print(f"[bold]path {number}[/bold]: {found.length} hops, cost {found.cost:.2f}")
+        steps = ngettext("{n} hop", "{n} hops", found.length)
+        cost = format_number(found.cost, 2)
+        console.print(
+            f"[bold]{escape(_('path {number}', number=number))}[/bold]"
+            + escape(_(": {steps}, cost {cost}", steps=steps, cost=cost))
+        )
         console.print(f"  {_actor(found.actors[0])}")
         for hop in found.hops:
-            for link in hop.links:
-                arrow = "→" if link.direction == "forward" else "←"
-                kind = link.kind + (f"/{link.subkind}" if link.subkind else "")
-                sources = ", ".join(s.system for s in link.sources)
-                console.print(
-                    f"    {arrow} {kind}{_dates(link.since, link.until)}"
-                    + (f" [dim]source: {sources}[/dim]" if sources else "")
-                )
+            for line in _hop_lines(hop):
+                console.print(line)
             console.print(f"  {_actor(hop.target)}")
+
+
+def _no_cluster_reason(current: Projection, result: Clustering, question: ClusterQuery) -> str:
+    """Why a scope has no cluster, or why some of its actors are in none."""
+    selection = select(current, question.scope)
+    actors = selection.actors if selection.actors is not None else current.graph.nodes
+    why = why_unclustered(current, result, actors)
+    parts = []
+    if why.outside_only:
+        parts.append(
+            ngettext(
+                "{n} actor linked only to actors outside the scope (a national network, "
+                "another territory)",
+                "{n} actors linked only to actors outside the scope (a national network, "
+                "another territory)",
+                why.outside_only,
+            )
+        )
+    if why.no_link:
+        parts.append(ngettext("{n} without any link", "{n} without any link", why.no_link))
+    if why.small_group:
+        parts.append(
+            ngettext(
+                "{n} in a group too small to be a cluster",
+                "{n} in groups too small to be clusters",
+                why.small_group,
+            )
+        )
+    return "; ".join(parts)
 
 
 def clusters(
@@ -108,21 +192,54 @@ def clusters(
     cache = ClusterCache(directory=settings().data_dir / "clusters")
     with projection() as current:
         result = cache.get(current, question)
-    console.print(
-        f"scope {result.scope}: {result.actors} actors, {len(result.clusters)} clusters, "
-        f"modularity {result.modularity:.3f}, {result.unclustered} actors in no cluster"
+        reason = _no_cluster_reason(current, result, question) if result.unclustered else ""
+    summary = _(
+        "scope {scope}: {actors}, {clusters}, modularity {modularity}",
+        scope=result.scope,
+        actors=ngettext("{n} actor", "{n} actors", result.actors),
+        clusters=ngettext("{n} cluster", "{n} clusters", len(result.clusters)),
+        modularity=format_number(result.modularity, 3),
     )
+    console.print(summary, markup=False, highlight=False)
+    if result.unclustered:
+        left = ngettext(
+            "{n} actor in no cluster: {why}",
+            "{n} actors in no cluster: {why}",
+            result.unclustered,
+            why=reason,
+        )
+        console.print(left, markup=False, highlight=False)
+    if not result.clusters:
+        if result.actors == 0:
+            console.print(_("No actor in this scope: nothing to cluster."), markup=False)
+        else:
+            console.print(
+                _(
+                    "No cluster: the actors of this scope are not linked to each other. "
+                    "Try a wider scope (a région, or all of France)."
+                ),
+                markup=False,
+            )
+        return
     table = Table()
-    for column in ("id", "size", "density", "inside", "main départements", "central actors"):
+    for column in (
+        _("id"),
+        _("size"),
+        _("density"),
+        _("links inside"),
+        _("main départements"),
+        _("central actors"),
+    ):
         table.add_column(column)
     for cluster in result.clusters[:top]:
+        where = ", ".join(f"{s.key} {format_percent(s.share)}" for s in cluster.departements[:3])
         table.add_row(
             cluster.id,
-            str(cluster.size),
-            f"{cluster.density:.2f}",
-            f"{cluster.internal_ratio:.0%}",
-            ", ".join(f"{s.key} {s.share:.0%}" for s in cluster.departements[:3]),
-            "; ".join(c.actor.name for c in cluster.central_actors[:3]),
+            format_number(cluster.size),
+            format_number(cluster.density, 2),
+            format_percent(cluster.internal_ratio),
+            escape(where or _("none known (actors without a place)")),
+            escape("; ".join(c.actor.name for c in cluster.central_actors[:3])),
         )
     console.print(table)
 
@@ -136,20 +253,33 @@ def peers(
     """Who elsewhere runs a project like this one: similar actors outside its territory."""
     with handled():
         question = PeerQuery.build(actor, level=outside, exclude_linked=hide_linked, limit=first)
-    with projection() as current:
+    with projection() as current, handled():
+        question = dataclasses.replace(question, actor=find_actor(current, actor, field="actor"))
         answer = find_peers(current, question)
+    where = outside_words(answer.level, answer.territory, answer.asked)
     console.print(
-        f"peers of {_actor(answer.actor)} outside {answer.level} {answer.territory}: "
-        f"{len(answer.peers)} of {answer.candidates} candidates"
+        escape(
+            _(
+                "peers of {actor}, {where}: {shown} of {candidates}",
+                actor=f"{answer.actor.name} [{answer.actor.id}]",
+                where=where,
+                shown=format_number(len(answer.peers)),
+                candidates=ngettext("{n} candidate", "{n} candidates", answer.candidates),
+            )
+        ),
+        highlight=False,
     )
+    labels = theme_labels(t for peer in answer.peers for t in peer.shared_themes)
     for peer in answer.peers:
         shared = [
-            *(f"theme {t}" for t in peer.shared_themes),
-            *(f"method {m}" for m in peer.shared_methods),
-            *(f"network {n.name}" for n in peer.shared_networks),
-            *(f"carried by a {c}" for c in peer.shared_carrier_kinds),
+            *(_("theme {name}", name=labels.get(t, t)) for t in peer.shared_themes),
+            *(_("method {name}", name=m) for m in peer.shared_methods),
+            *(_("network {name}", name=n.name) for n in peer.shared_networks),
+            *(_("carried by: {kind}", kind=actor_kind(c)) for c in peer.shared_carrier_kinds),
         ]
-        linked = " [dim](already linked)[/dim]" if peer.linked else ""
-        console.print(f"  {peer.score:.2f}  {_actor(peer.actor)}{linked}")
+        linked = f" [dim]{escape(_('(already linked)'))}[/dim]" if peer.linked else ""
+        score = format_percent(peer.score)
+        console.print(f"  {score}  {_actor(peer.actor)}{linked}", highlight=False)
         if shared:
-            console.print(f"        shared: {', '.join(shared)}")
+            said = _("shared: {items}", items=", ".join(shared))
+            console.print(f"        {escape(said)}", highlight=False)

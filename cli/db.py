@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli.context import console, handled, settings
+from graph_model.i18n import _
 from queries.store.embedded import EmbeddedServer
 from queries.store.settings import Backend
 
@@ -15,8 +16,13 @@ def _server() -> EmbeddedServer:
     current = settings()
     if current.backend is not Backend.EMBEDDED:
         console.print(
-            f"MAILLAGE_BACKEND is {current.backend.value}: the embedded server is not used "
-            f"(store at {current.neo4j_uri})."
+            _(
+                "MAILLAGE_BACKEND is {backend}: the embedded server is not used (the store is "
+                "at {uri}).",
+                backend=current.backend.value,
+                uri=current.neo4j_uri,
+            ),
+            markup=False,
         )
         raise typer.Exit(2)
     return EmbeddedServer(current.data_dir, heap=current.embedded_heap, host=current.embedded_host)
@@ -28,7 +34,15 @@ def start() -> None:
     with handled():
         server = _server()
         state = server.start()
-        console.print(f"started: pid {state.pid}, Bolt on {state.uri}, data in {server.data_dir}")
+        console.print(
+            _(
+                "started: pid {pid}, Bolt on {uri}, data in {data}",
+                pid=state.pid,
+                uri=state.uri,
+                data=server.data_dir,
+            ),
+            markup=False,
+        )
 
 
 @app.command()
@@ -37,9 +51,9 @@ def stop() -> None:
     with handled():
         server = _server()
         if server.stop():
-            console.print("stopped")
+            console.print(_("stopped"))
         else:
-            console.print("not running")
+            console.print(_("not running"))
 
 
 @app.command()
@@ -47,6 +61,6 @@ def status() -> None:
     """Say whether the embedded server runs (exit code 0) or not (exit code 3)."""
     with handled():
         current = _server().status()
-        console.print(current.describe())
+        console.print(current.describe(), markup=False)
         if not current.running:
             raise typer.Exit(3)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -26,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.context import console, err_console, graph, handled
+from graph_model.i18n import _, format_number
 
 app = typer.Typer(
     help="Import a source file (member lists, maps, registers) into the graph.",
@@ -54,7 +56,8 @@ class RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} rows/s" if speed else "… rows/s", style="progress.data.speed")
+        shown = format_number(speed, 0) if speed else "…"
+        return Text(_("{rate} rows/s", rate=shown), style="progress.data.speed")
 
 
 def _run(reader: object, rejects: Path | None, dry_run: bool, batch_size: int | None) -> None:
@@ -72,7 +75,7 @@ def _run(reader: object, rejects: Path | None, dry_run: bool, batch_size: int | 
             MofNCompleteColumn(),
             RateColumn(),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
+            TextColumn(_("left:")),
             TimeRemainingColumn(),
         )
         with Progress(*columns, console=err_console, transient=False) as progress:
@@ -89,20 +92,29 @@ def _run(reader: object, rejects: Path | None, dry_run: bool, batch_size: int | 
             summary = Pipeline(opened, reader, options).run()
             progress.update(task, total=summary.rows, completed=summary.rows)
     title = f"{summary.format}: {summary.file_name}" + (
-        " — DRY RUN, nothing written" if dry_run else ""
+        _(" — DRY RUN, nothing written") if dry_run else ""
     )
-    table = Table(title=title)
-    table.add_column("rows")
-    table.add_column("count", justify="right")
+    table = Table(title=escape(title))
+    table.add_column(_("rows"))
+    table.add_column(_("count"), justify="right")
     for what, count in summary.table():
-        table.add_row(what, count)
+        table.add_row(escape(what), count)
     console.print(table)
     if summary.run_id:
-        console.print(f"import run {summary.run_id} ({summary.seconds:.1f} s)")
+        console.print(
+            _(
+                "import run {run} ({seconds} s)",
+                run=summary.run_id,
+                seconds=format_number(summary.seconds, 1),
+            ),
+            markup=False,
+        )
     if rejects is not None:
-        console.print(f"report: {rejects}")
+        console.print(_("report: {path}", path=rejects), markup=False)
     elif summary.outcomes.get(Outcome.REJECTED) or summary.flagged:
-        console.print("some rows were rejected or flagged: add --rejects FILE to see why")
+        console.print(
+            _("some rows were rejected or flagged: add --rejects FILE to see why"), markup=False
+        )
 
 
 @app.command()

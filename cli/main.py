@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import analytics, db, importing, init, review, serve, token
-from cli.context import configure_logging
+from cli.context import choose_language, configure_logging
 
 app = typer.Typer(
     name="maillage",
@@ -17,9 +17,16 @@ app = typer.Typer(
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the messages: fr (default) or en; else MAILLAGE_LANG.",
+    ),
 ) -> None:
     configure_logging(verbose)
+    choose_language(lang, ctx)
 
 
 app.add_typer(db.app, name="db")

@@ -10,11 +10,14 @@ movement reference dataset (in the background: ``/ready`` answers 200 when done)
 from __future__ import annotations
 
 import logging
+import os
 
 import typer
+from rich.markup import escape
 
 from cli.context import console, err_console, graph
 from cli.context import settings as store_settings
+from graph_model.i18n import LANG_VARIABLE, _, language
 
 
 def serve(
@@ -29,7 +32,7 @@ def serve(
     ),
     access_log: bool = typer.Option(False, "--access-log", help="Log every request."),
 ) -> None:
-    """Serve the API: GraphQL and GraphiQL on /graphql, /health, /ready, /export/…"""
+    """Serve the web map on /, GraphQL and GraphiQL on /graphql, /health, /ready, /export/…"""
     import uvicorn
 
     from api.server import uvicorn_options
@@ -38,21 +41,32 @@ def serve(
     try:
         settings = ApiSettings()
     except ValueError as exc:
-        err_console.print(f"[red]configuration error:[/red] {exc}")
+        err_console.print(f"[red]{escape(_('configuration error:'))}[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+    # the workers speak the language chosen here (--lang) when a request names none
+    os.environ[LANG_VARIABLE] = language()
     bind_host = host or settings.host
     bind_port = port or settings.port
     # the API's own progress (first-run loading, readiness) is worth seeing at INFO
     logging.getLogger("api").setLevel(logging.INFO)
     shown = "127.0.0.1" if bind_host in ("0.0.0.0", "::") else bind_host  # noqa: S104
+    base = f"http://{shown}:{bind_port}"
     console.print(
-        f"Maillage API on http://{shown}:{bind_port}/graphql (GraphiQL in a browser); "
-        f"readiness on /ready. Ctrl-C stops it."
+        _(
+            "Maillage on {base}/ — the web map at {base}/, the GraphQL API and GraphiQL at "
+            "{base}/graphql, exports at {base}/export/…; {base}/ready answers 200 once the "
+            "graph is loaded (the first run starts the graph server and loads the territories "
+            "and the reference dataset: about half a minute). Ctrl-C stops it.",
+            base=base,
+        ),
+        markup=False,
+        highlight=False,
     )
     if bind_host not in ("127.0.0.1", "localhost", "::1"):
+        warning = _("listening on {host}: reachable from other machines", host=bind_host)
         console.print(
-            f"[yellow]listening on {bind_host}: reachable from other machines[/yellow] "
-            "(reads are public unless MAILLAGE_PUBLIC_READ=false)"
+            f"[yellow]{escape(warning)}[/yellow] "
+            + escape(_("(reads are public unless MAILLAGE_PUBLIC_READ=false)"))
         )
     if workers > 1:
         uvicorn.run(

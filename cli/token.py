@@ -8,9 +8,11 @@ A token is shown once, when it is created, and stored only as its SHA-256 in the
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cli.context import console, err_console, graph, handled
+from graph_model.i18n import _, format_datetime
 
 app = typer.Typer(help="API tokens: create (shown once), revoke, list.", no_args_is_help=True)
 
@@ -30,17 +32,23 @@ def create(
     try:
         chosen = Role(role.strip().lower())
     except ValueError as exc:
-        err_console.print(f"[red]--role {role!r}:[/red] use reader, editor or admin")
+        err_console.print(
+            f"[red]--role {escape(repr(role))}:[/red] " + escape(_("use reader, editor or admin"))
+        )
         raise typer.Exit(2) from exc
     with handled(), graph() as opened:
         token_id, token = create_token(opened, name=name, role=chosen)
-    console.print(f"token {token_id} for {name!r}, role {chosen.value}:")
-    console.print(token, soft_wrap=True, highlight=False)
     console.print(
-        "[dim]shown once: keep it in a password manager; send it as "
-        "'Authorization: Bearer <token>'; revoke it with `maillage token revoke "
-        f"{token_id}`[/dim]"
+        _("token {id} for {name!r}, role {role}:", id=token_id, name=name, role=chosen.value),
+        markup=False,
     )
+    console.print(token, soft_wrap=True, highlight=False, markup=False)
+    advice = _(
+        "shown once: keep it in a password manager; send it as 'Authorization: Bearer "
+        "<token>'; revoke it with `maillage token revoke {id}`",
+        id=token_id,
+    )
+    console.print(f"[dim]{escape(advice)}[/dim]")
 
 
 @app.command()
@@ -53,7 +61,10 @@ def revoke(
     with handled(), graph() as opened:
         revoked = revoke_token(opened, token)
     for info in revoked:
-        console.print(f"revoked {info.id} ({info.name}, {info.role.value})")
+        console.print(
+            _("revoked {id} ({name}, {role})", id=info.id, name=info.name, role=info.role.value),
+            markup=False,
+        )
 
 
 @app.command(name="list")
@@ -64,17 +75,19 @@ def list_() -> None:
     with handled(), graph() as opened:
         tokens = list_tokens(opened)
     if not tokens:
-        console.print("no token yet: `maillage token create --role editor --name <who>`")
+        console.print(
+            _("no token yet: `maillage token create --role editor --name <who>`"), markup=False
+        )
         return
-    table = Table(title="API tokens")
-    for column in ("id", "name", "role", "created", "revoked"):
+    table = Table(title=_("API tokens"))
+    for column in (_("id"), _("name"), _("role"), _("created"), _("revoked")):
         table.add_column(column)
     for info in tokens:
         table.add_row(
             info.id,
-            info.name,
+            escape(info.name),
             info.role.value,
-            info.created_at.isoformat(timespec="seconds") if info.created_at else "",
-            info.revoked_at.isoformat(timespec="seconds") if info.revoked_at else "",
+            format_datetime(info.created_at) if info.created_at else "",
+            format_datetime(info.revoked_at) if info.revoked_at else "",
         )
     console.print(table)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graph_model.i18n import ngettext
+
 
 class MaillageError(Exception):
     """Root of every error Maillage raises on purpose."""
@@ -85,7 +87,13 @@ class AmbiguousReference(NotFound):
     def __init__(self, reference: str, candidates: Sequence[tuple[str, str]]) -> None:
         listed = "; ".join(f"{cid} ({name})" for cid, name in candidates)
         super().__init__(
-            f"{reference!r} matches {len(candidates)} actors: {listed}. Use one of these ids."
+            ngettext(
+                "{reference!r} matches {n} actor: {listed}. Use its id.",
+                "{reference!r} matches {n} actors: {listed}. Use one of these ids.",
+                len(candidates),
+                reference=reference,
+                listed=listed,
+            )
         )
         self.reference = reference
         self.candidates = list(candidates)

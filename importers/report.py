@@ -28,11 +28,30 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from graph_model.errors import ImportFailure
+from graph_model.i18n import N_, Message, _, format_number, ngettext
 from importers.cells import safe_row
 from importers.records import LinkRecord, Outcome, Record
 
 #: skip reasons listed in the summary table (the most frequent)
 _REASONS = 8
+
+#: each outcome as the summary names it (the values stay English in the graph and the report)
+OUTCOME_WORDS = {
+    Outcome.CREATED: N_("created"),
+    Outcome.UPDATED: N_("updated"),
+    Outcome.UNCHANGED: N_("unchanged"),
+    Outcome.CANDIDATE: N_("held for review (duplicate candidates)"),
+    Outcome.REJECTED: N_("rejected"),
+    Outcome.SKIPPED: N_("skipped"),
+}
+LINK_WORDS = {
+    Outcome.CREATED: N_("links created"),
+    Outcome.UPDATED: N_("links updated"),
+    Outcome.UNCHANGED: N_("links unchanged"),
+    Outcome.CANDIDATE: N_("links held for review"),
+    Outcome.REJECTED: N_("links rejected"),
+    Outcome.SKIPPED: N_("links skipped"),
+}
 
 
 @dataclass
@@ -88,23 +107,26 @@ class Summary:
         return props
 
     def table(self) -> list[tuple[str, str]]:
-        """(what, count) rows for the summary table the CLI prints."""
-        rows = [("rows read", str(self.rows))]
+        """(what, count) rows for the summary table the CLI prints, in the user's language."""
+        rows = [(_("rows read"), format_number(self.rows))]
         for outcome in Outcome:
-            rows.append((outcome.value, str(self.outcomes.get(outcome, 0))))
+            rows.append((_(OUTCOME_WORDS[outcome]), format_number(self.outcomes.get(outcome, 0))))
             if outcome is Outcome.SKIPPED:
                 reasons = self.skipped_by.most_common()
-                rows.extend((f"  {why}", str(n)) for why, n in reasons[:_REASONS])
+                rows.extend((f"  {_(why)}", format_number(n)) for why, n in reasons[:_REASONS])
                 if len(reasons) > _REASONS:
-                    others = sum(n for _, n in reasons[_REASONS:])
-                    rows.append((f"  {len(reasons) - _REASONS} other reasons", str(others)))
-        rows.append(("  of which merged by name", str(self.merged)))
-        rows.append(("flagged (loaded, see report)", str(self.flagged)))
+                    others = sum(n for _why, n in reasons[_REASONS:])
+                    other_reasons = ngettext(
+                        "{n} other reason", "{n} other reasons", len(reasons) - _REASONS
+                    )
+                    rows.append((f"  {other_reasons}", format_number(others)))
+        rows.append((_("  of which merged by name"), format_number(self.merged)))
+        rows.append((_("flagged (loaded, see the report)"), format_number(self.flagged)))
         for outcome in Outcome:
             if self.links.get(outcome):
-                rows.append((f"links {outcome.value}", str(self.links[outcome])))
+                rows.append((_(LINK_WORDS[outcome]), format_number(self.links[outcome])))
         for name, n in sorted(self.nodes.items()):
-            rows.append((name, str(n)))
+            rows.append((name, format_number(n)))
         return rows
 
 
@@ -122,16 +144,26 @@ class RejectReport:
             try:
                 self._stream = self.path.open("w", encoding="utf-8-sig", newline="")
             except OSError as exc:
-                raise ImportFailure(f"cannot write the reject report {self.path}: {exc}") from exc
+                raise ImportFailure(
+                    _(
+                        "cannot write the reject report {path}: {reason}; choose another "
+                        "--rejects file",
+                        path=self.path,
+                        reason=exc.strerror or exc,
+                    )
+                ) from exc
             self._writer = csv.writer(self._stream, delimiter=";")
             self._writer.writerow(self.HEADER)
 
-    def add(self, line: int, status: str, reason: str, raw: object) -> None:
+    def add(self, line: int, status: str, reason: str | Message, raw: object) -> None:
+        """One row of the report; a reason that is a catalogue message is written in the
+        user's language (the ``status`` stays the stable English value scripts filter on)."""
         self.written += 1
         if self._writer is None:
             return
         text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
-        self._writer.writerow(safe_row((line, status, reason, text)))
+        said = str(reason) if isinstance(reason, Message) else _(reason)
+        self._writer.writerow(safe_row((line, status, said, text)))
 
     def close(self) -> None:
         if self._stream is not None:

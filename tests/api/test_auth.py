@@ -82,6 +82,7 @@ def test_the_token_commands(dataset: GraphStore, monkeypatch: pytest.MonkeyPatch
         yield dataset  # the port the settings would open
 
     monkeypatch.setattr(token_cli, "graph", opened)
+    monkeypatch.setenv("MAILLAGE_LANG", "en")  # the words checked below are the English ones
     runner = CliRunner()
     created = runner.invoke(token_cli.app, ["create", "--role", "editor", "--name", "cli-test"])
     assert created.exit_code == 0, created.output

@@ -31,6 +31,7 @@ from api.bolt import StoreSettings, open_bolt
 from api.bootstrap import bootstrap
 from api.endpoint import GraphQLEndpoint
 from api.http import build_router
+from api.language import RequestLanguage
 from api.middleware import AuthThrottle, BodyLimit, SecurityHeaders
 from api.services import Services
 from api.settings import ApiSettings
@@ -138,6 +139,7 @@ def create_app(
         throttle=throttle or FailureThrottle(settings.auth_failures, settings.auth_failure_window),
     )
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(RequestLanguage)  # outermost: every answer in the request's language
     return app
 
 

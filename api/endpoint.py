@@ -31,7 +31,6 @@ from graphql import GraphQLError
 from graphql.error import GraphQLSyntaxError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -42,6 +41,7 @@ from api.schema.context import Context
 from api.schema.limits import LimitExceeded
 from api.services import Services
 from graph_model.errors import MaillageError, StoreUnavailable
+from graph_model.i18n import _
 
 try:  # orjson is several times faster; the stdlib is the fallback
     import orjson
@@ -108,13 +108,22 @@ def error_body(exc: MaillageError, rid: str) -> dict[str, Any]:
     return {"message": str(exc), "extensions": extensions}
 
 
+def graphiql_page() -> str:
+    """GraphiQL's page, whose scripts and styles the API serves itself (``web/static/vendor``,
+    copied from the pinned npm packages by ``web/build.mjs``): it works offline, and its
+    security policy allows scripts from the page's own origin only."""
+    from web import STATIC_DIR
+
+    return (STATIC_DIR / "graphiql" / "index.html").read_text(encoding="utf-8")
+
+
 class GraphQLEndpoint:
     """The ``/graphql`` route (see the module docstring)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
         self.schema = build_schema()
-        self._ide = get_graphql_ide_html("graphiql") if services.settings.graphiql else None
+        self._ide = graphiql_page() if services.settings.graphiql else None
 
     async def __call__(self, request: Request) -> Response:
         rid = request_id(request)
@@ -124,7 +133,10 @@ class GraphQLEndpoint:
             return json_response({"errors": [error_body(exc, rid)]}, 400, rid)
         if operation is None:
             if self._ide is None:
-                return Response("GraphiQL is disabled (MAILLAGE_GRAPHIQL=false)", status_code=404)
+                return Response(
+                    _("GraphiQL is disabled here (MAILLAGE_GRAPHIQL=false): send queries by POST"),
+                    status_code=404,
+                )
             return HTMLResponse(self._ide)
         query, variables, operation_name = operation
         try:
@@ -142,12 +154,14 @@ class GraphQLEndpoint:
                 accept = request.headers.get("accept", "")
                 if "text/html" in accept or "*/*" in accept or not accept:
                     return None
-                raise BadRequest("GET /graphql needs a ?query= parameter")
+                raise BadRequest(
+                    _("GET /graphql needs a ?query= parameter (or send the query by POST)")
+                )
             variables = params.get("variables")
             try:
                 parsed = loads(variables) if variables else None
             except ValueError as exc:
-                raise BadRequest("variables: not valid JSON") from exc
+                raise BadRequest(_("variables: not valid JSON")) from exc
             return params["query"], parsed, params.get("operationName")
         content_type = request.headers.get("content-type", "")
         body = await request.body()
@@ -156,15 +170,19 @@ class GraphQLEndpoint:
         try:
             data = loads(body)
         except ValueError as exc:
-            raise BadRequest('the body is not valid JSON: send {"query": …}') from exc
+            raise BadRequest(
+                _('the body is not valid JSON: send a JSON object with a "query"')
+            ) from exc
         if not isinstance(data, dict):
-            raise BadRequest('the body must be a JSON object {"query", "variables", …}')
+            raise BadRequest(
+                _('the body must be a JSON object with "query" (and "variables", "operationName")')
+            )
         query = data.get("query")
         if not isinstance(query, str) or not query.strip():
-            raise BadRequest("the body has no query")
+            raise BadRequest(_('the body has no query: give the GraphQL document as "query"'))
         variables = data.get("variables")
         if variables is not None and not isinstance(variables, dict):
-            raise BadRequest("variables must be a JSON object")
+            raise BadRequest(_("variables must be a JSON object"))
         name = data.get("operationName")
         return query, variables, name if isinstance(name, str) and name else None
 
@@ -185,8 +203,10 @@ class GraphQLEndpoint:
             principal = await context.principal()
             if principal.anonymous:
                 raise Unauthenticated(
-                    "reads need a token here (MAILLAGE_PUBLIC_READ=false): send "
-                    "'Authorization: Bearer <token>'"
+                    _(
+                        "reads need a token here (MAILLAGE_PUBLIC_READ=false): send "
+                        "'Authorization: Bearer <token>'"
+                    )
                 )
         allowed = _ALL if request.method == "POST" else _QUERIES
         try:
@@ -200,9 +220,12 @@ class GraphQLEndpoint:
                 )
         except TimeoutError as exc:
             raise RequestTimeout(
-                f"the request ran longer than the limit request_timeout of "
-                f"{settings.request_timeout:g} s (set by MAILLAGE_REQUEST_TIMEOUT); ask for less "
-                "(a smaller scope, fewer paths) or export the data"
+                _(
+                    "the request ran longer than the limit request_timeout of {seconds} s (set "
+                    "by MAILLAGE_REQUEST_TIMEOUT); ask for less (a smaller scope, fewer paths) "
+                    "or export the data",
+                    seconds=f"{settings.request_timeout:g}",
+                )
             ) from exc
         except Exception as exc:  # strawberry raises some request errors instead of returning
             raise BadRequest(describe(exc, query=query, method=request.method)) from exc
@@ -253,9 +276,10 @@ class GraphQLEndpoint:
                 ".".join(str(p) for p in error.path or ()),
                 exc_info=original,
             )
-            formatted["message"] = (
-                f"Unexpected error; it was logged with the request id {rid}: quote it when "
-                "reporting the problem."
+            formatted["message"] = _(
+                "Unexpected error; it was logged with the request id {rid}: quote it when "
+                "reporting the problem.",
+                rid=rid,
             )
             extensions["code"] = "internal_error"
         if isinstance(original, AuthError):

@@ -219,12 +219,12 @@ MAP_POLICY = (
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; font-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
-# Strawberry's GraphiQL page loads React and GraphiQL from unpkg and starts them with an inline
-# script; until those files are served by the API itself, its page allows exactly that
+# GraphiQL's page (web/static/graphiql/) runs React and GraphiQL from files the API serves
+# itself, started by a script file: scripts from the page's origin only, nothing from a CDN;
+# its editor sets style attributes and its fonts are data: URLs inside its stylesheet
 GRAPHIQL_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; "
-    "style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https://unpkg.com; "
-    "font-src 'self' data: https://unpkg.com; connect-src 'self'; object-src 'none'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
 

@@ -12,10 +12,21 @@ from graphql import GraphQLError, OperationDefinitionNode, parse
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-_PLURAL = {
-    OperationType.QUERY: "queries",
-    OperationType.MUTATION: "mutations",
-    OperationType.SUBSCRIPTION: "subscriptions",
+from graph_model.i18n import N_, _
+
+_BY_POST = {
+    OperationType.QUERY: N_(
+        "queries must be sent with POST: this request came by {method}, which may only read "
+        "(send the same body with POST /graphql)"
+    ),
+    OperationType.MUTATION: N_(
+        "mutations must be sent with POST: this request came by {method}, which may only read "
+        "(send the same body with POST /graphql)"
+    ),
+    OperationType.SUBSCRIPTION: N_(
+        "subscriptions must be sent with POST: this request came by {method}, which may only "
+        "read (send the same body with POST /graphql)"
+    ),
 }
 
 
@@ -34,27 +45,30 @@ def operation_names(query: str) -> list[str]:
 
 def _unknown_operation(query: str, operation_name: str | None) -> str:
     if operation_name is None:
-        return "the document defines no operation: send a query { … } or a mutation { … }"
+        return _("the document defines no operation: send a query { … } or a mutation { … }")
     names = operation_names(query)
     if not names:
-        defines = "the document defines no named operation: drop operationName"
-    else:
-        quoted = ", ".join(names)
-        defines = f"the document defines {quoted}: send one of them as operationName"
-    return f"no operation named {operation_name!r} in the document: {defines}"
+        return _(
+            "no operation named {name!r} in the document: the document defines no named "
+            "operation: drop operationName",
+            name=operation_name,
+        )
+    return _(
+        "no operation named {name!r} in the document: the document defines {names}: send one "
+        "of them as operationName",
+        name=operation_name,
+        names=", ".join(names),
+    )
 
 
 def describe(exc: Exception, *, query: str, method: str) -> str:
     """The message for a request Strawberry refused with ``exc`` (its own text otherwise)."""
     if isinstance(exc, InvalidOperationTypeError):
-        kind = _PLURAL.get(exc.operation_type, "these operations")
-        return (
-            f"{kind} must be sent with POST: this request came by {method}, which may only "
-            "read (send the same body with POST /graphql)"
-        )
+        message = _BY_POST.get(exc.operation_type, _BY_POST[OperationType.MUTATION])
+        return _(message, method=method)
     if isinstance(exc, CannotGetOperationTypeError):
         return _unknown_operation(query, exc.operation_name)
-    return str(exc) or "the request could not be run"
+    return str(exc) or _("the request could not be run: check it in GraphiQL (/graphql)")
 
 
 __all__ = ["describe", "operation_names"]

@@ -7,6 +7,8 @@
 // What it writes (and nothing else):
 //   web/static/vendor/leaflet/            leaflet.js, leaflet.css, images/, LICENSE
 //   web/static/vendor/leaflet.markercluster/  leaflet.markercluster.js, the two CSS, MIT-LICENCE.txt
+//   web/static/vendor/graphiql/           graphiql.min.js, graphiql.min.css, LICENSE (the /graphql page)
+//   web/static/vendor/react/, react-dom/  the UMD production builds GraphiQL runs on, LICENSE
 //   web/static/vendor/VERSIONS.json       name, version and npm integrity of each copied package
 //   web/static/geo/regions.geojson        graph_model/reference outlines, coordinates rounded to
 //   web/static/geo/departements.geojson   4 decimals (about 10 m), properties `code`, `nom`
@@ -36,6 +38,10 @@ const VENDOR = {
     ],
     dirs: [],
   },
+  // GraphiQL on /graphql (web/static/graphiql/): served by the API itself, so it works offline
+  graphiql: { files: ["graphiql.min.js", "graphiql.min.css", "LICENSE"], dirs: [] },
+  react: { files: ["umd/react.production.min.js", "LICENSE"], dirs: [] },
+  "react-dom": { files: ["umd/react-dom.production.min.js", "LICENSE"], dirs: [] },
 };
 
 const OUTLINES = {

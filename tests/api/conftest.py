@@ -118,7 +118,12 @@ def start(graph: GraphStore, **overrides: Any) -> Iterator[httpx.Client]:
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30.0) as client:
+        # the API speaks French unless asked otherwise: these tests read its English messages
+        # (tests/api/test_language.py checks the French and the choice per request)
+        english = {"Accept-Language": "en"}
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=30.0, headers=english
+        ) as client:
             yield client
     finally:
         server.should_exit = True

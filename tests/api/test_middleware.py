@@ -178,7 +178,11 @@ def test_security_headers_on_every_answer(client: httpx.Client) -> None:
     graphiql = client.get("/graphql", headers={"Accept": "text/html"})
     assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
     policy = _security_headers(graphiql)
-    assert "https://unpkg.com" in policy and "frame-ancestors 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    # GraphiQL's files are the API's own: no CDN, no inline script
+    assert "unpkg" not in policy and "https:" not in policy
+    assert "script-src 'self';" in policy
+    assert "https://" not in graphiql.text and "<script>" not in graphiql.text
     refused = client.post("/graphql", content=b"x" * (2 * MB))
     assert refused.status_code == 413
     _security_headers(refused)

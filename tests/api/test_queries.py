@@ -12,6 +12,7 @@ from strawberry.types.graphql import OperationType
 
 from api.request_errors import describe
 from bench.generator import generate
+from graph_model.i18n import use_language
 from graph_model.port import GraphStore
 from tests.api.conftest import (
     LINKS_PER_ACTOR,
@@ -321,6 +322,7 @@ def test_ready_names_no_address_and_shows_counts_to_readers_only(
 
 
 # -- requests Strawberry refuses before running them ------------------------------------------
+@use_language("en")
 def test_the_refusals_say_what_happened_and_what_to_do() -> None:
     mutation = InvalidOperationTypeError(OperationType.MUTATION)
     assert describe(mutation, query="mutation { x }", method="GET") == (

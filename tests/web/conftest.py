@@ -165,8 +165,12 @@ def make_driver(
     *,
     language: str = "fr-FR",
     size: tuple[int, int] = (1366, 860),
+    flags: tuple[str, ...] = (),
+    performance_log: bool = False,
 ) -> Any:
-    """A headless Chromium with a fresh profile, a download folder and a browser language."""
+    """A headless Chromium with a fresh profile, a download folder and a browser language
+    (``flags``: more command-line switches; ``performance_log``: record the network events,
+    for ``driver.get_log("performance")``)."""
     _check_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -178,7 +182,12 @@ def make_driver(
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--lang={language}")
     options.add_argument(f"--window-size={size[0]},{size[1]}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    for flag in flags:
+        options.add_argument(flag)
+    logging_prefs = {"browser": "ALL"}
+    if performance_log:
+        logging_prefs["performance"] = "ALL"
+    options.set_capability("goog:loggingPrefs", logging_prefs)
     options.add_experimental_option(
         "prefs",
         {

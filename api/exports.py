@@ -1,7 +1,7 @@
-"""Exports of a part of the cooperation graph: GEXF 1.3 (Gephi), GraphML, GeoJSON, CSV.
+"""Exports of a part of the cooperation graph: GEXF 1.3 (Gephi), GraphML, GeoJSON, CSV, XLSX.
 
 An export is a :class:`Subgraph` (actors with the projection's attributes, links with their
-dates and sources) written in one of four formats, by pure functions:
+dates and sources) written in one of five formats, by pure functions:
 
 * **GEXF 1.3** (:func:`to_gexf`): a dynamic graph (``mode="dynamic"``, ``timeformat="date"``):
   every link carries a *spell* from ``since`` to ``until`` (an open end is left out), so
@@ -10,11 +10,16 @@ dates and sources) written in one of four formats, by pure functions:
 * **GraphML** (:func:`to_graphml`): through ``networkx.write_graphml`` (typed keys), dates as
   ISO strings;
 * **GeoJSON** (:func:`to_geojson`, RFC 7946): actors with a location as ``Point`` features,
-  links between two located actors as ``LineString`` features (longitude first);
-* **CSV** (:func:`to_csv_zip`): a zip of ``nodes.csv`` and ``links.csv`` (UTF-8, comma; the
-  headers Gephi's spreadsheet import expects: ``Id, Label`` / ``Source, Target, Type``); a
-  text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-  ``'`` so a spreadsheet does not run it as a formula (the stored value is unchanged).
+  actors without one as features with ``"geometry": null`` (they are part of the movement, and
+  most of its links end at one), links between two located actors as ``LineString`` features
+  (longitude first);
+* **CSV** (:func:`to_csv_zip`): a zip of ``nodes.csv`` and ``links.csv`` (UTF-8 with a
+  byte-order mark, so Excel shows the accents; comma; the headers Gephi's spreadsheet import
+  expects: ``Id, Label`` / ``Source, Target, Type``); a text cell beginning with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return gets a leading ``'`` so a spreadsheet does not run
+  it as a formula (the stored value is unchanged);
+* **XLSX** (:func:`to_xlsx`): the same two tables as sheets ``nodes`` and ``links`` of one
+  workbook; every text is written as a text cell, never a formula, so it shows as it is.
 
 Extra attributes (a cluster id, a broker score) ride along in ``Subgraph.node_extra``.
 """
@@ -239,14 +244,15 @@ def to_graphml(subgraph: Subgraph) -> bytes:
 
 # -- GeoJSON ------------------------------------------------------------------------------------
 def to_geojson(subgraph: Subgraph) -> dict[str, Any]:
-    """A FeatureCollection: located actors as points, links between them as lines."""
+    """A FeatureCollection: actors as points (``geometry: null`` without a position), links
+    between two located actors as lines."""
     features: list[dict[str, Any]] = []
     points: dict[str, list[float]] = {}
     for actor_id, attrs in subgraph.nodes.items():
-        if attrs.get("lat") is None or attrs.get("lon") is None:
-            continue
-        point = [round(float(attrs["lon"]), 6), round(float(attrs["lat"]), 6)]
-        points[actor_id] = point
+        point: list[float] | None = None
+        if attrs.get("lat") is not None and attrs.get("lon") is not None:
+            point = [round(float(attrs["lon"]), 6), round(float(attrs["lat"]), 6)]
+            points[actor_id] = point
         properties: dict[str, Any] = {
             "id": actor_id,
             "name": attrs.get("name"),
@@ -259,7 +265,7 @@ def to_geojson(subgraph: Subgraph) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "id": actor_id,
-                "geometry": {"type": "Point", "coordinates": point},
+                "geometry": None if point is None else {"type": "Point", "coordinates": point},
                 "properties": properties,
             }
         )
@@ -292,11 +298,12 @@ def _csv(rows: Iterable[list[Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerows(safe_row(row) for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    # the byte-order mark: without it Excel reads UTF-8 as the local code page ("Ã©")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_csv_zip(subgraph: Subgraph) -> bytes:
-    """A zip of nodes.csv and links.csv (Gephi's spreadsheet import reads both)."""
+def _tables(subgraph: Subgraph) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The rows of nodes and links (headers first), as the CSV and XLSX exports write them."""
     extra = _extra_keys(subgraph)
     node_rows: list[list[Any]] = [
         ["Id", "Label", *NODE_FIELDS, "themes", "latitude", "longitude", *extra]
@@ -331,10 +338,42 @@ def to_csv_zip(subgraph: Subgraph) -> bytes:
                 _sources(attrs.get("sources")),
             ]
         )
+    return node_rows, link_rows
+
+
+def to_csv_zip(subgraph: Subgraph) -> bytes:
+    """A zip of nodes.csv and links.csv (Gephi's spreadsheet import reads both)."""
+    node_rows, link_rows = _tables(subgraph)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("nodes.csv", _csv(node_rows))
         archive.writestr("links.csv", _csv(link_rows))
+    return buffer.getvalue()
+
+
+def to_xlsx(subgraph: Subgraph) -> bytes:
+    """One workbook, sheets ``nodes`` and ``links`` (the CSV's tables); every text cell is a
+    string cell (``data_type "s"``), so ``=HYPERLINK(…)`` is shown, never run; characters a
+    workbook cannot hold (control characters) are dropped."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+    for name, rows in zip(("nodes", "links"), _tables(subgraph), strict=True):
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+                    cell.data_type = "s"
+                else:
+                    cell = WriteOnlyCell(sheet, value)
+                cells.append(cell)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     return buffer.getvalue()
 
 
@@ -343,6 +382,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "graphml": ("application/graphml+xml", "graphml"),
     "geojson": ("application/geo+json", "geojson"),
     "csv": ("application/zip", "zip"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
 
 
@@ -355,4 +395,6 @@ def render(subgraph: Subgraph, fmt: str) -> bytes:
         return json.dumps(to_geojson(subgraph), ensure_ascii=False, default=str).encode("utf-8")
     if fmt == "csv":
         return to_csv_zip(subgraph)
+    if fmt == "xlsx":
+        return to_xlsx(subgraph)
     raise ValueError(f"unknown export format {fmt!r}")

@@ -30,6 +30,7 @@ from api.endpoint import dumps, request_id
 from api.exports import FORMATS, Subgraph, render
 from api.services import Services
 from graph_model.errors import MaillageError, NotFound, StoreUnavailable, ValidationError
+from graph_model.i18n import _
 from queries import analytics
 from queries.analytics import paths as path_analytics
 from queries.analytics import scope as scopes
@@ -66,8 +67,10 @@ async def _check_reader(services: Services, request: Request) -> None:
     if token is None:
         if not services.settings.public_read:
             raise Unauthenticated(
-                "reads need a token here (MAILLAGE_PUBLIC_READ=false): send "
-                "'Authorization: Bearer <token>'"
+                _(
+                    "reads need a token here (MAILLAGE_PUBLIC_READ=false): send "
+                    "'Authorization: Bearer <token>'"
+                )
             )
         return
     tokens = services.tokens
@@ -100,7 +103,9 @@ def _int(params: Any, name: str, default: int | None) -> int | None:
     try:
         return int(value)
     except ValueError as exc:
-        raise ValidationError(f"{name}: {value!r} is not an integer", field=name) from exc
+        raise ValidationError(
+            _("{name}: {value!r} is not an integer", name=name, value=value), field=name
+        ) from exc
 
 
 def _day(params: Any, name: str) -> date | None:
@@ -110,7 +115,9 @@ def _day(params: Any, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError(f"{name}: {value!r} is not a date (YYYY-MM-DD)", field=name) from exc
+        raise ValidationError(
+            _("{name}: {value!r} is not a date (YYYY-MM-DD)", name=name, value=value), field=name
+        ) from exc
 
 
 def _scope_subgraph(projection: Projection, params: Any) -> Subgraph:
@@ -121,7 +128,7 @@ def _scope_subgraph(projection: Projection, params: Any) -> Subgraph:
 def _paths_subgraph(projection: Projection, params: Any, services: Services) -> Subgraph:
     source, target = params.get("from"), params.get("to")
     if not source or not target:
-        raise ValidationError("paths: give ?from=<actor>&to=<actor>", field="from")
+        raise ValidationError(_("paths: give ?from=<actor>&to=<actor>"), field="from")
     query = path_analytics.PathQuery.build(
         source,
         target,
@@ -152,7 +159,9 @@ def _float(params: Any, name: str, default: float) -> float:
     try:
         return float(value)
     except ValueError as exc:
-        raise ValidationError(f"{name}: {value!r} is not a number", field=name) from exc
+        raise ValidationError(
+            _("{name}: {value!r} is not a number", name=name, value=value), field=name
+        ) from exc
 
 
 def _clusters_subgraph(projection: Projection, params: Any, services: Services) -> Subgraph:
@@ -173,7 +182,7 @@ def _clusters_subgraph(projection: Projection, params: Any, services: Services) 
 def _neighbourhood_subgraph(projection: Projection, params: Any, services: Services) -> Subgraph:
     actor = params.get("actor")
     if not actor:
-        raise ValidationError("neighbourhood: give ?actor=<id>&depth=1..3", field="actor")
+        raise ValidationError(_("neighbourhood: give ?actor=<id>&depth=1..3"), field="actor")
     query = services.neighbourhood_query(
         actor,
         depth=_int(params, "depth", 1) or 1,
@@ -227,6 +236,9 @@ def build_router() -> APIRouter:
             body.update(status="starting", reason="loading the graph into memory")
             return Response(dumps(body), status_code=503, media_type="application/json")
         body["projectionVersion"] = projection.version
+        # how the projection follows the store: rebuilds are the recovery path only
+        live = services.projection
+        body["projection"] = {"deltas": live.deltas, "rebuilds": live.rebuilds}
         if not await _may_read(services, request):
             return Response(dumps(body), media_type="application/json")
         body["actors"] = projection.graph.number_of_nodes()
@@ -239,10 +251,22 @@ def build_router() -> APIRouter:
         services = _services(request)
         try:
             if fmt not in FORMATS:
-                raise NotFound(f"no export format {fmt!r}: use gexf, graphml, geojson or csv")
+                raise NotFound(
+                    _(
+                        "no export format {fmt!r}: use {formats}",
+                        fmt=fmt,
+                        formats=", ".join(sorted(FORMATS)),
+                    )
+                )
             builder = EXPORTS.get(what)
             if builder is None:
-                raise NotFound(f"no export of {what!r}: use {', '.join(sorted(EXPORTS))}")
+                raise NotFound(
+                    _(
+                        "no export of {what!r}: use {exports}",
+                        what=what,
+                        exports=", ".join(sorted(EXPORTS)),
+                    )
+                )
             services.guard.check()
             await _check_reader(services, request)
             projection = await services.projection.get()
@@ -254,8 +278,11 @@ def build_router() -> APIRouter:
                 )
         except TimeoutError:
             exc = MaillageError(
-                f"the export ran longer than the limit export_timeout of "
-                f"{services.settings.export_timeout:g} s (MAILLAGE_EXPORT_TIMEOUT)"
+                _(
+                    "the export ran longer than the limit export_timeout of {seconds} s "
+                    "(MAILLAGE_EXPORT_TIMEOUT): export a smaller scope",
+                    seconds=f"{services.settings.export_timeout:g}",
+                )
             )
             exc.code = "timeout"
             return _error(exc, rid)

@@ -36,6 +36,7 @@ GEOJSON = {
                     "properties": {"type": ["object", "null"]},
                     "geometry": {
                         "oneOf": [
+                            {"type": "null"},
                             {
                                 "type": "object",
                                 "required": ["type", "coordinates"],
@@ -96,10 +97,49 @@ def test_geojson_validates(client: httpx.Client) -> None:
     content = _get(client, f"/export/scope.geojson?scope=departement:{_departement()}")
     collection = json.loads(content)
     jsonschema.validate(collection, GEOJSON)
-    kinds = Counter(f["geometry"]["type"] for f in collection["features"])
+    kinds = Counter(f["geometry"]["type"] for f in collection["features"] if f["geometry"])
     assert kinds["Point"] > 0 and kinds["LineString"] > 0
     lon, lat = collection["features"][0]["geometry"]["coordinates"]
     assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def test_geojson_keeps_the_actors_without_a_position_with_a_null_geometry(
+    client: httpx.Client,
+) -> None:
+    """docs/web-map.md: an actor without a position is exported with ``geometry: null`` (the
+    national bodies, most of the movement's links end at one), not left out."""
+    collection = json.loads(_get(client, "/export/neighbourhood.geojson?actor=net-mes&depth=1"))
+    jsonschema.validate(collection, GEOJSON)
+    nowhere = [f for f in collection["features"] if f["geometry"] is None]
+    assert "net-mes" in {f["id"] for f in nowhere}
+    assert all(f["properties"]["id"] == f["id"] for f in nowhere)
+
+
+def test_csv_files_start_with_a_byte_order_mark(client: httpx.Client) -> None:
+    content = _get(client, "/export/neighbourhood.csv?actor=net-mes&depth=1")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in ("nodes.csv", "links.csv"):
+            raw = archive.read(name)
+            assert raw.startswith(b"\xef\xbb\xbf"), name  # Excel then reads UTF-8
+    nodes = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert nodes and "Id" in nodes[0]
+
+
+def test_xlsx_export_opens_in_a_spreadsheet(client: httpx.Client) -> None:
+    from openpyxl import load_workbook
+
+    response = client.get("/export/neighbourhood.xlsx?actor=net-mes&depth=1")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert 'filename="maillage-neighbourhood.xlsx"' in response.headers["content-disposition"]
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == ["nodes", "links"]
+    header, *rows = list(workbook["nodes"].iter_rows(values_only=True))
+    assert header[:2] == ("Id", "Label")
+    assert "net-mes" in {row[0] for row in rows}
+    assert "Mouvement" in next(row[1] for row in rows if row[0] == "net-mes")
 
 
 @pytest.mark.parametrize("what", ["clusters", "neighbourhood"])
@@ -111,8 +151,8 @@ def test_csv_zip_of_clusters_and_neighbourhood(client: httpx.Client, what: str) 
     )
     content = _get(client, f"/export/{what}.csv?{query}")
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode())))
-        links = list(csv.DictReader(io.StringIO(archive.read("links.csv").decode())))
+        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
+        links = list(csv.DictReader(io.StringIO(archive.read("links.csv").decode("utf-8-sig"))))
     assert nodes and links
     ids = {n["Id"] for n in nodes}
     assert all(link["Source"] in ids and link["Target"] in ids for link in links)
@@ -155,8 +195,15 @@ def test_csv_export_escapes_a_formula_and_the_graph_keeps_it(
     assert saved["__typename"] == "ActorSaved", saved
     content = _get(client, "/export/neighbourhood.csv?actor=mai-formula0001&depth=1")
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode())))
+        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
     mine = [n for n in nodes if n["Id"] == "mai-formula0001"]
     assert mine and mine[0]["Label"] == "'" + FORMULA
+    # in the workbook, the same name is a text cell: shown as it is, never run
+    from openpyxl import load_workbook
+
+    workbook = client.get("/export/neighbourhood.xlsx?actor=mai-formula0001&depth=1").content
+    sheet = load_workbook(io.BytesIO(workbook))["nodes"]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "mai-formula0001"]
+    assert cells and cells[0].value == FORMULA and cells[0].data_type == "s"
     stored = data(client, '{ actor(id: "mai-formula0001") { name } }')["actor"]
     assert stored["name"] == FORMULA

@@ -21,8 +21,10 @@ name (:mod:`importers.names`)     each shared word + its weight (rare up to +10,
                                   +2. Nothing shared: not compared further
 place                             same commune + up to +6 (a small commune more); points
                                   ≤ 500 m apart +5 whatever the communes say; neighbouring
-                                  communes (centres ≤ 8 km, or points ≤ 2 km) −1; same
-                                  EPCI −6; other communes or départements −15; one
+                                  communes (centres ≤ 8 km, or points ≤ 2 km) −1 when
+                                  the names share a distinctive word, else −6; the same
+                                  EPCI, centres ≤ 15 km (distinctive name) −6; other communes or
+                                  départements −15; one
                                   commune unknown in the same département 0; one side
                                   without a place −2; neither −1
 distance (both points exact)      in one commune: ≤ 1 km +1, over 5 km −4; 10–25 km −4,
@@ -76,6 +78,10 @@ CANDIDATE_WEIGHT = -PRIOR + math.log2(CANDIDATE_THRESHOLD / (1 - CANDIDATE_THRES
 IDENTIFIER = 15.0
 MAX_NAME = 12.0
 NEIGHBOUR_KM = 8.0
+#: an EPCI's other commune counts as nearby up to this far (centres)
+EPCI_KM = 15.0
+#: a word weighing this much is a place's own (``creillois``), not a common one (``partagé``)
+DISTINCTIVE = 8.0
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -155,33 +161,29 @@ def _identifiers(probe: Probe, entry: Entry, out: list[str]) -> float | None:
     return weight
 
 
-def compare_names(
-    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str]
-) -> float | None:
-    """The name comparison's weight (``None`` when the names share no word)."""
+def _alike(a: str, b: str) -> bool:
+    """One word written two ways: a one-letter typo, or an article glued on
+    (``lecho``/``echo``, ``laecho``/``echo``)."""
+    if one_typo(a, b):
+        return True
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    if len(short) >= 4 and len(long) - len(short) <= 2 and long.endswith(short):
+        return long[0] in "dlq"  # l'/d'/qu' written without its apostrophe
+    return len(a) == len(b) == 4 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _lone_words(  # noqa: PLR0917 — the two sides, their lone words, the weights, the notes
+    probe: Probe,
+    entry: Entry,
+    extras: list[str],
+    unused: list[str],
+    stats: TermStats,
+    geo: Geo,
+    notes: list[str],
+) -> float:
+    """What the words only one name has cost (``extras``: the record's, ``unused``: the
+    actor's)."""
     place_words = geo.words(probe.commune) | geo.words(entry.commune)
-    unused = list(entry.tokens)
-    matched, typos, extras = 0.0, 0, []
-    shared: list[str] = []
-    for token in probe.tokens:
-        weight = min(stats.weight(token), 3.0) if token in place_words else stats.weight(token)
-        if token in unused:
-            unused.remove(token)
-        else:
-            close = next(
-                (u for u in unused if not is_kind_word(token) and one_typo(token, u)), None
-            )
-            if close is None:
-                extras.append(token)
-                continue
-            unused.remove(close)
-            weight -= 2.0
-            typos += 1
-        matched += weight
-        shared.append(token)
-    if not shared:
-        return None
-    total = min(MAX_NAME, matched)
     penalty = 0.0
     for token in (*extras, *unused):
         if is_kind_word(token) or token in place_words:
@@ -192,13 +194,48 @@ def compare_names(
     kinds_b = [t for t in unused if is_kind_word(t)]
     own_a = [t for t in extras if not is_kind_word(t) and t not in place_words]
     own_b = [t for t in unused if not is_kind_word(t) and t not in place_words]
-    notes = [f"name {_signed(total)} ({' '.join(shared)}{', 1 typo' * min(typos, 1)})"]
+    towns_a = [t for t in extras if t in geo.words(probe.commune)]
+    towns_b = [t for t in unused if t in geo.words(entry.commune)]
+    if towns_a and towns_b:
+        penalty += 8.0  # each names its own town: a network's two branches
+        notes.append(f"{towns_a[0]} ≠ {towns_b[0]}")
     if kinds_a and kinds_b:
         penalty += 10.0
         notes.append(f"{kinds_a[0]} ≠ {kinds_b[0]}")
     if own_a and own_b:
         penalty += 3.0
-    if not extras and not unused:
+    return penalty
+
+
+def compare_names(
+    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str]
+) -> float | None:
+    """The name comparison's weight (``None`` when the names share no word)."""
+    place_words = geo.words(probe.commune) | geo.words(entry.commune)
+    unused = list(entry.tokens)
+    matched, typos, extras, best = 0.0, 0, [], 0.0
+    shared: list[str] = []
+    for token in probe.tokens:
+        weight = min(stats.weight(token), 3.0) if token in place_words else stats.weight(token)
+        if token in unused:
+            unused.remove(token)
+        else:
+            close = next((u for u in unused if not is_kind_word(token) and _alike(token, u)), None)
+            if close is None:
+                extras.append(token)
+                continue
+            unused.remove(close)
+            weight -= 2.0
+            typos += 1
+        matched += weight
+        best = max(best, weight)
+        shared.append(token)
+    if not shared:
+        return None
+    total = min(MAX_NAME, matched)
+    notes = [f"name {_signed(total)} ({' '.join(shared)}{', 1 typo' * min(typos, 1)})"]
+    penalty = _lone_words(probe, entry, extras, unused, stats, geo, notes)
+    if not extras and not unused and best >= DISTINCTIVE:
         total += 2.0
         notes.append("same words")
     elif penalty:
@@ -209,9 +246,11 @@ def compare_names(
 
 # one return per level of the place comparison, in the order of the module's table
 def _place(  # noqa: PLR0911, PLR0912
-    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str]
+    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str], *, distinctive: bool
 ) -> float:
-    """The place comparison (the seat's commune, the points when both are exact)."""
+    """The place comparison (the seat's commune, the points when both are exact);
+    ``distinctive``: the names share a word rarer than kind words (a generic name shared
+    proves nothing about a neighbouring commune)."""
     km = None
     if None not in (probe.latitude, probe.longitude, entry.latitude, entry.longitude):
         km = _km(probe.latitude or 0.0, probe.longitude or 0.0, entry.latitude or 0.0,
@@ -232,12 +271,14 @@ def _place(  # noqa: PLR0911, PLR0912
             out.append(f"points {km * 1000:.0f} m apart +5")
             return 5.0
         apart = geo.km(probe.commune, entry.commune)
-        if (apart is not None and apart <= NEIGHBOUR_KM) or (km is not None and km <= 2.0):
+        near = (apart is not None and apart <= NEIGHBOUR_KM) or (km is not None and km <= 2.0)
+        if near and distinctive:
             out.append("neighbouring communes −1")
             return -1.0
-        if geo.same_epci(probe.commune, entry.commune):
+        close = apart is not None and apart <= EPCI_KM
+        if near or (distinctive and close and geo.same_epci(probe.commune, entry.commune)):
             weight = -6.0
-            out.append("other commune of the same EPCI −6")
+            out.append("other commune nearby −6")
         else:
             weight = -15.0
             out.append("different communes −15")
@@ -289,7 +330,8 @@ def score(probe: Probe, entry: Entry, stats: TermStats, geo: Geo) -> Scored | No
     name = compare_names(probe, entry, stats, geo, reasons)
     if name is None:
         return None
-    weight = ids + name + _place(probe, entry, stats, geo, reasons)
+    distinctive = any(stats.weight(t) >= DISTINCTIVE for t in probe.tokens if t in entry.tokens)
+    weight = ids + name + _place(probe, entry, stats, geo, reasons, distinctive=distinctive)
     weight += _contacts(probe, entry, stats, reasons)
     if probe.kind and probe.kind != entry.kind and weight >= MERGE_WEIGHT:
         weight = MERGE_WEIGHT - 0.5

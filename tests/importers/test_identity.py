@@ -1,0 +1,307 @@
+"""Identity (issue 12): the variations real sources produce are found, the look-alikes stay apart,
+an import never renames, review decisions are kept, a row's every problem is reported.
+
+The score's cases run on the name index with the shipped communes (no store); the imports run
+through the pipeline on the ``graph`` fixture (in memory, then each server: the ArcadeDB run is
+marked ``arcadedb``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph_model.port import GraphStore
+from importers import review
+from importers.blocking import NameIndex
+from importers.formats.spreadsheet import SpreadsheetReader
+from importers.lookups import Lookups
+from importers.names import Entry, Probe
+from importers.places import PlaceInput, shared_resolver
+from importers.records import Outcome
+from importers.scoring import CANDIDATE_THRESHOLD, MERGE_THRESHOLD
+from tests.importers.helpers import report_rows, run
+
+C, U, S, H, R = (
+    Outcome.CREATED,
+    Outcome.UPDATED,
+    Outcome.UNCHANGED,
+    Outcome.CANDIDATE,
+    Outcome.REJECTED,
+)
+CAEN, HEROUVILLE, BAYEUX, LISIEUX, RENNES = "14118", "14327", "14047", "14366", "35238"
+BRETTEVILLE, CASTELET = "14100", "14554"  # 15 km from Caen; 12 km, in Caen's EPCI
+
+
+@dataclass
+class Side:
+    name: str
+    commune: str | None = None
+    point: tuple[float, float] | None = None
+    web: str | None = None
+    siren: str | None = None
+
+
+def _departement(commune: str | None) -> str | None:
+    return commune[:2] if commune else None
+
+
+def verdict(known: Side, record: Side) -> str:
+    """merge, candidate or new: what the index decides for ``record`` against ``known``."""
+    index = NameIndex()
+    lat, lon = known.point or (None, None)
+    index.add(
+        Entry(
+            "mai-known",
+            "Organisation",
+            known.name,
+            known.commune,
+            _departement(known.commune),
+            web=known.web,
+            siren=known.siren,
+            latitude=lat,
+            longitude=lon,
+        )
+    )
+    lat, lon = record.point or (None, None)
+    probe = Probe(
+        record.name,
+        record.commune,
+        _departement(record.commune),
+        web=record.web,
+        siren=record.siren,
+        latitude=lat,
+        longitude=lon,
+    )
+    best = index.best(probe)
+    if best is None:
+        return "new"
+    return "merge" if best.score >= MERGE_THRESHOLD else "candidate"
+
+
+SAME = [
+    # a prefix or a kind word added or dropped
+    ("kind word", Side("Les Mots Passants", CAEN), Side("Librairie Les Mots Passants", CAEN)),
+    (
+        "kind word",
+        Side("La Ressourcerie Bramavel", CAEN),
+        Side("Comité d'amis de la Ressourcerie Bramavel", CAEN),
+    ),
+    ("kind word", Side("Recyclerie Kerlouan", CAEN), Side("Association Recyclerie Kerlouan", CAEN)),
+    ("kind word", Side("Kerlouan Montalivet", CAEN), Side("Kerlouan Montalivet - Le Hangar", CAEN)),
+    # the name written twice by an export
+    (
+        "repeated",
+        Side("Le Jardin partagé des Tilleuls", CAEN),
+        Side("Le Jardin partagé des Tilleuls Le Jardin partagé des Tilleuls", CAEN),
+    ),
+    # typographic variants
+    ("typography", Side("L'Œuvre Bramavel", CAEN), Side("L’Oeuvre Bramavel", CAEN)),
+    (
+        "typography",
+        Side("Épicerie Solidaire d'Hérouville", HEROUVILLE),
+        Side("EPICERIE SOLIDAIRE D HEROUVILLE", HEROUVILLE),
+    ),
+    # a one-letter typo in the distinctive word
+    ("typo", Side("Ressourcerie Bramavel", CAEN), Side("Ressourcerie Bramaval", CAEN)),
+    ("typo", Side("Les Ateliers Kerlouanais", CAEN), Side("Les Ateliers Kerlouannais", CAEN)),
+    # the seat in the neighbouring commune, the points a few hundred metres apart
+    (
+        "neighbour seat",
+        Side("La Fabrique Bramavel", CAEN, (49.2010, -0.3500)),
+        Side("La Fabrique Bramavel", HEROUVILLE, (49.2025, -0.3480)),
+    ),
+    # identifiers are decisive
+    (
+        "identifier",
+        Side("Les Jardins de Tréanbou", CAEN, siren="812345676"),
+        Side("ASSOCIATION LES JARDINS DE TREANBOU", None, siren="812345676"),
+    ),
+]
+
+APART = [
+    # a chain's shops, a federation's branches: one name (or one brand) in two towns
+    ("chain", Side("Biocoop Le Fournil", CAEN), Side("Biocoop Le Fournil", RENNES)),
+    (
+        "branch",
+        Side("Emmaüs Caen", CAEN, web="emmaus.example.org"),
+        Side("Emmaüs Bayeux", BAYEUX, web="emmaus.example.org"),
+    ),
+    (
+        "branch",
+        Side("Emmaüs Caen", CAEN, web="emmaus.example.org"),
+        Side("Emmaüs Hérouville-Saint-Clair", HEROUVILLE, web="emmaus.example.org"),
+    ),
+    # generic names in different communes, neighbouring ones included
+    ("generic", Side("Épicerie solidaire", CAEN), Side("Épicerie solidaire", BAYEUX)),
+    ("generic", Side("AMAP", CAEN), Side("AMAP", LISIEUX)),
+    ("generic", Side("Jardin partagé", CAEN), Side("Jardin partagé", HEROUVILLE)),
+    # one brand's two places 12 and 15 km apart, with their points
+    (
+        "brand 20 km",
+        Side("La Cloche Bramavel", CAEN, (49.1798, -0.3719)),
+        Side("La Cloche Bramavel", BRETTEVILLE, (49.046, -0.3295)),
+    ),
+    (
+        "brand 20 km",
+        Side("La Cloche Bramavel", CAEN, (49.1798, -0.3719)),
+        Side("La Cloche Bramavel", CASTELET, (49.0865, -0.2794)),
+    ),
+    # two kind words: two places
+    ("kind words", Side("Café des Possibles", CAEN), Side("Épicerie des Possibles", CAEN)),
+    # a conflicting identifier blocks
+    (
+        "identifier",
+        Side("Les Jardins", CAEN, siren="812345676"),
+        Side("Les Jardins", CAEN, siren="798765434"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "known", "record"), SAME, ids=[c[0] for c in SAME])
+def test_a_variation_real_sources_produce_is_found(kind: str, known: Side, record: Side) -> None:
+    assert verdict(known, record) in ("merge", "candidate"), kind
+
+
+@pytest.mark.parametrize(("kind", "known", "record"), APART, ids=[c[0] for c in APART])
+def test_a_look_alike_stays_apart(kind: str, known: Side, record: Side) -> None:
+    assert verdict(known, record) == "new", kind
+
+
+def test_the_seat_in_the_neighbouring_commune_merges_when_the_points_agree() -> None:
+    known = Side("La Fabrique Bramavel", CAEN, (49.2010, -0.3500))
+    assert verdict(known, Side("La Fabrique Bramavel", HEROUVILLE, (49.2025, -0.3480))) == "merge"
+
+
+def test_rare_words_weigh_more_than_common_ones() -> None:
+    index = NameIndex()
+    for i in range(300):
+        index.add(Entry(f"mai-{i}", "Organisation", f"Ressourcerie solidaire {i}", None, "75"))
+    assert index.stats.weight("bramavel") > index.stats.weight("ressourcerie")
+    assert index.stats.weight("bramavel") > index.stats.weight("solidaire")
+    assert CANDIDATE_THRESHOLD < MERGE_THRESHOLD
+
+
+# -- places ------------------------------------------------------------------------------------
+def test_an_ambiguous_commune_is_read_from_the_coordinates() -> None:
+    resolver = shared_resolver()
+    reunion = resolver.resolve(PlaceInput(commune="Saint-Denis", latitude=-20.88, longitude=55.45))
+    assert reunion.commune == "97411"
+    assert any("ambigu" in flag for flag in reunion.flags)
+    montreuil = resolver.resolve(PlaceInput(commune="Montreuil", latitude=48.86, longitude=2.44))
+    assert montreuil.commune == "93048"
+    assert resolver.resolve(PlaceInput(commune="Saint-Denis")).commune is None  # no point: unsure
+
+
+def test_a_missing_commune_is_the_nearest_in_the_postcode_departement() -> None:
+    place = shared_resolver().resolve(PlaceInput(postcode="14901", latitude=49.18, longitude=-0.37))
+    assert (place.commune, place.departement) == (CAEN, "14")
+
+
+def test_the_postcode_written_in_the_commune_field() -> None:
+    resolver = shared_resolver()
+    assert resolver.resolve(PlaceInput(commune="44000 Nantes")).commune == "44109"
+    assert resolver.resolve(PlaceInput(commune="Nantes 44000")).commune == "44109"
+
+
+def test_postcode_and_coordinates_that_disagree_are_still_flagged() -> None:
+    place = shared_resolver().resolve(PlaceInput(postcode="14000", latitude=43.3, longitude=5.37))
+    assert place.commune == CAEN and any("km apart" in flag for flag in place.flags)
+
+
+# -- through the pipeline ----------------------------------------------------------------------
+FIRST = """Identifiant;Nom;Code postal;Commune;Site web
+1;Épicerie Solidaire d'Hérouville;14200;Hérouville-Saint-Clair;
+2;AMAP du Pays d'Auge;14100;Lisieux;
+3;La Ressourcerie Bramavel;14000;Caen;https://bramavel.example.org
+4;Les Jardins de Tréanbou;14400;Bayeux;
+"""
+# capitals, no accents, short commune names, a kind word added: another source's export
+SLOPPIER = """Nom;CP;Ville;Site
+EPICERIE SOLIDAIRE D HEROUVILLE;14200;HEROUVILLE ST CLAIR;
+AMAP Pays d Auge;14100;LISIEUX;
+Comité d'amis de la Ressourcerie Bramavel;14000;CAEN;bramavel.example.org
+LES JARDINS DE TREANBOU LES JARDINS DE TREANBOU;14400;BAYEUX;
+"""
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_sloppier_list_over_a_first_changes_no_name(graph: GraphStore, tmp_path: Path) -> None:
+    run(graph, SpreadsheetReader(_write(tmp_path / "first.csv", FIRST), system="reseau"), tmp_path)
+    before = {row["id"]: row["name"] for row in graph.name_index()}
+    sloppy = _write(tmp_path / "sloppy.csv", SLOPPIER)
+    summary = run(graph, SpreadsheetReader(sloppy, system="adherents"), tmp_path)
+    assert summary.outcomes == {U: 4}, dict(summary.outcomes)  # every row joined its actor
+    after = {row["id"]: row["name"] for row in graph.name_index()}
+    assert after == before  # no actor renamed, none added
+    aliases = {a for keys in graph.aliases_of(list(after)).values() for a in keys}
+    assert "name@adherents:AMAP Pays d Auge" in aliases  # the other form, with its source
+    assert "name@adherents:EPICERIE SOLIDAIRE D HEROUVILLE" in aliases
+    again = run(graph, SpreadsheetReader(sloppy, system="adherents"))
+    assert again.outcomes == {S: 4}
+
+
+BOCAGE = "Identifiant;Nom;Code postal;Commune\n1;Les Jardins du Bocage;14000;Caen\n"
+HELD = "Identifiant;Nom;Code postal;Commune\nx9;Maison des Jardins du Bocage;;\n"
+
+
+def _held(graph: GraphStore, tmp_path: Path) -> tuple[review.Candidate, Path]:
+    run(graph, SpreadsheetReader(_write(tmp_path / "a.csv", BOCAGE), system="reseau"))
+    held = _write(tmp_path / "b.csv", HELD)
+    assert run(graph, SpreadsheetReader(held, system="carte")).outcomes == {H: 1}
+    (candidate,) = review.list_candidates(graph)
+    return candidate, held
+
+
+def test_not_the_same_is_remembered_across_reimports(graph: GraphStore, tmp_path: Path) -> None:
+    candidate, held = _held(graph, tmp_path)
+    _, created = review.reject(graph, candidate.id, by="test", note="deux lieux")
+    for _ in range(2):  # the whole source again: no question, no merge
+        again = run(graph, SpreadsheetReader(held, system="carte"))
+        assert again.outcomes == {S: 1}
+        assert review.list_candidates(graph) == []
+    assert graph.resolve_keys(["carte:x9"]) == {"carte:x9": created}
+    judged = Lookups(graph).judgements()
+    assert judged.different == {"carte:x9": frozenset({candidate.actor})}
+    (history,) = review.list_candidates(graph, None)  # the decision shows in the history
+    assert (history.status, history.decided_by, history.note) == ("rejected", "test", "deux lieux")
+
+
+def test_the_same_is_replayed_on_reimport(graph: GraphStore, tmp_path: Path) -> None:
+    candidate, held = _held(graph, tmp_path)
+    _, joined = review.accept(graph, candidate.id, by="test")
+    assert joined == candidate.actor
+    again = run(graph, SpreadsheetReader(held, system="carte"))
+    assert again.outcomes == {S: 1} and review.list_candidates(graph) == []
+    assert Lookups(graph).judgements().same == {"carte:x9": joined}
+    assert graph.actors_by_id([joined])[joined].props["name"] == "Les Jardins du Bocage"
+
+
+BAD_ROW = (
+    "Nom;SIRET;CP;Commune;Site web;Réseau;Date d'adhésion\n"
+    "La Cantine du Lac;123 456 789 00012;99999;Nulle-Part;pas un site;Réseau X;32/01/2021\n"
+)
+
+
+def test_every_problem_of_a_row_is_reported_with_its_column(
+    graph: GraphStore, tmp_path: Path
+) -> None:
+    summary = run(graph, SpreadsheetReader(_write(tmp_path / "bad.csv", BAD_ROW)), tmp_path)
+    assert summary.outcomes == {R: 1}
+    (row,) = report_rows(tmp_path / "spreadsheet-rejects.csv")
+    reason = row["reason"]
+    for problem, column in (
+        ("SIRET", "SIRET"),
+        ("99999", "CP"),
+        ("pas un site", "Site web"),
+        ("32/01/2021", "Date d'adhésion"),
+    ):
+        assert problem in reason, reason
+        assert column in reason, (column, reason)
+    assert reason.count(";") >= 3  # four problems, one after the other

@@ -97,8 +97,8 @@ def test_the_prose_names_fields_and_arguments_of_the_schema(schema: GraphQLSchem
     for name, args in re.findall(r"`([a-z][A-Za-z]*)\(([^`]*)\)`", prose):
         if name not in arguments:
             continue
-        for arg in re.split(r"[,\s]+", re.sub(r"\{[^}]*\}", "", args)):
-            arg = arg.split(":")[0].strip()
+        for given in re.split(r"[,\s]+", re.sub(r"\{[^}]*\}", "", args)):
+            arg = given.split(":")[0].strip()
             if arg and arg[0].isalpha() and arg not in arguments[name]:
                 wrong.append(f"{name}({arg})")
     for word in re.findall(r"`([a-z]+[A-Z][A-Za-z]*)", prose):

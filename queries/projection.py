@@ -404,11 +404,13 @@ class ProjectionCache:
     """The current projection of a process: rebuilt only when the store's version moved.
 
     :meth:`get` asks the store for its version (one small read) and returns the projection it
-    holds when the versions agree; otherwise one caller rebuilds (others wait on the lock and
-    then share the result), from the snapshot under ``snapshot_dir`` when it is at the store's
-    version, else from the store — and then saves a new snapshot. With ``freeze`` (the
-    default; the cache is meant to be the one holder of a process's projection), the new
-    projection is frozen out of the cyclic garbage collector (see :func:`settle`).
+    holds when the versions agree; otherwise one caller brings it up to date (others wait on
+    the lock and then share the result): the projection held, or the snapshot under
+    ``snapshot_dir``, follows the store's change log (:mod:`queries.deltas`); when the log
+    cannot reach it, the projection is rebuilt from the store and a new snapshot saved. With
+    ``freeze`` (the default; the cache is meant to be the one holder of a process's
+    projection), the new projection is frozen out of the cyclic garbage collector (see
+    :func:`settle`).
 
     ``check_interval`` (seconds, default 0: ask every time) lets a busy server skip the
     version read when it asked less than that long ago: answers may then lag a write by up to
@@ -467,7 +469,10 @@ class ProjectionCache:
                 return current
             projection = None
             if current is None and self.snapshot_path is not None:
-                projection = load_snapshot(self.snapshot_path, expected_version=version)
+                current = load_snapshot(self.snapshot_path)
+            if current is not None:
+                same = current.version == version
+                projection = current if same else _followed(current, store)
             if projection is None:
                 projection = build_projection(store)
                 if self.snapshot_path is not None:
@@ -487,6 +492,20 @@ class ProjectionCache:
         """Forget the projection held (the next :meth:`get` reloads or rebuilds)."""
         with self._lock:
             self._current = None
+
+
+def _followed(projection: Projection, store: GraphSource) -> Projection | None:
+    """``projection`` brought up to date by the store's change log, when the store has one
+    that reaches it (:mod:`queries.deltas`), else ``None`` (the caller rebuilds)."""
+    from queries.deltas import LogGap, follow
+
+    if not hasattr(store, "changes_since"):
+        return None
+    try:
+        return follow(projection, store).projection  # type: ignore[arg-type]
+    except LogGap as gap:
+        logger.info("projection: %s; rebuilding it from the store", gap)
+        return None
 
 
 def settle(*, replaced: bool = False) -> None:

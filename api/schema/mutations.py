@@ -185,7 +185,7 @@ class Mutation:
             return invalid(exc)
         except NotFound as exc:
             return ActorNotFound(code=exc.code, message=str(exc), id=input.id)
-        info.context.services.projection.mark_dirty()
+        await info.context.services.projection.catch_up()
         with contextlib.suppress(KeyError):  # read again: this request may hold the old one
             info.context.loaders.actors.clear(actor_id)
         props = await info.context.loaders.actors.load(actor_id)
@@ -223,7 +223,7 @@ class Mutation:
             return invalid(exc)
         except NotFound as exc:
             return ActorNotFound(code=exc.code, message=str(exc), id=None)
-        info.context.services.projection.mark_dirty()
+        await info.context.services.projection.catch_up()
         return LinkSaved(link=_link(info, row), change=change_from(change))
 
     @mutation(description="End a cooperation link on a date (or remove a mistake).")
@@ -249,7 +249,7 @@ class Mutation:
             return invalid(exc)
         except NotFound as exc:
             return ActorNotFound(code=exc.code, message=str(exc), id=None)
-        info.context.services.projection.mark_dirty()
+        await info.context.services.projection.catch_up()
         return LinksEnded(
             links=[_link(info, r) for r in rows], removed=input.remove, change=change_from(change)
         )
@@ -280,7 +280,7 @@ class Mutation:
             if "candidate" in str(exc):
                 return CandidateNotFound(code=exc.code, message=str(exc), id=str(candidate))
             return ActorNotFound(code=exc.code, message=str(exc), id=None)
-        info.context.services.projection.mark_dirty()
+        await info.context.services.projection.catch_up()
         props = await info.context.loaders.actors.load(actor_id) if actor_id else None
         return DuplicateResolved(
             candidate=candidate,

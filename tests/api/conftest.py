@@ -93,10 +93,13 @@ def settings(**overrides: Any) -> ApiSettings:
 
 
 @contextmanager
-def start(graph: GraphStore, **overrides: Any) -> Iterator[httpx.Client]:
+def start(
+    graph: GraphStore, *, snapshot_dir: Path | None = None, **overrides: Any
+) -> Iterator[httpx.Client]:
     """A new app over ``graph``, served by uvicorn on 127.0.0.1 (a free port) in a thread, and
-    an httpx client of it: the requests go through real sockets, as a client's would."""
-    app = create_app(settings(**overrides), graph=graph)
+    an httpx client of it: the requests go through real sockets, as a client's would.
+    ``snapshot_dir``: where the projection's snapshots go (none by default)."""
+    app = create_app(settings(**overrides), graph=graph, snapshot_dir=snapshot_dir)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",

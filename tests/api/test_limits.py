@@ -71,7 +71,9 @@ def test_tokens(dataset: GraphStore) -> None:
 def test_time_limit(dataset: GraphStore) -> None:
     with start(dataset, request_timeout=0.000_001) as hurried:
         wait_ready(hurried)
-        body = gql(hurried, "{ actors(first: 5) { totalCount } }", status=504)
+        # a selection with a text to match is walked in a worker thread: it takes time
+        query = '{ actors(first: 5, filter: {text: "solidaire"}) { totalCount } }'
+        body = gql(hurried, query, status=504)
         assert error_codes(body) == ["timeout"]
         message = body["errors"][0]["message"]
         assert "request_timeout" in message and "MAILLAGE_REQUEST_TIMEOUT" in message

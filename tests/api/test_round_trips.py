@@ -17,6 +17,10 @@ from tests.api.conftest import data
 pytestmark = pytest.mark.memory
 
 
+#: what the projection's tail asks every few milliseconds, whatever the requests are
+_BACKGROUND = frozenset({"graph_version"})
+
+
 class Counted:
     """A port that counts the calls made to it (``round_trips``), then hands them on."""
 
@@ -31,8 +35,9 @@ class Counted:
             return value
 
         def counted(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                self.round_trips += 1
+            if name not in _BACKGROUND:
+                with self._lock:
+                    self.round_trips += 1
             return value(*args, **kwargs)
 
         return counted

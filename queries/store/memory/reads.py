@@ -47,7 +47,10 @@ COUNTED = (
 )
 #: the columns of ``actor_name_index``, ``actor_state`` and ``projection_actors``, in their order
 # fmt: off
-NAME_INDEX = ("id", "kind", "name", "commune", "departement", "siren", "rna", "website", "email")
+NAME_INDEX = (
+    "id", "kind", "name", "commune", "departement", "siren", "rna", "website", "email",
+    "siret", "latitude", "longitude", "location_precision",
+)  # fmt: skip
 ACTOR_STATE = (
     "id", "kind", "name", "legal_form", "level", "siren", "siret", "rna", "website", "email",
     "description", "commune", "departement", "region", "latitude", "longitude",

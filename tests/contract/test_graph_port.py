@@ -184,6 +184,10 @@ def test_importer_reads_of_actors(graph: GraphStore) -> None:
                 k: props_of[a][k]
                 for k in ("name", "commune", "departement", "siren", "rna", "website", "email")
             },
+            **{
+                k: props_of[a].get(k)
+                for k in ("siret", "latitude", "longitude", "location_precision")
+            },
         }
         for a in sorted(props_of)
     ]

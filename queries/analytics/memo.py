@@ -2,7 +2,9 @@
 least-recently-used store, and :func:`remembered`, the answers kept per projection.
 
 A projection is one graph version: a write gives a new projection, and so fresh answers; nothing
-here is ever invalidated by hand.
+here is ever invalidated by hand. When a change is applied to a projection instead of a rebuild
+(:mod:`queries.deltas`), the remembered answers are not carried (:func:`carry_answers`): any
+answer may depend on what changed.
 """
 
 from __future__ import annotations
@@ -45,6 +47,21 @@ class RecentlyUsed:
         with self._lock:
             return self._keep(key, value)
 
+    def carried(self, carry: Callable[[Hashable, Any], Any]) -> RecentlyUsed:
+        """A new store holding ``carry(key, value)`` for each value kept here, in the same
+        order of use (a ``None`` is left out); this one is left as it is."""
+        with self._lock:
+            items = list(self._items.items())
+        new = RecentlyUsed(self.size, exclusive=self._exclusive)
+        for key, value in items:
+            kept = carry(key, value)
+            if kept is not None:
+                new._items[key] = kept
+        return new
+
+    def __len__(self) -> int:
+        return len(self._items)
+
     def _keep(self, key: Hashable, value: T) -> T:
         self._items[key] = value
         self._items.move_to_end(key)
@@ -63,5 +80,15 @@ def remembered(projection: Projection, key: Hashable, compute: Callable[[], T]) 
     >>> remembered(p, ("twice",), lambda: object()) is remembered(p, ("twice",), object)
     True
     """
-    answers = projection.derived("answers", lambda _: RecentlyUsed(ANSWERS_KEPT, exclusive=False))
+    answers = projection.derived("answers", _answers, carry_answers)
     return answers.get(key, compute)
+
+
+def _answers(_: Projection) -> RecentlyUsed:
+    return RecentlyUsed(ANSWERS_KEPT, exclusive=False)
+
+
+def carry_answers(answers: RecentlyUsed, applied: object) -> None:
+    """The remembered answers do not follow a change (:mod:`queries.deltas`): any of them may
+    depend on what changed, and knowing which would cost more than asking again. ``None``: the
+    next projection starts with none."""

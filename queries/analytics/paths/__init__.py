@@ -32,10 +32,12 @@ projection (each actor's distinct neighbours, either direction); with link kinds
 an actor's usable neighbours are worked out the first time a search reaches it and kept for
 that constraint set (:class:`~.neighbours.FilteredNeighbours`; the last few sets are kept), so
 repeated questions under the same constraints, and Yen's many spur searches, run at unconstrained
-speed; avoided actors are a set checked as the search goes. Hop searches are bidirectional
-breadth-first, like ``networkx.shortest_path``; weighted searches are bidirectional Dijkstra
-(over (actor, hops) labels when the cheapest path exceeds ``max_hops``, so the answer is the
-cheapest path *within* the limit).
+speed. The first time, the links are tested from columns (:mod:`.columns`: kinds, dates and
+neighbour positions as numpy arrays, one set per projection), a breadth-first level at once,
+not link by link in Python. Avoided actors are a set checked as the search goes. Hop searches
+are bidirectional breadth-first, like ``networkx.shortest_path``; weighted searches are
+bidirectional Dijkstra (over (actor, hops) labels when the cheapest path exceeds ``max_hops``,
+so the answer is the cheapest path *within* the limit).
 
 The package, one concept a module:
 
@@ -46,6 +48,7 @@ module                holds
 :mod:`.answers`       the answer types (:class:`PathAnswer`, :class:`CooperationPath`, …)
 :mod:`.costs`         the weight: :data:`KIND_COST`, :func:`link_cost`
 :mod:`.neighbours`    the neighbour index and its memoised filtered views
+:mod:`.columns`       the links as numpy columns, tested in bulk by the filtered views
 :mod:`.searches`      bidirectional BFS, bidirectional Dijkstra, hop-limited Dijkstra
 :mod:`.question`      a question resolved against a projection: adjacency, blocked actors
 :mod:`.alternatives`  the k shortest simple paths (Yen)

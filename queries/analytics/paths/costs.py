@@ -21,7 +21,8 @@ KIND_COST: Mapping[str, float] = {
     "FUNDS": 2.0,
     "SITS_ON": 2.0,
 }
-_YEAR = 365.25
+#: days in a year, for how long a link has lasted
+YEAR = 365.25
 
 
 def link_cost(attrs: Mapping[str, Any], reference: date) -> float:
@@ -40,7 +41,7 @@ def _cost(kind: str, since: date | None, until: date | None, reference: date) ->
     years = 0.0
     if since is not None:
         end = until if until is not None and until < reference else reference
-        years = max((end - since).days, 0) / _YEAR
+        years = max((end - since).days, 0) / YEAR
     return KIND_COST.get(kind, 2.0) / (1.0 + min(years, 10.0) / 5.0)
 
 

@@ -16,11 +16,11 @@ from queries.analytics.paths.neighbours import (
     CostedNeighbours,
     FilteredNeighbours,
     Neighbours,
-    all_neighbours,
-    kind_groups,
-    pair_summaries,
-    recent_sets,
+    columns_of,
+    groups_of,
+    neighbour_index,
     usable,
+    views_of,
 )
 from queries.analytics.paths.searches import bfs_path, dijkstra_path, hop_limited_dijkstra_path
 from queries.projection import Projection
@@ -50,23 +50,31 @@ class Question:
     @cached_property
     def neighbours(self) -> Neighbours:
         """The adjacency the hop search walks: all neighbours, or the constraint set's."""
-        base = self.projection.derived("neighbours", all_neighbours)
+        base = neighbour_index(self.projection)
         if self.kinds is None and self.day is None and not self.excluded:
             return base
-        summaries = self.projection.derived("pair_summaries", pair_summaries)
+        columns = columns_of(self.projection)
         key = ("hops", self.kinds, self.day, self.excluded_key)
-        return self.projection.derived("recent_constraints", recent_sets).get(
-            key, lambda: FilteredNeighbours(base, summaries, self.kinds, self.day, self.excluded)
+        return views_of(self.projection).get(
+            key, lambda: FilteredNeighbours(base, columns, self.kinds, self.day, self.excluded)
         )
 
     @cached_property
     def costed(self) -> Mapping[str, tuple[tuple[str, float], ...]]:
         """The adjacency the weighted search walks, with crossing costs."""
-        base = self.projection.derived("neighbours", all_neighbours)
-        summaries = self.projection.derived("pair_summaries", pair_summaries)
+        base = neighbour_index(self.projection)
+        columns = columns_of(self.projection)
         key = ("weighted", self.reference, self.kinds, self.day, self.excluded_key)
-        return self.projection.derived("recent_constraints", recent_sets).get(
-            key, lambda: CostedNeighbours(base, summaries, self.pair_cost, self.excluded)
+        return views_of(self.projection).get(
+            key,
+            lambda: CostedNeighbours(
+                base,
+                columns,
+                reference=self.reference,
+                kinds=self.kinds,
+                day=self.day,
+                excluded=self.excluded,
+            ),
         )
 
     def link_ok(self, attrs: Mapping[str, Any]) -> bool:
@@ -132,7 +140,7 @@ def make_question(
     excluded: frozenset[str] = frozenset()
     excluded_key: tuple[str, ...] = ()
     if constraints.avoid_kinds:
-        groups = projection.derived("kind_groups", kind_groups)
+        groups = groups_of(projection)
         members = [groups.get(key, frozenset()) for key in constraints.avoid_kinds]
         avoided = members[0] if len(members) == 1 else frozenset().union(*members)
         if source in avoided or target in avoided:

@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Collection, Mapping
 from itertools import count
 
-from queries.analytics.paths.neighbours import Neighbours
+from queries.analytics.paths.neighbours import FilteredNeighbours, Neighbours
 
 
 def bfs_path(
@@ -69,6 +69,8 @@ def _expand(
     blocked_pairs: Collection[tuple[str, str]],
 ) -> str | None:
     """Expand one level of a breadth-first search; return where it meets the other side."""
+    if isinstance(neighbours, FilteredNeighbours):
+        neighbours.fill(this)  # the level's actors met for the first time, tested at once
     if not blocked and not blocked_pairs:
         for u in this:  # the unconstrained loop, as lean as networkx's own
             for v in neighbours[u]:

@@ -3,14 +3,15 @@
 Measured on 100k actors (embedded ArcadeDB), a filtered ``ORDER BY a.id LIMIT`` page costs
 0.15-1.6 s in Cypher (5 s with ``activeAsOf``: no index serves these filters there), against
 well under a millisecond in memory. So a page is cut from an index derived from the analytics
-projection (:class:`ListingIndex`: actor ids in order, by kind, territory and theme, folded
+projection (:class:`ListingIndex`: sorted actor ids, by kind, territory and theme, folded
 names; built when a projection is loaded, as the search index is), and the actors' stored
-fields load only when a query selects them. The projection follows the graph version
-(:mod:`api.projection`): a change made by a mutation is listed by the next request on a small
-graph, and within the projection's rebuild time on a large one.
+fields load only when a query selects them. The projection follows the change log
+(:mod:`api.projection`) and the index follows it (:meth:`ListingIndex.changed`: the lists an
+actor left or joined are copied, the others shared), so a change made by a mutation is listed
+by the next request.
 
-:func:`select` turns a filter into a :class:`Selection` (candidate positions and the checks
-left); :func:`page` cuts a page of it after a key, :func:`count` counts it. The GraphQL side
+:func:`select` turns a filter into a :class:`Selection` (candidate ids and the checks left);
+:func:`page` cuts a page of it after a key, :func:`count` counts it. The GraphQL side
 (:mod:`api.schema.listing`) reads the filter and the cursor.
 """
 
@@ -18,12 +19,16 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from api.search import folded_names
+from api.search import carry_folded_names, folded_names
 from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from queries.deltas import Applied
 
 #: cities whose arrondissements are communes of their own in the reference
 _CITY_PREFIXES = {"75056": "751", "69123": "6938", "13055": "132"}
@@ -31,44 +36,127 @@ _CITY_PREFIXES = {"75056": "751", "69123": "6938", "13055": "132"}
 
 @dataclass(frozen=True)
 class ListingIndex:
-    """Positions of the actors (their rank in id order) by what lists filter on."""
+    """The actors by what lists filter on: every list of ids sorted (a page is cut after a
+    key by bisection), carried along the live graph's changes (:meth:`changed`)."""
 
     ids: list[str]
-    names: list[str]
-    by_kind: dict[str, list[int]]
-    by_place: dict[tuple[str, str], list[int]]
-    by_theme: dict[str, list[int]]
+    #: actor id -> folded name
+    names: dict[str, str]
+    by_kind: dict[str, list[str]]
+    by_place: dict[tuple[str, str], list[str]]
+    by_theme: dict[str, list[str]]
 
     @classmethod
     def build(cls, projection: Projection, folded: dict[str, str]) -> ListingIndex:
         ids: list[str] = []
-        names: list[str] = []
-        by_kind: defaultdict[str, list[int]] = defaultdict(list)
-        by_place: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-        by_theme: defaultdict[str, list[int]] = defaultdict(list)
+        by_kind: defaultdict[str, list[str]] = defaultdict(list)
+        by_place: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+        by_theme: defaultdict[str, list[str]] = defaultdict(list)
         nodes = projection.graph.nodes
-        for position, actor_id in enumerate(sorted(nodes)):
+        for actor_id in sorted(nodes):
             attrs = nodes[actor_id]
             ids.append(actor_id)
-            names.append(folded[actor_id])
-            by_kind[str(attrs.get("kind"))].append(position)
-            for level in ("region", "departement", "epci", "commune"):
-                code = attrs.get(level)
-                if code:
-                    by_place[(level, str(code))].append(position)
-            commune = str(attrs.get("commune") or "")
-            for city, prefix in _CITY_PREFIXES.items():
-                if commune.startswith(prefix) and commune != city:
-                    by_place[("commune", city)].append(position)
+            by_kind[str(attrs.get("kind"))].append(actor_id)
+            for place in _places(attrs):
+                by_place[place].append(actor_id)
             for theme in attrs.get("themes") or ():
-                by_theme[str(theme)].append(position)
-        return cls(ids, names, dict(by_kind), dict(by_place), dict(by_theme))
+                by_theme[str(theme)].append(actor_id)
+        return cls(ids, folded, dict(by_kind), dict(by_place), dict(by_theme))
+
+    def changed(self, applied: Applied) -> ListingIndex:
+        """The index after a change: only the lists an actor left or joined are copied (and
+        the id list when actors came or went), every other list is shared."""
+        ids = self.ids
+        by_kind, by_place, by_theme = (
+            _Lists(self.by_kind),
+            _Lists(self.by_place),
+            _Lists(self.by_theme),
+        )
+        for actor, (before, after) in applied.actors.items():
+            if (before is None) != (after is None):
+                if ids is self.ids:
+                    ids = list(ids)
+                (_insert if before is None else _remove)(ids, actor)
+            by_kind.move(actor, _kinds(before), _kinds(after))
+            by_place.move(actor, set(_places(before)), set(_places(after)))
+            by_theme.move(actor, _themes(before), _themes(after))
+        names = carry_folded_names(self.names, applied)
+        return ListingIndex(ids, names, by_kind.result(), by_place.result(), by_theme.result())
+
+
+Attrs = Mapping[str, Any]
+
+
+def _kinds(attrs: Attrs | None) -> set[str]:
+    return set() if attrs is None else {str(attrs.get("kind"))}
+
+
+def _themes(attrs: Attrs | None) -> set[str]:
+    return set() if attrs is None else {str(t) for t in attrs.get("themes") or ()}
+
+
+def _places(attrs: Attrs | None) -> Iterator[tuple[str, str]]:
+    """The places a list filter finds an actor at (a city's arrondissement: the city too)."""
+    if attrs is None:
+        return
+    for level in ("region", "departement", "epci", "commune"):
+        code = attrs.get(level)
+        if code:
+            yield (level, str(code))
+    commune = str(attrs.get("commune") or "")
+    for city, prefix in _CITY_PREFIXES.items():
+        if commune.startswith(prefix) and commune != city:
+            yield ("commune", city)
+
+
+def _insert(ids: list[str], actor: str) -> None:
+    i = bisect.bisect_left(ids, actor)
+    if i == len(ids) or ids[i] != actor:
+        ids.insert(i, actor)
+
+
+def _remove(ids: list[str], actor: str) -> None:
+    i = bisect.bisect_left(ids, actor)
+    if i < len(ids) and ids[i] == actor:
+        del ids[i]
+
+
+K = TypeVar("K")
+
+
+class _Lists(Generic[K]):
+    """Sorted id lists by key, copied (the dict, then each list) the first time they change."""
+
+    def __init__(self, lists: dict[K, list[str]]) -> None:
+        self.lists = lists
+        self._copied: set[K] | None = None
+
+    def move(self, actor: str, old: set[K], new: set[K]) -> None:
+        for key in old ^ new:
+            if self._copied is None:
+                self.lists, self._copied = dict(self.lists), set()
+            if key not in self._copied:
+                self.lists[key] = list(self.lists.get(key, ()))
+                self._copied.add(key)
+            (_remove if key in old else _insert)(self.lists[key], actor)
+            if not self.lists[key]:
+                del self.lists[key]
+                self._copied.discard(key)
+
+    def result(self) -> dict[K, list[str]]:
+        return self.lists
+
+
+def _carry_listing(index: ListingIndex, applied: Applied) -> ListingIndex:
+    return index.changed(applied)
 
 
 def listing_index(projection: Projection) -> ListingIndex:
-    # the names first: Projection.derived holds a (non-reentrant) lock while it builds
+    # the names first: Projection.derived holds a lock while it builds
     folded = folded_names(projection)
-    return projection.derived("api.listing", lambda p: ListingIndex.build(p, folded))
+    return projection.derived(
+        "api.listing", lambda p: ListingIndex.build(p, folded), _carry_listing
+    )
 
 
 def _active_on(projection: Projection, actor_id: str, day: date) -> bool:
@@ -98,19 +186,19 @@ def _members(projection: Projection, network: str, day: date | None) -> set[str]
 
 @dataclass(frozen=True)
 class Selection:
-    """The candidates of a filter (positions, sorted; None: every actor) and the checks left."""
+    """The candidates of a filter (actor ids, sorted; None: every actor) and the checks
+    left."""
 
-    candidates: list[int] | None
-    checks: list[Callable[[int], bool]]
+    candidates: list[str] | None
+    checks: list[Callable[[str], bool]]
 
-    def after(self, index: ListingIndex, key: str | None) -> Iterable[int]:
-        start = 0 if key is None else bisect.bisect_right(index.ids, key)
-        if self.candidates is None:
-            return range(start, len(index.ids))
-        return self.candidates[bisect.bisect_left(self.candidates, start) :]
+    def after(self, index: ListingIndex, key: str | None) -> Iterator[str]:
+        ids = index.ids if self.candidates is None else self.candidates
+        start = 0 if key is None else bisect.bisect_right(ids, key)
+        return (ids[i] for i in range(start, len(ids)))
 
-    def passes(self, position: int) -> bool:
-        return all(check(position) for check in self.checks)
+    def passes(self, actor: str) -> bool:
+        return all(check(actor) for check in self.checks)
 
 
 def select(
@@ -124,45 +212,39 @@ def select(
     as_of: date | None,
     member_of: str | None,
 ) -> Selection:
-    sets: list[set[int] | list[int]] = []
+    sets: list[set[str] | list[str]] = []
     if kinds is not None:
-        sets.append(sorted(p for k in kinds for p in index.by_kind.get(k, ())))
+        sets.append(sorted(a for k in kinds for a in index.by_kind.get(k, ())))
     if place is not None:
         sets.append(index.by_place.get(place, []))
     if themes is not None:
-        sets.append(sorted({p for t in themes for p in index.by_theme.get(t, ())}))
+        sets.append(sorted({a for t in themes for a in index.by_theme.get(t, ())}))
     if member_of is not None:
-        ids = index.ids
-        positions = set()
-        for member in _members(projection, member_of, as_of):
-            position = bisect.bisect_left(ids, member)
-            if position < len(ids) and ids[position] == member:
-                positions.add(position)
-        sets.append(sorted(positions))
-    candidates: list[int] | None = None
+        names = index.names
+        sets.append(sorted(m for m in _members(projection, member_of, as_of) if m in names))
+    candidates: list[str] | None = None
     if sets:
         sets.sort(key=len)
         common = set(sets[0])
         for other in sets[1:]:
             common.intersection_update(other)
         candidates = sorted(common)
-    checks: list[Callable[[int], bool]] = []
+    checks: list[Callable[[str], bool]] = []
     if text is not None:
         names = index.names
-        checks.append(lambda p: text in names[p])
+        checks.append(lambda actor: text in names[actor])
     if as_of is not None:
-        ids = index.ids
-        checks.append(lambda p: _active_on(projection, ids[p], as_of))
+        checks.append(lambda actor: _active_on(projection, actor, as_of))
     return Selection(candidates, checks)
 
 
-def page(selection: Selection, index: ListingIndex, key: str | None, size: int) -> list[int]:
-    """The positions passing ``selection`` after ``key``: ``size`` of them, and one more when
-    there are (so the caller knows a next page exists)."""
-    found: list[int] = []
-    for position in selection.after(index, key):
-        if selection.passes(position):
-            found.append(position)
+def page(selection: Selection, index: ListingIndex, key: str | None, size: int) -> list[str]:
+    """The actors passing ``selection`` after ``key`` (ids, in order): ``size`` of them, and
+    one more when there are (so the caller knows a next page exists)."""
+    found: list[str] = []
+    for actor in selection.after(index, key):
+        if selection.passes(actor):
+            found.append(actor)
             if len(found) > size:
                 break
     return found
@@ -170,10 +252,9 @@ def page(selection: Selection, index: ListingIndex, key: str | None, size: int) 
 
 def count(selection: Selection, index: ListingIndex) -> int:
     """How many actors pass ``selection``."""
-    everyone = selection.after(index, None)
     if not selection.checks:
-        return len(everyone) if isinstance(everyone, list | range) else sum(1 for _ in everyone)
-    return sum(1 for p in everyone if selection.passes(p))
+        return len(index.ids if selection.candidates is None else selection.candidates)
+    return sum(1 for actor in selection.after(index, None) if selection.passes(actor))
 
 
 __all__ = ["ListingIndex", "Selection", "count", "listing_index", "page", "select"]

@@ -38,10 +38,13 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph_model.identifiers import fold
 from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from queries.deltas import Applied
 
 STOP_WORDS = frozenset(
     [
@@ -137,7 +140,8 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 
 class SearchIndex:
-    """An immutable index of actor names; build a new one when the graph changes."""
+    """An immutable index of actor names; :meth:`changed` gives the index after some actors
+    were renamed, added or removed, sharing what they do not touch."""
 
     def __init__(
         self,
@@ -157,10 +161,11 @@ class SearchIndex:
                 for variant in _deletions(word):
                     neighbours[variant].append(word)
         self._neighbours = dict(neighbours)
+        self._docs = {actor: doc for doc, actor in enumerate(ids)}
         self._total = max(1, len(ids))
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._docs)
 
     @classmethod
     def build(cls, rows: Iterable[Mapping[str, Any]]) -> SearchIndex:
@@ -183,6 +188,24 @@ class SearchIndex:
                 if row.get(name):
                     keys[str(row[name]).lower()] = doc
         return cls(ids, lengths, dict(postings), keys)
+
+    def words(self) -> dict[str, frozenset[str]]:
+        """Word -> the actors whose name holds it (what the index answers from, whatever the
+        document numbers: to compare two indexes)."""
+        return {
+            word: frozenset(self.ids[doc] for doc in docs) for word, docs in self._postings.items()
+        }
+
+    def changed(self, names: Mapping[str, tuple[str | None, str | None]]) -> SearchIndex:
+        """The index after the actors of ``names`` (id -> (folded name before, after); ``None``:
+        absent) changed: their documents move between the postings of the words they lost and
+        took; a new actor takes the next document number, a removed one leaves its number
+        unused. Work in proportion to the words touched (and a copy of the postings dict, and
+        of the vocabulary when a word appears or disappears)."""
+        edit = _Edit(self)
+        for actor, (before, after) in names.items():
+            edit.rename(actor, before, after)
+        return edit.result()
 
     # -- matching --------------------------------------------------------------------------
     def _idf(self, word: str) -> float:
@@ -251,20 +274,150 @@ class SearchIndex:
         return [Hit(self.ids[d], round(scores[d], 4), matched[d]) for d in best_docs]
 
 
+class _Edit:
+    """A new :class:`SearchIndex` being made from an old one, copying what changes."""
+
+    def __init__(self, old: SearchIndex) -> None:
+        self.old = old
+        self.ids, self.docs, self.keys = old.ids, old._docs, old._keys
+        self.lengths = array("H", old._lengths)
+        self.postings = dict(old._postings)
+        self.touched: set[str] = set()
+        self._grown = False
+
+    def _own_ids(self) -> None:
+        if not self._grown:
+            self.ids, self.docs, self._grown = list(self.ids), dict(self.docs), True
+            self.keys = dict(self.keys)
+
+    def rename(self, actor: str, before: str | None, after: str | None) -> None:
+        doc = self.docs.get(actor)
+        if doc is None:
+            if after is None:
+                return
+            self._own_ids()
+            doc = len(self.ids)
+            self.ids.append(actor)
+            self.lengths.append(0)
+            self.docs[actor] = doc
+            self.keys[actor.lower()] = doc  # type: ignore[index]
+        old_words = set(before.split()) if before is not None else set()
+        new_words = set(after.split()) if after is not None else set()
+        postings = self.postings
+        for word in old_words - new_words:
+            kept = _without(postings.get(word), doc)
+            if kept:
+                postings[word] = kept
+            else:
+                postings.pop(word, None)
+        for word in new_words - old_words:
+            postings[word] = _with(postings.get(word), doc)
+        self.touched |= old_words ^ new_words
+        if after is None:
+            self._own_ids()
+            del self.docs[actor]
+            if self.keys.get(actor.lower()) == doc:
+                del self.keys[actor.lower()]  # type: ignore[attr-defined]
+            self.lengths[doc] = 0
+        else:
+            self.lengths[doc] = min(len(after), 65_535)
+
+    def result(self) -> SearchIndex:
+        old, postings = self.old, self.postings
+        born = sorted(w for w in self.touched if w in postings and w not in old._postings)
+        died = sorted(w for w in self.touched if w not in postings and w in old._postings)
+        vocabulary, neighbours = old._vocabulary, old._neighbours
+        if born or died:
+            vocabulary, neighbours = list(vocabulary), dict(neighbours)
+            for word in died:
+                del vocabulary[bisect.bisect_left(vocabulary, word)]
+                for variant in _deletions(word) if _max_edits(word) else ():
+                    left = [w for w in neighbours.get(variant, ()) if w != word]
+                    if left:
+                        neighbours[variant] = left
+                    else:
+                        neighbours.pop(variant, None)
+            for word in born:
+                bisect.insort(vocabulary, word)
+                for variant in _deletions(word) if _max_edits(word) else ():
+                    listed = list(neighbours.get(variant, ()))
+                    bisect.insort(listed, word)
+                    neighbours[variant] = listed
+        new = object.__new__(SearchIndex)
+        new.ids, new._lengths, new._postings, new._keys = (
+            self.ids,
+            self.lengths,
+            postings,
+            self.keys,
+        )
+        new._vocabulary, new._neighbours, new._docs = vocabulary, neighbours, self.docs
+        new._total = max(1, len(self.docs))
+        return new
+
+
+def _without(docs: array[int] | None, doc: int) -> array[int]:
+    """``docs`` (sorted) without ``doc``, as a new array."""
+    if docs is None:
+        return array("I")
+    i = bisect.bisect_left(docs, doc)
+    if i < len(docs) and docs[i] == doc:
+        return docs[:i] + docs[i + 1 :]
+    return docs
+
+
+def _with(docs: array[int] | None, doc: int) -> array[int]:
+    """``docs`` (sorted) with ``doc``, as a new array."""
+    if docs is None:
+        return array("I", [doc])
+    i = bisect.bisect_left(docs, doc)
+    if i < len(docs) and docs[i] == doc:
+        return docs
+    return docs[:i] + array("I", [doc]) + docs[i:]
+
+
 def _folded(projection: Projection) -> dict[str, str]:
     return {actor_id: fold(str(name)) for actor_id, name in projection.graph.nodes(data="name")}
 
 
+def _name_changes(applied: Applied) -> dict[str, tuple[str | None, str | None]]:
+    """Actor id -> (folded name before, after) for the actors a change touched."""
+    return {
+        actor: (
+            fold(str(before["name"])) if before is not None else None,
+            fold(str(after["name"])) if after is not None else None,
+        )
+        for actor, (before, after) in applied.actors.items()
+    }
+
+
+def carry_folded_names(folded: dict[str, str], applied: Applied) -> dict[str, str]:
+    """The folded names after a change (a copy of the dict, the actors changed set again)."""
+    carried = dict(folded)
+    for actor, (_, after) in _name_changes(applied).items():
+        if after is None:
+            carried.pop(actor, None)
+        else:
+            carried[actor] = after
+    return carried
+
+
 def folded_names(projection: Projection) -> dict[str, str]:
-    """Actor id → folded name, computed once per projection (search and lists share it)."""
-    return projection.derived("api.folded_names", _folded)
+    """Actor id -> folded name, computed once per projection (search and lists share it) and
+    carried along the live graph's changes."""
+    return projection.derived("api.folded_names", _folded, carry_folded_names)
+
+
+def _carry_search(index: SearchIndex, applied: Applied) -> SearchIndex:
+    return index.changed(_name_changes(applied))
 
 
 def search_index(projection: Projection) -> SearchIndex:
-    """The search index of a projection, built once (about a second for 100k actors)."""
+    """The search index of a projection, built once (about a second for 100k actors) and
+    carried along the live graph's changes (:meth:`SearchIndex.changed`)."""
     # the names first: Projection.derived holds a (non-reentrant) lock while it builds
     names = folded_names(projection)
     return projection.derived(
         "api.search",
         lambda _: SearchIndex.build({"id": i, "name_key": key} for i, key in names.items()),
+        _carry_search,
     )

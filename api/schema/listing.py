@@ -109,7 +109,7 @@ async def actor_page(
         return await services.compute_in_thread(lambda: listing.count(selection, index))
 
     page = KeyPage(
-        keys=[index.ids[p] for p in positions[:size]],
+        keys=positions[:size],
         list_name=cursors.ACTORS,
         has_next=len(positions) > size,
         has_previous=key is not None,

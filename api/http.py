@@ -237,8 +237,7 @@ def build_router() -> APIRouter:
             return Response(dumps(body), status_code=503, media_type="application/json")
         body["projectionVersion"] = projection.version
         # how the projection follows the store: rebuilds are the recovery path only
-        live = services.projection
-        body["projection"] = {"deltas": live.deltas, "rebuilds": live.rebuilds}
+        body["projection"] = services.projection.stats()
         if not await _may_read(services, request):
             return Response(dumps(body), media_type="application/json")
         body["actors"] = projection.graph.number_of_nodes()

@@ -32,6 +32,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -89,11 +90,29 @@ class ProjectionService:
         self.rebuilds = 0
         self.deltas = 0
         self.snapshots_saved = 0
+        #: seconds each of the latest deltas took to follow (read the log, apply, warm)
+        self.follow_seconds: deque[float] = deque(maxlen=1_000)
 
     @property
     def current(self) -> Projection | None:
         """The projection requests are answered from (published once whole)."""
         return self._current
+
+    def stats(self) -> dict[str, object]:
+        """Deltas and rebuilds so far, and how long following took (ms, latest deltas)."""
+        times = sorted(self.follow_seconds)
+
+        def ms(q: float) -> float | None:
+            return (
+                round(times[min(len(times) - 1, int(q * len(times)))] * 1000, 1) if times else None
+            )
+
+        return {
+            "deltas": self.deltas,
+            "rebuilds": self.rebuilds,
+            "followMsP50": ms(0.5),
+            "followMsP95": ms(0.95),
+        }
 
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener(changes, projection)`` after every change applied (in the event
@@ -152,6 +171,7 @@ class ProjectionService:
             rebuild = self._rebuild
             if current is None or (rebuild is not None and not rebuild.done()):
                 return
+            started = time.monotonic()
             try:
                 followed = await self.guard.run_within(self.build_timeout, self._apply, current)
             except LogGap as gap:
@@ -162,6 +182,7 @@ class ProjectionService:
                 return
             self._current = followed.projection
             self.deltas += 1
+            self.follow_seconds.append(time.monotonic() - started)
             self._after_changes(followed)
 
     def _apply(self, current: Projection) -> Followed:

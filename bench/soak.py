@@ -76,8 +76,11 @@ def _editor_token(data_dir: Path) -> str:
 
 
 @contextlib.contextmanager
-def _api(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """``maillage serve`` on 127.0.0.1 (its output in ``soak-api.log``), stopped on exit."""
+def _api(
+    data_dir: Path, port: int, log_name: str = "soak-api.log"
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``maillage serve`` on 127.0.0.1 (its output in ``log_name`` of the data directory),
+    stopped on exit."""
     env = {
         **os.environ,
         "MAILLAGE_DATA_DIR": str(data_dir),
@@ -86,7 +89,7 @@ def _api(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
         "MAILLAGE_HOST": "127.0.0.1",
     }
     command = [sys.executable, "-c", "from cli.main import app; app()"]
-    with (data_dir / "soak-api.log").open("wb") as log:
+    with (data_dir / log_name).open("wb") as log:
         server = subprocess.Popen(  # noqa: S603 - our own interpreter and CLI
             [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from cli.context import console, graph, handled
 from graph_model.errors import NotFound
-from graph_model.i18n import N_, _, format_number
+from graph_model.i18n import N_, _, format_datetime, format_number
 from graph_model.port import CandidateRecord, GraphStore
 
 app = typer.Typer(
@@ -97,6 +97,9 @@ def _table(candidates: list[CandidateRecord], status: str) -> Table:
         record = f"{c.record_name} [{c.record_commune or '?'}]\n{c.file_name}:{c.line}"
         actor = f"{c.actor_name or '?'} [{c.actor_commune or '?'}]\n{c.actor}"
         decided = _(_STATUS.get(c.status, c.status)) + (f" → {c.result}" if c.result else "")
+        if c.decided_at is not None:  # the history: who decided, when, why
+            decided += f"\n{c.decided_by or '?'}, {format_datetime(c.decided_at)}"
+            decided += f"\n{c.note}" if c.note else ""
         table.add_row(
             shown[c.id],
             escape(record),
@@ -183,3 +186,25 @@ def reject(
         ),
         markup=False,
     )
+
+
+@app.command()
+def revert(
+    run: str = typer.Argument(..., help="The import run (run-…) whose changes to undo."),
+    actor: str = typer.Argument(..., help="The actor's id."),
+    by: str | None = typer.Option(None, "--by", help="Who reverts (default: $USER)."),
+) -> None:
+    """Undo what one import run changed on one actor (the fields changed since are kept)."""
+    from importers.field_changes import revert as revert_run
+    from importers.pipeline import environment_user
+    from importers.places import shared_resolver
+
+    with handled(), graph() as opened:
+        done = revert_run(
+            opened, actor, run, territories=shared_resolver().lookup, by=by or environment_user()
+        )
+    fields = ", ".join(done.restored) or _("nothing")
+    console.print(_("reverted on {actor}: {fields}", actor=actor, fields=fields), markup=False)
+    if done.kept:
+        kept = ", ".join(done.kept)
+        console.print(_("kept (changed since the run): {fields}", fields=kept), markup=False)

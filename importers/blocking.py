@@ -45,7 +45,9 @@ from importers.scoring import (
 __all__ = ["CANDIDATE_THRESHOLD", "MERGE_THRESHOLD", "NameIndex"]
 
 #: the most candidates of one record that are scored
-MAX_COMPARED = 24
+MAX_COMPARED = 16
+#: candidates whose shared words weigh this much less than the best one's are not scored
+LAG = 9.0
 #: postings longer than this are too common to find candidates with on their own
 _COMMON = 2_000
 _CELL = 100  # cells of 0.01°
@@ -105,7 +107,7 @@ class NameIndex:
     def _live(self, entry: Entry) -> bool:
         return self._current.get(entry.actor_id) is entry
 
-    def _candidates(self, probe: Probe) -> list[Entry]:
+    def _candidates(self, probe: Probe, skip: set[str]) -> list[Entry]:
         """The actors worth scoring against the probe, most promising first."""
         found: dict[str, float] = {}
         entries: dict[str, Entry] = {}
@@ -133,8 +135,12 @@ class NameIndex:
             webs = self._webs.get(probe.web) or []
             if len(webs) <= 50:
                 vote(webs, 4.0)
+        for key in skip:
+            found.pop(key, None)
         ranked = sorted(found, key=lambda key: (-found[key], key))
-        live = (entries[key] for key in ranked if self._live(entries[key]))
+        # those that share far less than the best could not beat it: not scored
+        floor = found[ranked[0]] - LAG if ranked else 0.0
+        live = (entries[key] for key in ranked if found[key] >= floor and self._live(entries[key]))
         return [entry for _, entry in zip(range(MAX_COMPARED), live, strict=False)]
 
     def _word_lists(
@@ -161,11 +167,11 @@ class NameIndex:
         """Every actor at least as likely as :data:`CANDIDATE_THRESHOLD`, best first."""
         skip = set(exclude)
         result: list[Match] = []
-        for entry in self._candidates(probe):
-            if entry.actor_id in skip:
-                continue
-            scored = score(probe, entry, self.stats, self.geo)
+        for entry in self._candidates(probe, skip):
+            scored = score(probe, entry, self.stats, self.geo, explain=False)
             if scored is not None and scored.weight >= CANDIDATE_WEIGHT:
+                scored = score(probe, entry, self.stats, self.geo)  # now with the reasons
+                assert scored is not None
                 result.append(
                     Match(
                         entry.actor_id,

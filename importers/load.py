@@ -20,6 +20,7 @@ from graph_model.batch import GraphBatch
 from graph_model.errors import ValidationError
 from graph_model.model import Actor, ActorKind, Theme
 from graph_model.stored import actor_properties, theme_properties
+from importers.field_changes import FieldChanges
 from importers.identity import Identity
 from importers.lookups import Lookups
 from importers.merge import actor_from_props, merge_record, name_variant
@@ -44,6 +45,8 @@ class ActorDraft:
     needs_aliases: set[str] = field(default_factory=set)
     stored: dict[str, Any] | None = None
     active_in: set[str] = field(default_factory=set)
+    #: the source aliases of the rows that joined it in this batch
+    sources: list[str] = field(default_factory=list)
 
 
 class ActorLoad:
@@ -72,6 +75,8 @@ class ActorLoad:
         self.created: set[str] = set()
         self._territories_known: set[str] = set()
         self._themes_known: set[str] = set()
+        #: what the run changes on the actors it matched, recorded once each batch commits
+        self.field_changes = FieldChanges(lookups.graph)
 
     def load(
         self,
@@ -98,7 +103,7 @@ class ActorLoad:
         self.identity.add_held(write)
         self._themes_known.update(write.themes)
         self._territories_known.update(territories)
-        self.writes.end_batch(write)
+        self.writes.end_batch(write, done=self.field_changes.flush(self.writes.context))
 
     def _draft(self, row: ActorRow, stored_props: dict[str, dict[str, Any]]) -> ActorDraft:
         """The actor a row joins as it stands before this batch."""
@@ -167,6 +172,7 @@ class ActorLoad:
             k for k in (*row.keys, *aliases) if k != lookup_only and stored_keys.get(k) != actor.id
         )
         draft.active_in.update(row.place.active_in)
+        draft.sources.append(record.source.alias)
         if created:
             outcome = Outcome.CREATED
         elif props["content_hash"] != before:
@@ -211,6 +217,8 @@ class ActorLoad:
         )
         if not draft.is_new:  # new actors went into the index when they were decided
             self.identity.index_actor(draft.actor, draft.props)
+            if changed and draft.stored is not None:
+                self.field_changes.add(actor_id, draft.stored, draft.props, draft.sources)
         elif self._keep_created:
             self.created.add(actor_id)
         self.writes.remember(draft.actor, draft.props)

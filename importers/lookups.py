@@ -37,6 +37,12 @@ class Lookups:
     def connected(self) -> bool:
         return self._graph is not None
 
+    @property
+    def graph(self) -> GraphStore | None:
+        """The graph read (the steps that record something besides the batches write to it:
+        :mod:`importers.field_changes`)."""
+        return self._graph
+
     def name_index(self) -> Iterator[Row]:
         """Every actor as the name index keeps it (id, kind, name, places, identifiers,
         web and mail), streamed."""

@@ -275,6 +275,13 @@ def merge_record(  # noqa: PLR0912 — one rule per kind of field, as the docstr
     return _construct(data)
 
 
+def rebuilt(actor: Actor, values: Mapping[str, Any]) -> Actor:
+    """The actor with some fields set to other values (a revert), not validated again."""
+    data = dict(actor.__dict__)
+    data.update(values)
+    return _construct(data)
+
+
 def _construct(data: Mapping[str, Any]) -> Actor:
     values: dict[str, Any] = {k: data.get(k) for k in _FIELDS}
     for key in ("themes", "methods", "active_in", "aliases", "sources"):

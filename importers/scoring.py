@@ -146,7 +146,7 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}".replace("-", "−")
 
 
-def _identifiers(probe: Probe, entry: Entry, out: list[str]) -> float | None:
+def _identifiers(probe: Probe, entry: Entry, out: list[str] | None) -> float | None:
     weight = 0.0
     for label, a, b in (
         ("SIREN", probe.siren, entry.siren),
@@ -157,13 +157,16 @@ def _identifiers(probe: Probe, entry: Entry, out: list[str]) -> float | None:
             if a != b:
                 return None  # a conflicting identifier: two actors
             weight += IDENTIFIER
-            out.append(f"same {label} {_signed(IDENTIFIER)}")
+            if out is not None:
+                out.append(f"same {label} {_signed(IDENTIFIER)}")
     return weight
 
 
 def _alike(a: str, b: str) -> bool:
     """One word written two ways: a one-letter typo, or an article glued on
     (``lecho``/``echo``, ``laecho``/``echo``)."""
+    if abs(len(a) - len(b)) > 2 or len(a) < 4 or len(b) < 4:
+        return False
     if one_typo(a, b):
         return True
     long, short = (a, b) if len(a) > len(b) else (b, a)
@@ -172,18 +175,17 @@ def _alike(a: str, b: str) -> bool:
     return len(a) == len(b) == 4 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-def _lone_words(  # noqa: PLR0917 — the two sides, their lone words, the weights, the notes
-    probe: Probe,
-    entry: Entry,
+def _lone_words(
     extras: list[str],
     unused: list[str],
     stats: TermStats,
-    geo: Geo,
-    notes: list[str],
+    towns: tuple[frozenset[str], frozenset[str]],
+    notes: list[str] | None,
 ) -> float:
     """What the words only one name has cost (``extras``: the record's, ``unused``: the
-    actor's)."""
-    place_words = geo.words(probe.commune) | geo.words(entry.commune)
+    actor's; ``towns``: the words of each side's commune)."""
+    town_a, town_b = towns
+    place_words = town_a | town_b
     penalty = 0.0
     for token in (*extras, *unused):
         if is_kind_word(token) or token in place_words:
@@ -194,24 +196,28 @@ def _lone_words(  # noqa: PLR0917 — the two sides, their lone words, the weigh
     kinds_b = [t for t in unused if is_kind_word(t)]
     own_a = [t for t in extras if not is_kind_word(t) and t not in place_words]
     own_b = [t for t in unused if not is_kind_word(t) and t not in place_words]
-    towns_a = [t for t in extras if t in geo.words(probe.commune)]
-    towns_b = [t for t in unused if t in geo.words(entry.commune)]
+    towns_a = [t for t in extras if t in town_a]
+    towns_b = [t for t in unused if t in town_b]
     if towns_a and towns_b:
         penalty += 8.0  # each names its own town: a network's two branches
-        notes.append(f"{towns_a[0]} ≠ {towns_b[0]}")
+        if notes is not None:
+            notes.append(f"{towns_a[0]} ≠ {towns_b[0]}")
     if kinds_a and kinds_b:
         penalty += 10.0
-        notes.append(f"{kinds_a[0]} ≠ {kinds_b[0]}")
+        if notes is not None:
+            notes.append(f"{kinds_a[0]} ≠ {kinds_b[0]}")
     if own_a and own_b:
         penalty += 3.0
     return penalty
 
 
 def compare_names(
-    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str]
-) -> float | None:
-    """The name comparison's weight (``None`` when the names share no word)."""
-    place_words = geo.words(probe.commune) | geo.words(entry.commune)
+    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str] | None
+) -> tuple[float, float] | None:
+    """The name comparison's weight and the weight of the heaviest shared word (``None``
+    when the names share no word)."""
+    towns = geo.words(probe.commune), geo.words(entry.commune)
+    place_words = towns[0] | towns[1]
     unused = list(entry.tokens)
     matched, typos, extras, best = 0.0, 0, [], 0.0
     shared: list[str] = []
@@ -220,7 +226,13 @@ def compare_names(
         if token in unused:
             unused.remove(token)
         else:
-            close = next((u for u in unused if not is_kind_word(token) and _alike(token, u)), None)
+            close = None
+            if len(token) >= 4 and not is_kind_word(token):
+                first, last = token[0], token[-1]
+                close = next(
+                    (u for u in unused if (u[0] == first or u[-1] == last) and _alike(token, u)),
+                    None,
+                )
             if close is None:
                 extras.append(token)
                 continue
@@ -233,20 +245,28 @@ def compare_names(
     if not shared:
         return None
     total = min(MAX_NAME, matched)
-    notes = [f"name {_signed(total)} ({' '.join(shared)}{', 1 typo' * min(typos, 1)})"]
-    penalty = _lone_words(probe, entry, extras, unused, stats, geo, notes)
+    notes = out
+    if notes is not None:
+        notes.append(f"name {_signed(total)} ({' '.join(shared)}{', 1 typo' * min(typos, 1)})")
+    penalty = _lone_words(extras, unused, stats, towns, notes)
     if not extras and not unused and best >= DISTINCTIVE:
         total += 2.0
-        notes.append("same words")
-    elif penalty:
+        if notes is not None:
+            notes.append("same words")
+    elif penalty and notes is not None:
         notes.append(f"words on one side {_signed(-penalty)}")
-    out.extend(notes)
-    return total - penalty
+    return total - penalty, best
 
 
 # one return per level of the place comparison, in the order of the module's table
 def _place(  # noqa: PLR0911, PLR0912
-    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str], *, distinctive: bool
+    probe: Probe,
+    entry: Entry,
+    stats: TermStats,
+    geo: Geo,
+    out: list[str] | None,
+    *,
+    distinctive: bool,
 ) -> float:
     """The place comparison (the seat's commune, the points when both are exact);
     ``distinctive``: the names share a word rarer than kind words (a generic name shared
@@ -265,41 +285,51 @@ def _place(  # noqa: PLR0911, PLR0912
             elif km is not None and km > 5.0:
                 weight -= 4.0
                 why += f", {km:.0f} km apart −4"
-            out.append(why)
+            if out is not None:
+                out.append(why)
             return weight
         if km is not None and km <= 0.5:
-            out.append(f"points {km * 1000:.0f} m apart +5")
+            if out is not None:
+                out.append(f"points {km * 1000:.0f} m apart +5")
             return 5.0
         apart = geo.km(probe.commune, entry.commune)
         near = (apart is not None and apart <= NEIGHBOUR_KM) or (km is not None and km <= 2.0)
         if near and distinctive:
-            out.append("neighbouring communes −1")
+            if out is not None:
+                out.append("neighbouring communes −1")
             return -1.0
         close = apart is not None and apart <= EPCI_KM
         if near or (distinctive and close and geo.same_epci(probe.commune, entry.commune)):
             weight = -6.0
-            out.append("other commune nearby −6")
+            if out is not None:
+                out.append("other commune nearby −6")
         else:
             weight = -15.0
-            out.append("different communes −15")
+            if out is not None:
+                out.append("different communes −15")
         if km is not None and km > 10.0:
             weight -= 4.0 if km <= 25.0 else 8.0
-            out.append(f"{km:.0f} km apart")
+            if out is not None:
+                out.append(f"{km:.0f} km apart")
         return weight
     if probe.departement and entry.departement:
         if probe.departement != entry.departement:
-            out.append("different départements −15")
+            if out is not None:
+                out.append("different départements −15")
             return -15.0
-        out.append("same département 0")
+        if out is not None:
+            out.append("same département 0")
         return 0.0
     if probe.commune or probe.departement or entry.commune or entry.departement:
-        out.append("a place on one side only −2")
+        if out is not None:
+            out.append("a place on one side only −2")
         return -2.0
-    out.append("no place on either side −1")
+    if out is not None:
+        out.append("no place on either side −1")
     return -1.0
 
 
-def _contacts(probe: Probe, entry: Entry, stats: TermStats, out: list[str]) -> float:
+def _contacts(probe: Probe, entry: Entry, stats: TermStats, out: list[str] | None) -> float:
     weight = 0.0
     if probe.web and entry.web:
         if probe.web == entry.web:
@@ -307,36 +337,44 @@ def _contacts(probe: Probe, entry: Entry, stats: TermStats, out: list[str]) -> f
             agree = min(8.0, math.log2(0.9 / stats.rate(f"w:{probe.web}", 1e-6)))
             agree = max(1.0, agree - 2.0 * shared)  # a site several actors give: a network's
             weight += agree
-            out.append(f"same website {_signed(agree)}")
+            if out is not None:
+                out.append(f"same website {_signed(agree)}")
         else:
             weight -= 6.0
-            out.append("different websites −6")
+            if out is not None:
+                out.append("different websites −6")
     if probe.mail and entry.mail and probe.mail == entry.mail:
         shared = max(0, stats.counts.get(f"m:{probe.mail}", 1) - 1)
         agree = min(5.0, math.log2(0.8 / stats.rate(f"m:{probe.mail}", 1e-6)))
         agree = max(0.5, agree - 1.5 * shared)
         weight += agree
-        out.append(f"same mail domain {_signed(agree)}")
+        if out is not None:
+            out.append(f"same mail domain {_signed(agree)}")
     return weight
 
 
-def score(probe: Probe, entry: Entry, stats: TermStats, geo: Geo) -> Scored | None:
+def score(
+    probe: Probe, entry: Entry, stats: TermStats, geo: Geo, *, explain: bool = True
+) -> Scored | None:
     """The comparison of a record with an actor; ``None`` when they are certainly two
-    actors (a conflicting identifier) or share nothing of their names."""
-    reasons: list[str] = []
+    actors (a conflicting identifier) or share nothing of their names. ``explain=False``:
+    the weight only (the reasons are written for the few comparisons that are kept)."""
+    reasons: list[str] | None = [] if explain else None
     ids = _identifiers(probe, entry, reasons)
     if ids is None:
         return None
-    name = compare_names(probe, entry, stats, geo, reasons)
-    if name is None:
+    compared = compare_names(probe, entry, stats, geo, reasons)
+    if compared is None:
         return None
-    distinctive = any(stats.weight(t) >= DISTINCTIVE for t in probe.tokens if t in entry.tokens)
+    name, heaviest = compared
+    distinctive = heaviest >= DISTINCTIVE
     weight = ids + name + _place(probe, entry, stats, geo, reasons, distinctive=distinctive)
     weight += _contacts(probe, entry, stats, reasons)
     if probe.kind and probe.kind != entry.kind and weight >= MERGE_WEIGHT:
         weight = MERGE_WEIGHT - 0.5
-        reasons.append(f"kind {probe.kind} ≠ {entry.kind}: held")
-    return Scored(weight, tuple(reasons))
+        if reasons is not None:
+            reasons.append(f"kind {probe.kind} ≠ {entry.kind}: held")
+    return Scored(weight, tuple(reasons or ()))
 
 
 __all__ = [

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from graph_model.errors import NotFound
 from graph_model.port import GraphStore
-from importers import review
+from importers import field_changes, review
 from importers.blocking import NameIndex
 from importers.formats.spreadsheet import SpreadsheetReader
 from importers.lookups import Lookups
@@ -305,3 +306,35 @@ def test_every_problem_of_a_row_is_reported_with_its_column(
         assert problem in reason, reason
         assert column in reason, (column, reason)
     assert reason.count(";") >= 3  # four problems, one after the other
+
+
+FIRST_SITE = "Identifiant;Nom;Code postal;Commune\n7;Les Jardins de Tréanbou;14400;Bayeux\n"
+LATER_SITE = (
+    "Identifiant;Nom;Code postal;Commune;Site web;Courriel\n"
+    "7;Les Jardins de Tréanbou;14400;Bayeux;treanbou.example.org;contact@treanbou.example.org\n"
+)
+
+
+def test_what_a_run_changed_on_an_actor_is_recorded_and_reverted(
+    graph: GraphStore, tmp_path: Path
+) -> None:
+    run(graph, SpreadsheetReader(_write(tmp_path / "a.csv", FIRST_SITE), system="reseau"))
+    (actor_id,) = graph.resolve_keys(["reseau:7"]).values()
+    later = run(graph, SpreadsheetReader(_write(tmp_path / "b.csv", LATER_SITE), system="reseau"))
+    assert later.outcomes == {U: 1} and later.run_id is not None
+    (fields,) = field_changes.run_changes(graph, actor_id, later.run_id)
+    assert fields == {
+        "website": [None, "https://treanbou.example.org"],
+        "email": [None, "contact@treanbou.example.org"],
+    }
+    done = field_changes.revert(
+        graph, actor_id, later.run_id, territories=shared_resolver().lookup, by="test"
+    )
+    assert set(done.restored) == {"website", "email"} and done.kept == {}
+    props = graph.actors_by_id([actor_id])[actor_id].props
+    assert props.get("website") is None and props.get("email") is None
+    assert props["name"] == "Les Jardins de Tréanbou" and props["commune"] == "14047"
+    (history,) = field_changes.reverts_of(graph, actor_id)
+    assert history["by"] == "test" and history["run"] == later.run_id
+    with pytest.raises(NotFound):
+        field_changes.revert(graph, actor_id, "run-none", territories=shared_resolver().lookup)

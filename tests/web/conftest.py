@@ -72,14 +72,20 @@ def _get(url: str, timeout: float = 3.0) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def graphql(base_url: str, query: str, variables: dict[str, Any] | None = None) -> Any:
-    """Ask the app's GraphQL API directly (to know what the page should show)."""
+def graphql(
+    base_url: str,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
+) -> Any:
+    """Ask the app's GraphQL API directly (to know what the page should show; with an editor
+    ``token``, to change the graph)."""
     body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    request = urllib.request.Request(
-        f"{base_url}/graphql",
-        data=body,
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
-    )
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"{base_url}/graphql", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         answer = json.load(response)
     assert not answer.get("errors"), answer["errors"]
@@ -87,14 +93,29 @@ def graphql(base_url: str, query: str, variables: dict[str, Any] | None = None) 
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a running app with the movement reference dataset loaded.
+def app_url(_app: tuple[str, str]) -> str:
+    """The base URL of a running app with the movement reference dataset loaded."""
+    return _app[0]
+
+
+@pytest.fixture(scope="session")
+def app_data_dir(_app: tuple[str, str]) -> str:
+    """The data directory of that app (for a CLI command on the same graph)."""
+    return _app[1]
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The app's base URL and data directory.
 
     ``MAILLAGE_TEST_URL`` points the tests at an app already running instead (for working on
-    the page: ``maillage serve`` in one terminal, ``pytest -m browser`` in another).
+    the page: ``maillage serve`` in one terminal, ``pytest -m browser`` in another), whose data
+    directory is ``MAILLAGE_DATA_DIR`` (or the default one).
     """
     if os.environ.get("MAILLAGE_TEST_URL"):
-        yield os.environ["MAILLAGE_TEST_URL"].rstrip("/")
+        from queries.store import StoreSettings
+
+        yield os.environ["MAILLAGE_TEST_URL"].rstrip("/"), str(StoreSettings().data_dir)
         return
     data_dir = tmp_path_factory.mktemp("maillage-web")
     port = _free_port()
@@ -136,7 +157,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     + log_path.read_text(errors="replace")[-4000:]
                 )
             time.sleep(0.5)
-        yield base
+        yield base, str(data_dir)
     finally:
         process.terminate()
         try:

@@ -1,4 +1,5 @@
 // Territorial clusters of a scope, coloured on the map; the scope's brokers and isolated actors.
+import { isoDate } from "./dates.js";
 import { fetchClusters } from "./graphql.js";
 import { t } from "./i18n.js";
 import { el } from "./text.js";
@@ -42,7 +43,7 @@ export class ClusterView {
     try {
       this.data = await fetchClusters(this.scope.value, {
         resolution: Number(this.resolution.value) || 1,
-        asOf: document.getElementById("filter-asof").value || null,
+        asOf: isoDate(document.getElementById("filter-asof")) || null,
       });
     } catch (error) {
       this.result.replaceChildren(el("p", { class: "error", role: "alert" }, t("clusters.error", { message: error.message })));
@@ -101,7 +102,19 @@ export class ClusterView {
         }),
       ),
     );
-    if (!clusters.length) nodes.push(el("p", { class: "help" }, t("clusters.none")));
+    // those in no cluster, by cause: without any link (the isolated actors below), or linked
+    // only to actors outside the territory (a national network without a position, most often)
+    const outsideOnly = Math.max(0, this.data.unclustered - this.data.isolatedTotal);
+    if (!clusters.length) {
+      const why = outsideOnly ? "clusters.none_outside" : "clusters.none";
+      nodes.push(el("p", { class: "notice", id: "clusters-none" }, t(why)));
+    }
+    const causes = [];
+    if (outsideOnly) causes.push(el("li", {}, t("clusters.outside_only", { count: outsideOnly })));
+    if (this.data.isolatedTotal && this.data.unclustered) {
+      causes.push(el("li", {}, t("clusters.unclustered_isolated", { count: Math.min(this.data.isolatedTotal, this.data.unclustered) })));
+    }
+    if (causes.length) nodes.push(el("ul", { class: "help", id: "clusters-unclustered" }, causes));
     const list = el("ul", { class: "clusters", id: "clusters-list" });
     clusters.forEach((cluster, index) => {
       list.append(

@@ -273,6 +273,8 @@ export async function fetchPeers(id, { first = 8, asOf } = {}) {
 
 const PATHS = `
   query Paths($from: ID!, $to: ID!, $maxHops: Int, $asOf: Date, $avoidKinds: [String!], $k: Int!) {
+    fromLinks: actor(id: $from) { links(first: 1, asOf: $asOf) { totalCount } }
+    toLinks: actor(id: $to) { links(first: 1, asOf: $asOf) { totalCount } }
     cooperationPaths(from: $from, to: $to, maxHops: $maxHops, asOf: $asOf,
                      avoidKinds: $avoidKinds, k: $k) {
       found explanation blocking
@@ -295,7 +297,10 @@ const PATHS = `
  */
 export const UMBRELLA_KINDS = ["AdvocacyBody:national", "AdvocacyBody:international"];
 
-/** Returns {found, explanation, blocking, paths: [{length, actors, hops: [{from, to, links}]}]}. */
+/**
+ * Returns {found, explanation, blocking, linkCounts: {from, to}, paths: [{length, actors, hops:
+ * [{from, to, links}]}]}.
+ */
 export async function fetchPaths(from, to, { avoidUmbrella, asOf, maxHops, k = 3 } = {}) {
   const data = await gql(PATHS, {
     from,
@@ -310,6 +315,11 @@ export async function fetchPaths(from, to, { avoidUmbrella, asOf, maxHops, k = 3
     found: answer.found,
     explanation: answer.explanation,
     blocking: answer.blocking ?? [],
+    // how many links each end has (on that date): none is the reason there is no path
+    linkCounts: {
+      from: data.fromLinks?.links.totalCount ?? null,
+      to: data.toLinks?.links.totalCount ?? null,
+    },
     paths: answer.paths.map((path) => ({
       length: path.length,
       actors: path.actors.map(normaliseActor),

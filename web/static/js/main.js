@@ -4,6 +4,7 @@
 // (graphql.js); the outlines and third-party code are static files of this folder.
 import { ActorPanel, themeLabel } from "./panel.js";
 import { ClusterView } from "./clusters.js";
+import { initDateFields, isoDate, setDate } from "./dates.js";
 import { actorsCSV, linksCSV, toGEXF, toGeoJSON } from "./export.js";
 import { fetchActor, fetchActors, fetchNetworks, KIND_ENUM, MAX_ACTORS } from "./graphql.js";
 import { applyTranslations, initI18n, lang, LANGUAGES, onLanguageChange, setLanguage, t } from "./i18n.js";
@@ -150,8 +151,9 @@ function currentFilter() {
   if (form.elements.network.value) filter.memberOf = form.elements.network.value;
   if (form.elements.territory.value) filter.territory = form.elements.territory.value;
   // the date filters the links; hiding the actors without a link on that date is a choice
-  if (form.elements.asOf.value && form.elements.activeOnly.checked) filter.activeAsOf = form.elements.asOf.value;
-  return { filter, kinds, asOf: form.elements.asOf.value || null, withLinks: form.elements.links.checked };
+  const asOf = isoDate(form.elements.asOf);
+  if (asOf && form.elements.activeOnly.checked) filter.activeAsOf = asOf;
+  return { filter, kinds, asOf: asOf || null, withLinks: form.elements.links.checked };
 }
 
 // --- loading actors --------------------------------------------------------------------------
@@ -397,8 +399,23 @@ function setupMenu() {
   document.getElementById("menu-toggle").addEventListener("click", () => {
     setMenu(!document.body.classList.contains("menu-open"));
   });
-  // the legend covers too much of a phone's map: closed there until asked for
-  if (SMALL_SCREEN.matches) document.getElementById("legend-details").open = false;
+  // the legend would cover the south-west of the map (and most of a phone's): closed until
+  // asked for, then as the visitor left it on the last visit
+  const legend = document.getElementById("legend-details");
+  let opened = null;
+  try {
+    opened = window.localStorage.getItem("maillage.legend");
+  } catch {
+    // private mode: closed
+  }
+  legend.open = opened === "open" && !SMALL_SCREEN.matches;
+  legend.addEventListener("toggle", () => {
+    try {
+      window.localStorage.setItem("maillage.legend", legend.open ? "open" : "closed");
+    } catch {
+      // not fatal
+    }
+  });
 }
 
 function setupLanguage() {
@@ -444,6 +461,7 @@ async function loadOutlineNames() {
 
 async function start() {
   await initI18n();
+  initDateFields();
   buildKindChecks();
   applyTranslations();
   state.config = await loadConfig();
@@ -508,7 +526,7 @@ async function start() {
     else map.goTo("metro");
   });
   form.elements.asOf.addEventListener("change", () => {
-    document.getElementById("path-asof").value = form.elements.asOf.value;
+    setDate(document.getElementById("path-asof"), isoDate(form.elements.asOf));
   });
   for (const button of document.querySelectorAll("#pane-export button[data-format]")) {
     button.addEventListener("click", () => exportAs(button.dataset.format));

@@ -17,6 +17,12 @@ export const KIND_COLOURS = {
 export const KIND_ORDER = ["Network", "Organisation", "Project", "AdvocacyBody"];
 /** Beyond this many links the background layer stops drawing (the panel still lists them). */
 export const MAX_DRAWN_LINKS = 30_000;
+/** From this zoom on, every marker shown on its own carries its name (a label beside it). */
+export const LABEL_ZOOM = 8;
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 const SHAPES = {
   Network: (s) => `<circle cx="10" cy="10" r="${s}"/>`,
@@ -186,7 +192,10 @@ export class MovementMap {
     this.linkLayer = L.layerGroup().addTo(this.map);
     this.selectionLayer = L.layerGroup().addTo(this.map);
     this.pathLayer = L.layerGroup().addTo(this.map);
+    const labels = () => container.classList.toggle("show-labels", this.map.getZoom() >= LABEL_ZOOM);
+    this.map.on("zoomend", labels);
     this.goTo("metro", false);
+    labels();
     this.addPlaceControl();
     // the panel and the drawer change the map's size without a window resize
     new ResizeObserver(() => this.map.invalidateSize({ pan: false })).observe(container);
@@ -279,8 +288,11 @@ export class MovementMap {
   iconFor(actor) {
     const style = positionStyle(actor);
     const size = actor.kind === "Network" ? 22 : 18;
+    // the name beside the symbol, shown from LABEL_ZOOM on (the map's "show-labels" class);
+    // hidden from assistive technologies, which read the marker's own name
+    const label = `<span class="marker-label" aria-hidden="true">${escapeHtml(actor.name)}</span>`;
     return L.divIcon({
-      html: markerSvg(actor.kind, style, this.colourOf(actor), size),
+      html: markerSvg(actor.kind, style, this.colourOf(actor), size) + label,
       className: `actor-marker kind-${actor.kind} ${style}`,
       iconSize: [size, size],
       iconAnchor: [size / 2, size / 2],
@@ -458,7 +470,7 @@ export class MovementMap {
     element?.classList.add("is-selected");
   }
 
-  /** Draw a cooperation path: a thick line with numbered stops. */
+  /** Draw a cooperation path: a thick line with numbered stops, each with its actor's name. */
   showPath(path) {
     this.pathLayer.clearLayers();
     this.map.getContainer().classList.toggle("has-path", Boolean(path));
@@ -483,7 +495,7 @@ export class MovementMap {
         interactive: false,
         icon: L.divIcon({
           className: "path-stop",
-          html: `<span>${index + 1}</span>`,
+          html: `<span class="stop-number">${index + 1}</span><span class="stop-name">${escapeHtml(actor.name)}</span>`,
           iconSize: [22, 22],
           iconAnchor: [11, 28],
         }),

@@ -181,12 +181,6 @@ export class ActorPanel {
   }
 
   async loadPeers(actor, container) {
-    // peers are looked for outside the actor's département: without one, there is no "outside"
-    const known = actor.territories.some((tr) => tr.level === "departement" || tr.level === "commune");
-    if (!known && !["exact", "commune", "departement"].includes(actor.precision)) {
-      container.replaceChildren(el("p", { class: "help" }, t("panel.peers_no_territory")));
-      return;
-    }
     let answer;
     try {
       answer = await fetchPeers(actor.id, { asOf: this.asOf });
@@ -197,11 +191,18 @@ export class ActorPanel {
       return;
     }
     if (this.actor !== actor) return;
+    // the API compares at the région when the département is unknown, everywhere when the
+    // actor has no place at all: say so
+    let note = null;
+    if (!answer.territory) note = el("p", { class: "help", id: "peers-note" }, t("panel.peers_anywhere"));
+    else if (answer.outside === "region") note = el("p", { class: "help", id: "peers-note" }, t("panel.peers_fallback"));
     if (!answer.peers.length) {
-      container.replaceChildren(el("p", { class: "help" }, t("panel.no_peers", { territory: answer.territory })));
+      const where = answer.territory || t("panel.peers_everywhere");
+      container.replaceChildren(...[note, el("p", { class: "help" }, t("panel.no_peers", { territory: where }))].filter(Boolean));
       return;
     }
     container.replaceChildren(
+      ...(note ? [note] : []),
       el(
         "ul",
         { class: "plain", id: "panel-peers" },

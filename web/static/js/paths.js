@@ -1,5 +1,6 @@
 // Cooperation paths: from one actor to another over dated links, drawn and listed hop by hop.
 import { ActorCombo } from "./autocomplete.js";
+import { isoDate } from "./dates.js";
 import { fetchPaths } from "./graphql.js";
 import { t } from "./i18n.js";
 import { linkDates, positionStyle } from "./map.js";
@@ -59,11 +60,12 @@ export class PathFinder {
     }
     this.result.replaceChildren(el("p", { class: "help" }, t("path.searching")));
     try {
-      this.answer = await fetchPaths(this.from.value.id, this.to.value.id, {
+      this.asked = {
         avoidUmbrella: this.avoid.checked,
-        asOf: this.asOf.value || null,
+        asOf: isoDate(this.asOf) || null,
         maxHops: Number(this.hops.value) || null,
-      });
+      };
+      this.answer = await fetchPaths(this.from.value.id, this.to.value.id, this.asked);
     } catch (error) {
       this.answer = null;
       this.map.showPath(null);
@@ -75,12 +77,26 @@ export class PathFinder {
     this.render();
   }
 
+  /** Why there is no path: an end without any link, else the constraints, else no chain. */
+  noPathReason() {
+    const { linkCounts, blocking } = this.answer;
+    const when = this.asked?.asOf ? t("path.no_link_when") : "";
+    for (const [end, combo] of [["from", this.from], ["to", this.to]]) {
+      if (linkCounts?.[end] === 0) return t("path.no_link", { name: combo.value?.name ?? "", when });
+    }
+    // with at most one constraint (the number of steps is always one), the API lifted it and
+    // still found no path: the two are not connected; with several, lifting them together might
+    const several = this.asked && (this.asked.avoidUmbrella || this.asked.asOf);
+    if (!blocking.length && !several) return t("path.not_connected");
+    return t("path.none");
+  }
+
   render() {
     const nodes = [];
     if (!this.answer) return;
     if (!this.paths.length) {
       this.map.showPath(null);
-      nodes.push(el("p", { class: "notice", id: "path-none" }, t("path.none")));
+      nodes.push(el("p", { class: "notice", id: "path-none" }, this.noPathReason()));
       for (const constraint of this.answer.blocking) {
         nodes.push(el("p", { class: "help" }, t("path.blocking", { constraint: t(`path.constraint.${constraint}`) })));
       }

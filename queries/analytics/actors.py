@@ -17,12 +17,17 @@ graph_model.errors.NotFound: target: no actor 'org-nobody' (give an actor id or 
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph_model.errors import AmbiguousReference, NotFound, ValidationError
 from graph_model.identifiers import fold
 from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from queries.deltas import Applied
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +47,18 @@ def _ref_memo(_: Projection) -> dict[str, ActorRef]:
     return {}
 
 
+def _carry_refs(memo: dict[str, ActorRef], applied: Applied) -> dict[str, ActorRef]:
+    """The refs made so far, but those of the actors the change touched (made again when
+    asked)."""
+    carried = dict(memo)
+    for actor in applied.actors:
+        carried.pop(actor, None)
+    return carried
+
+
 def actor_ref(projection: Projection, actor_id: str) -> ActorRef:
     """The :class:`ActorRef` of an actor (made once per projection: answers share them)."""
-    memo = projection.derived("actor_refs", _ref_memo)
+    memo = projection.derived("actor_refs", _ref_memo, _carry_refs)
     ref = memo.get(actor_id)
     if ref is None:
         attrs = projection.graph._node[actor_id]
@@ -68,6 +82,34 @@ def _names(projection: Projection) -> dict[str, list[str]]:
     return dict(index)
 
 
+def _carry_names(index: dict[str, list[str]], applied: Applied) -> dict[str, list[str]]:
+    """The folded names after a change: only the names an actor lost or took are made again
+    (each list in id order, as a build gives)."""
+    carried = dict(index)
+    for actor, (before, after) in applied.actors.items():
+        old = fold(before["name"]) if before is not None else None
+        new = fold(after["name"]) if after is not None else None
+        if old == new:
+            continue
+        if old is not None:
+            left = [a for a in carried.get(old, ()) if a != actor]
+            if left:
+                carried[old] = left
+            else:
+                carried.pop(old, None)
+        if new is not None:
+            holders = list(carried.get(new, ()))
+            bisect.insort(holders, actor)
+            carried[new] = holders
+    return carried
+
+
+def name_index(projection: Projection) -> dict[str, list[str]]:
+    """Folded name -> the actors bearing it (id order), once per projection and carried along
+    the live graph's changes."""
+    return projection.derived("names", _names, _carry_names)
+
+
 def resolve_actor(projection: Projection, reference: str, *, field: str) -> str:
     """The id of the actor ``reference`` names: an id, or an exact name (accents and case
     ignored). Raises :class:`NotFound` or :class:`AmbiguousReference`, naming ``field``."""
@@ -75,7 +117,7 @@ def resolve_actor(projection: Projection, reference: str, *, field: str) -> str:
         raise ValidationError(f"{field}: give an actor id or name", field=field)
     if reference in projection.graph:
         return reference
-    matches = projection.derived("names", _names).get(fold(reference), [])
+    matches = name_index(projection).get(fold(reference), [])
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -42,18 +42,22 @@ carriers, already linked).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from graph_model.errors import ValidationError
 from queries.analytics.actors import ActorRef, actor_ref, resolve_actor
 from queries.analytics.checks import check_actor_kind, check_int, parse_day
 from queries.analytics.links import valid_on
 from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from queries.deltas import Applied
 
 WEIGHTS: Mapping[str, float] = {
     "themes": 0.40,
@@ -118,14 +122,49 @@ def _facets(projection: Projection, actor: str, day: date | None) -> _Facets:
     return _Facets(attrs["themes"], attrs["methods"], networks, carriers)
 
 
+class _Rarity(Mapping[str, float]):
+    """Item -> its rarity (see the module docstring), worked out from the holders' counts when
+    asked: a change of the number of actors moves every rarity, and nothing is made again."""
+
+    __slots__ = ("_counts", "_total")
+
+    def __init__(self, counts: Mapping[str, int], total: int) -> None:
+        self._counts = counts
+        self._total = total
+
+    def __getitem__(self, item: str) -> float:
+        return rarity(self._counts[item], self._total)
+
+    def get(self, item: str, default: Any = None) -> Any:
+        holders = self._counts.get(item)
+        return default if holders is None else rarity(holders, self._total)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+#: the facets whose items index candidates (carrier kinds do not)
+_POSTED = ("themes", "methods", "networks")
+
+
 @dataclass(frozen=True, slots=True)
 class _Index:
     """Every actor's facets (links of any date), and the actors by theme, method, network."""
 
     facets: dict[str, _Facets]
+    #: facet -> item -> the actors holding it (id order)
     postings: dict[str, dict[str, tuple[str, ...]]]
-    #: facet -> item -> its rarity in [0, 1] (see the module docstring)
-    rarity: dict[str, dict[str, float]]
+    #: facet -> item -> how many actors hold it
+    counts: dict[str, dict[str, int]]
+
+    @property
+    def rarity(self) -> dict[str, _Rarity]:
+        """facet -> item -> its rarity in [0, 1] (see the module docstring)."""
+        total = len(self.facets)
+        return {facet: _Rarity(items, total) for facet, items in self.counts.items()}
 
 
 def _index(projection: Projection) -> _Index:
@@ -150,7 +189,7 @@ def _index(projection: Projection) -> _Index:
         )
         for actor, attrs in nodes.items()
     }
-    postings: dict[str, dict[str, list[str]]] = {"themes": {}, "methods": {}, "networks": {}}
+    postings: dict[str, dict[str, list[str]]] = {facet: {} for facet in _POSTED}
     for actor, mine in facets.items():
         for facet, items in postings.items():
             for item in getattr(mine, facet):
@@ -161,12 +200,72 @@ def _index(projection: Projection) -> _Index:
             kinds[kind] = kinds.get(kind, 0) + 1
     counts = {f: {k: len(v) for k, v in items.items()} for f, items in postings.items()}
     counts["carrier_kinds"] = kinds
-    total = len(facets)
     return _Index(
         facets=facets,
         postings={f: {k: tuple(v) for k, v in items.items()} for f, items in postings.items()},
-        rarity={f: {k: rarity(n, total) for k, n in items.items()} for f, items in counts.items()},
+        counts=counts,
     )
+
+
+def _carry_index(index: _Index, applied: Applied) -> _Index:
+    """The index after a change: the facets of the actors it touched are read again (and of
+    those an actor whose kind changed carries); only the postings and counts of the items they
+    lost or took are copied."""
+    old, new = applied.old.graph, applied.new.graph
+    again = set(applied.touched)
+    for actor, (before, after) in applied.actors.items():
+        if before is not None and after is not None and before["kind"] != after["kind"]:
+            for graph in (old, new):  # their carrier kinds changed
+                again.update(graph._succ.get(actor, ()))
+    facets = dict(index.facets)
+    postings = {facet: dict(items) for facet, items in index.postings.items()}
+    counts = {facet: dict(items) for facet, items in index.counts.items()}
+    empty: frozenset[str] = frozenset()
+    for actor in sorted(again):
+        before_facets = index.facets.get(actor)
+        after_facets = _facets(applied.new, actor, None) if actor in new._node else None
+        if before_facets == after_facets:
+            continue
+        if after_facets is None:
+            del facets[actor]
+        else:
+            facets[actor] = after_facets
+        for facet in (*_POSTED, "carrier_kinds"):
+            had = getattr(before_facets, facet) if before_facets is not None else empty
+            has = getattr(after_facets, facet) if after_facets is not None else empty
+            for item in had - has:
+                _count(counts[facet], item, -1)
+                if facet in postings:
+                    _unpost(postings[facet], item, actor)
+            for item in has - had:
+                _count(counts[facet], item, 1)
+                if facet in postings:
+                    holders = list(postings[facet].get(item, ()))
+                    bisect.insort(holders, actor)
+                    postings[facet][item] = tuple(holders)
+    return _Index(facets=facets, postings=postings, counts=counts)
+
+
+def _count(counts: dict[str, int], item: str, step: int) -> None:
+    holders = counts.get(item, 0) + step
+    if holders > 0:
+        counts[item] = holders
+    else:
+        counts.pop(item, None)
+
+
+def _unpost(items: dict[str, tuple[str, ...]], item: str, actor: str) -> None:
+    left = tuple(a for a in items.get(item, ()) if a != actor)
+    if left:
+        items[item] = left
+    else:
+        items.pop(item, None)
+
+
+def peer_index(projection: Projection) -> _Index:
+    """The facets and postings of a projection, once, carried along the live graph's
+    changes."""
+    return projection.derived("peer_index", _index, _carry_index)
 
 
 def rarity(holders: int, actors: int) -> float:
@@ -331,7 +430,7 @@ def find_peers(projection: Projection, query: PeerQuery) -> PeerAnswer:
     compared = LEVELS[LEVELS.index(used) :] if used is not None else ()
     territory = attrs[used] if used is not None else ""
     wanted = frozenset({attrs["kind"]}) if query.kinds is None else query.kinds
-    index = projection.derived("peer_index", _index)
+    index = peer_index(projection)
     mine = index.facets[actor_id] if day is None else _facets(projection, actor_id, day)
     candidates: set[str] = set()
     for facet in ("themes", "methods", "networks"):

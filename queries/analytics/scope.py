@@ -32,16 +32,22 @@ graph_model.errors.ValidationError: scope: région '99' does not exist
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+import threading
+import weakref
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from graph_model.errors import ValidationError
 from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from queries.deltas import Applied
 
 logger = logging.getLogger(__name__)
 
@@ -190,16 +196,159 @@ def _old_codes() -> Mapping[str, str]:
         return {}
 
 
-def _territory_index(projection: Projection) -> dict[str, dict[str, tuple[str, ...]]]:
-    index: dict[str, defaultdict[str, list[str]]] = {
-        level: defaultdict(list) for level in _LEVEL_NAMES
-    }
+#: the levels of the territory index, widest first (the projection's node attributes)
+LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune")
+#: the levels a link's reach is told by (:mod:`queries.analytics.figures`)
+_REACH = ("region", "departement", "commune")
+
+TerritoryIndex = dict[str, dict[str, tuple[str, ...]]]
+
+
+def _territory_index(projection: Projection) -> TerritoryIndex:
+    index: dict[str, defaultdict[str, list[str]]] = {level: defaultdict(list) for level in LEVELS}
     for actor_id, attrs in projection.graph.nodes(data=True):
         for level, codes in index.items():
             code = attrs[level]
             if code:
                 codes[code].append(actor_id)
     return {level: {c: tuple(ids) for c, ids in codes.items()} for level, codes in index.items()}
+
+
+def _carry_territory_index(index: TerritoryIndex, applied: Applied) -> TerritoryIndex:
+    """The index after a change: only the territories an actor left or joined are made again
+    (each a tuple in id order, as a build gives); every other tuple is shared."""
+    carried = dict(index)
+    copied: set[str] = set()
+    for actor, (before, after) in applied.actors.items():
+        for level in LEVELS:
+            old = before[level] if before is not None else None
+            new = after[level] if after is not None else None
+            if old == new:
+                continue
+            if level not in copied:
+                carried[level] = dict(carried[level])
+                copied.add(level)
+            codes = carried[level]
+            if old:
+                left = tuple(a for a in codes.get(old, ()) if a != actor)
+                if left:
+                    codes[old] = left
+                else:
+                    codes.pop(old, None)
+            if new:
+                members = list(codes.get(new, ()))
+                bisect.insort(members, actor)
+                codes[new] = tuple(members)
+    return carried
+
+
+def territory_index(projection: Projection) -> TerritoryIndex:
+    """Level -> territory code -> the actors seated there (id order), once per projection and
+    carried along the live graph's changes."""
+    return projection.derived("territory_index", _territory_index, _carry_territory_index)
+
+
+#: a territory as the change marks name it: (level, code)
+Place = tuple[str, str]
+
+
+def _places(attrs: Mapping[str, Any] | None, levels: Iterable[str] = LEVELS) -> Iterator[Place]:
+    if attrs is not None:
+        for level in levels:
+            code = attrs[level]
+            if code:
+                yield (level, code)
+
+
+def scope_places(scope: Scope) -> frozenset[Place] | None:
+    """The territories whose actors :func:`select` reads for ``scope`` (``None``: the whole
+    graph): what a change must touch for an answer about the scope to change."""
+    if scope.level == "country":
+        return None
+    places: set[Place] = set()
+    for code in scope.codes:
+        current = _old_codes().get(code, code) if scope.level == "commune" else code
+        places.add((scope.level, current))
+        if scope.level == "commune" and current in _ARRONDISSEMENTS:
+            prefix, count = _ARRONDISSEMENTS[current]
+            places.update(
+                ("commune", f"{prefix}{n:0{5 - len(prefix)}d}") for n in range(1, count + 1)
+            )
+    return frozenset(places)
+
+
+#: the last change asked about and its territories (a weak reference: it holds projections)
+_LAST_TOUCHED: list[tuple[weakref.ref[Applied], frozenset[Place]]] = []
+_LAST_LOCK = threading.Lock()
+
+
+def touched_places(applied: Applied) -> frozenset[Place]:
+    """The territories a change touches: those of every actor it changed and of every end of
+    a link it changed, before and after; and, for an actor that moved (its région,
+    département or commune changed), those of its neighbours, whose links now reach
+    elsewhere. Work in proportion to the change (kept for the last change: every carry asks)."""
+    with _LAST_LOCK:
+        if _LAST_TOUCHED and _LAST_TOUCHED[0][0]() is applied:
+            return _LAST_TOUCHED[0][1]
+    old, new = applied.old.graph, applied.new.graph
+    places: set[Place] = set()
+    for actor in applied.touched:
+        places.update(_places(old._node.get(actor)))
+        places.update(_places(new._node.get(actor)))
+    for actor, (before, after) in applied.actors.items():
+        if before is None or after is None or all(before[lv] == after[lv] for lv in _REACH):
+            continue  # an actor made or removed: its links are changes of their own
+        for graph in (old, new):
+            for adjacency in (graph._succ, graph._pred):
+                for neighbour in adjacency.get(actor, ()):
+                    places.update(_places(graph._node.get(neighbour)))
+    touched = frozenset(places)
+    with _LAST_LOCK:
+        _LAST_TOUCHED[:] = [(weakref.ref(applied), touched)]
+    return touched
+
+
+@dataclass(frozen=True)
+class TerritoryChanges:
+    """When the territories last changed, along the live graph: answers kept per scope (the
+    clusters, the movement figures) are still right at a later version when none of the
+    scope's territories changed since they were computed.
+
+    Known only since ``since`` (the version this lineage of projections was built at: a
+    rebuild forgets); ``last`` is the version of the latest change that touched anything.
+    """
+
+    since: int
+    last: int
+    #: territory -> the version of the latest change that touched it
+    changed: Mapping[Place, int]
+
+    def unchanged(self, places: frozenset[Place] | None, computed_at: int) -> bool:
+        """Did nothing touch ``places`` (``None``: anything) after version ``computed_at``?"""
+        if computed_at < self.since:
+            return False
+        if places is None:
+            return self.last <= computed_at
+        changed = self.changed
+        return all(changed.get(place, -1) <= computed_at for place in places)
+
+
+def _fresh_changes(projection: Projection) -> TerritoryChanges:
+    return TerritoryChanges(projection.version, projection.version, {})
+
+
+def _carry_changes(changes: TerritoryChanges, applied: Applied) -> TerritoryChanges:
+    if not applied.actors and not applied.links:
+        return changes
+    version = applied.new.version
+    changed = dict(changes.changed)
+    changed.update(dict.fromkeys(touched_places(applied), version))
+    return TerritoryChanges(changes.since, version, changed)
+
+
+def territory_changes(projection: Projection) -> TerritoryChanges:
+    """The :class:`TerritoryChanges` of a projection (from it on, when first asked)."""
+    return projection.derived("territory_changes", _fresh_changes, _carry_changes)
 
 
 def select(
@@ -216,7 +365,7 @@ def select(
     scope = parse_scope(value)
     if scope.level == "country":
         return ScopeSelection(scope, None)
-    index = projection.derived("territory_index", _territory_index)[scope.level]
+    index = territory_index(projection)[scope.level]
     known = known_codes if known_codes is not None else _reference_codes()
     members: set[str] = set()
     for code in scope.codes:

@@ -9,6 +9,7 @@ every kind an index reads (``MEMBER_OF``, ``CARRIES``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date
@@ -19,6 +20,8 @@ from hypothesis import strategies as st
 
 from graph_model.model import Actor, ActorKind, Link, LinkKind
 from graph_model.port import GraphStore, WriteContext
+from graph_model.stored import TerritoryLookup, territory_lookup
+from graph_model.territories import load_reference
 from queries.deltas import follow
 from queries.projection import Projection, build_projection
 from queries.store.memory import MemoryGraph
@@ -49,12 +52,24 @@ def make_actor(n: int, variant: int) -> Actor:
     )
 
 
+@functools.cache
+def places() -> TerritoryLookup:
+    """The territories reference, as an import places actors (département, région, EPCI and
+    point from the commune)."""
+    return territory_lookup(load_reference())
+
+
+def write_actors(graph: GraphStore, actors: list[Actor]) -> None:
+    """Write actors as an import does: placed by the territories reference."""
+    graph.write_actors(actors, CTX, territories=places())
+
+
 def apply_write(graph: GraphStore, step: tuple[Any, ...]) -> None:
     """One write of a random plan (writes that make no sense here are skipped, as a user
     would be refused)."""
     op = step[0]
     if op == "actor":
-        graph.write_actors([make_actor(step[1], step[2])], CTX)
+        write_actors(graph, [make_actor(step[1], step[2])])
         return
     known = set(graph.actor_kinds(IDS))
     source, target = IDS[step[1]], IDS[step[2]]
@@ -88,7 +103,7 @@ plans = st.lists(st.tuples(write, st.booleans()), min_size=1, max_size=25)
 def start_graph() -> MemoryGraph:
     """Six actors and a few links, before the random writes."""
     graph = MemoryGraph()
-    graph.write_actors([make_actor(n, n) for n in range(6)], CTX)
+    write_actors(graph, [make_actor(n, n) for n in range(6)])
     for n in range(5):
         apply_write(graph, ("link", n, n + 1, n, n % 3))
     return graph

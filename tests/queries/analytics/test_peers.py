@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+import queries.analytics.peers as peers_module
 from graph_model.errors import NotFound, ValidationError
-from queries.analytics.peers import WEIGHTS, peer_projects, rarity
-from queries.projection import Projection
+from queries.analytics.peers import WEIGHTS, peer_index, peer_projects, rarity
+from queries.deltas import Delta, apply_delta
+from queries.projection import Projection, build_projection
+from tests.queries.live import IDS, follow_plan, plans, start_graph
 
 if TYPE_CHECKING:
     from tests.queries.analytics.conftest import Graphs
@@ -176,3 +180,45 @@ def test_sharing_only_the_membership_most_members_state_weighs_little(
     answer = peer_projects(graphs.build(actors, links), "o-0")
     assert answer.peers  # they do share something
     assert answer.peers[0].score < 0.1  # but not "100 % alike"
+
+
+# -- the live graph ------------------------------------------------------------------------------
+def _same_index(carried: Any, built: Any) -> None:
+    assert carried.facets == built.facets
+    assert carried.postings == built.postings
+    assert carried.counts == built.counts
+    assert {f: dict(r) for f, r in carried.rarity.items()} == {
+        f: dict(r) for f, r in built.rarity.items()
+    }
+
+
+def _check(followed: Projection, rebuilt: Projection) -> None:
+    _same_index(peer_index(followed), peers_module._index(rebuilt))
+    for actor in rebuilt.graph:
+        for level in ("commune", "region"):
+            assert peer_projects(followed, actor, level=level, kinds=KINDS) == peer_projects(
+                rebuilt, actor, level=level, kinds=KINDS
+            )
+
+
+KINDS = ["Organisation", "Network", "Project"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans)
+def test_the_peer_index_is_carried_and_equals_a_build(plan: list[Any]) -> None:
+    follow_plan(plan, peer_index, no_build=[(peers_module, "_index")], check=_check)
+
+
+def test_a_carrier_whose_kind_changes_changes_what_it_carries() -> None:
+    # a kind is fixed at creation through the port; the delta itself may still say so
+    projection = build_projection(start_graph())
+    peer_index(projection)
+    carried = {v for v, links in projection.graph._succ[IDS[2]].items()
+               if any(d["kind"] == "CARRIES" for d in links.values())}  # fmt: skip
+    assert carried == {IDS[3]}
+    row = {"id": IDS[2], "kind": "AdvocacyBody", "name": "Conseil", "commune": "69381"}
+    new, _ = apply_delta(projection, Delta(projection.version + 1, {IDS[2]: row}))
+    _same_index(peer_index(new), peers_module._index(new))
+    assert peer_index(new).facets[IDS[3]].carrier_kinds == {"AdvocacyBody"}
+    assert peer_index(projection).facets[IDS[3]].carrier_kinds == {"Project"}

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+import queries.analytics.scope as scope_module
 from graph_model.errors import ValidationError
-from queries.analytics.scope import Scope, parse_scope, select
-from queries.projection import Projection
+from queries.analytics.scope import (
+    Scope,
+    parse_scope,
+    scope_places,
+    select,
+    territory_changes,
+    territory_index,
+    touched_places,
+)
+from queries.deltas import follow
+from queries.projection import Projection, build_projection
+from tests.queries.live import follow_plan, make_actor, plans, start_graph, write_actors
 
 if TYPE_CHECKING:
     from tests.queries.analytics.conftest import Graphs
@@ -93,3 +105,46 @@ def test_selection(
     assert select(arrondissement, "69123", known_codes={"commune": {"69123"}}).actors == frozenset(
         {"a-lyon-3"}
     )
+
+
+# -- the live graph ------------------------------------------------------------------------------
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans)
+def test_the_territory_index_is_carried_and_equals_a_build(plan: list[Any]) -> None:
+    def check(followed: Projection, rebuilt: Projection) -> None:
+        assert territory_index(followed) == scope_module._territory_index(rebuilt)
+
+    follow_plan(plan, territory_index, no_build=[(scope_module, "_territory_index")], check=check)
+
+
+def test_changes_mark_only_the_territories_they_touch() -> None:
+    graph = start_graph()  # org-00 in Lyon, linked to org-01 in Villeurbanne; org-05 in Caen
+    projection = build_projection(graph)
+    marks = territory_changes(projection)
+    start = projection.version
+    assert marks.unchanged(None, start) and marks.unchanged(frozenset({("region", "84")}), start)
+    write_actors(graph, [make_actor(5, 12)])  # Caen -> Caen, renamed
+    followed = follow(projection, graph).projection
+    marks = territory_changes(followed)
+    caen, lyon = parse_scope("14"), parse_scope("commune:69123")
+    assert not marks.unchanged(scope_places(caen), start)
+    assert marks.unchanged(scope_places(lyon), start)
+    assert not marks.unchanged(None, start)  # all of France holds Caen
+    assert marks.unchanged(scope_places(caen), followed.version)
+    # a Lyon arrondissement is part of Lyon's scope
+    assert ("commune", "69381") in (scope_places(lyon) or ())
+    # a new lineage (a rebuild) knows nothing before it
+    assert not territory_changes(build_projection(graph)).unchanged(scope_places(lyon), start)
+
+
+def test_an_actor_that_moves_touches_its_neighbours_territories() -> None:
+    graph = start_graph()
+    projection = build_projection(graph)
+    # org-01 (Villeurbanne) is linked to org-00 (Lyon) and org-02 (Lyon 1er): it moves to Caen
+    write_actors(graph, [make_actor(1, 5)])
+    applied = follow(projection, graph).applied
+    assert applied is not None
+    touched = touched_places(applied)
+    assert {("commune", "69266"), ("commune", "14118")} <= touched
+    assert {("commune", "69123"), ("commune", "69381")} <= touched  # its neighbours'
+    assert ("commune", "75101") not in touched

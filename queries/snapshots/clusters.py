@@ -25,13 +25,14 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from queries.analytics.clusters.answers import Cluster, Clustering
 from queries.analytics.clusters.find import find_clusters
 from queries.analytics.clusters.query import ClusterQuery
-from queries.analytics.scope import KnownCodes, Scope
+from queries.analytics.scope import KnownCodes, Scope, scope_places, territory_changes
 from queries.projection import Projection
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,13 @@ class ClusterCache:
     """Clusterings by (graph version, scope, resolution, seed, options), and the latest one of
     each question for stable ids across versions. Thread-safe; keeps ``max_entries`` results.
 
+    Along the live graph (:mod:`queries.deltas`) a clustering stays right while no change
+    touches its scope: the projection's :func:`~queries.analytics.scope.territory_changes` say
+    when each territory last changed, so a question about a scope no change touched since its
+    latest clustering is answered with it (at the new version) instead of computed again; a
+    touched scope (or all of France, which every change touches) is computed on the next
+    request, its ids following the latest clustering as always.
+
     >>> from queries.analytics.example import example_projection
     >>> cache, p = ClusterCache(), example_projection()
     >>> cache.get(p, seed=1) is cache.get(p, seed=1)
@@ -97,6 +105,9 @@ class ClusterCache:
         self._results: OrderedDict[tuple[object, ...], Clustering] = OrderedDict()
         self._latest: dict[tuple[object, ...], Clustering] = {}
         self._lock = threading.Lock()
+        #: clusterings computed, and kept from an earlier version (no change touched the scope)
+        self.computed = 0
+        self.kept = 0
 
     def _file(self, question: tuple[object, ...]) -> Path | None:
         if self.directory is None:
@@ -146,19 +157,36 @@ class ClusterCache:
             raise TypeError("give a ClusterQuery or options, not both")
         asked = question.key
         key = (projection.version, *asked)
+        # the marks first (before anything is computed at this version): a later version
+        # tells from them whether a change touched the scope since
+        changes = territory_changes(projection)
         with self._lock:
             cached = self._results.get(key)
             if cached is not None:
                 self._results.move_to_end(key)
                 return cached
-            latest = self._latest.get(asked) or self._load_latest(asked)
-            # the same groups map to the same ids, so passing a previous clustering of the same
-            # version (read back after a restart) is harmless and keeps its ids
-            result = find_clusters(projection, question, previous=latest, known_codes=known_codes)
+            latest = self._latest.get(asked)
+            if (
+                latest is not None
+                and latest.version <= projection.version
+                and changes.unchanged(scope_places(question.scope), latest.version)
+            ):
+                # no change touched the scope's territories since: the same clustering
+                result = replace(latest, version=projection.version)
+                self.kept += 1
+            else:
+                latest = latest or self._load_latest(asked)
+                # the same groups map to the same ids, so passing a previous clustering of the
+                # same version (read back after a restart) is harmless and keeps its ids
+                result = find_clusters(
+                    projection, question, previous=latest, known_codes=known_codes
+                )
+                self.computed += 1
+                if latest is None or result.version >= latest.version:
+                    self._save_latest(asked, result)
             self._results[key] = result
             if latest is None or result.version >= latest.version:
                 self._latest[asked] = result
-                self._save_latest(asked, result)
             while len(self._results) > self.max_entries:
                 self._results.popitem(last=False)
             return result

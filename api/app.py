@@ -6,7 +6,8 @@ opens **one Bolt port per process** (:func:`api.bolt.open_bolt`, starting the em
 when needed: each of ``--workers`` processes opens its own),
 brings the graph to its base on first run (:mod:`api.bootstrap`, in the background: ``/ready``
 says when it is done), loads the projection, and closes everything on shutdown. Routes are
-``/graphql``, ``/health``, ``/ready`` and ``/export/…``; the static web map (:mod:`web`,
+``/graphql`` (and its WebSocket, for subscriptions), ``/feed``, ``/feed.atom``, ``/health``,
+``/ready`` and ``/export/…``; the static web map (:mod:`web`,
 ``web/static/``) is mounted at ``/`` after them when the folder exists.
 """
 
@@ -30,6 +31,8 @@ from starlette.staticfiles import StaticFiles
 from api.bolt import StoreSettings, open_bolt
 from api.bootstrap import bootstrap
 from api.endpoint import GraphQLEndpoint
+from api.feed import ChangeFeed
+from api.feed_routes import feed_routes
 from api.http import build_router
 from api.language import RequestLanguage
 from api.middleware import AuthThrottle, BodyLimit, SecurityHeaders
@@ -98,6 +101,7 @@ def create_app(
         services = Services.build(settings, opened, snapshot_dir=snapshots)
         services.started_at = time.monotonic()
         app.state.services = services
+        app.state.feed = ChangeFeed(services)
         endpoint.bind(services)
         preparing = asyncio.get_running_loop().create_task(_prepare(services))
         try:
@@ -106,6 +110,7 @@ def create_app(
             preparing.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await preparing
+            await app.state.feed.close()
             await services.guard.ensure_probe_stopped()
             await services.projection.close()
             if own:
@@ -120,6 +125,7 @@ def create_app(
     )
     endpoint = _LazyEndpoint()
     app.router.routes.append(Route("/graphql", endpoint, methods=["GET", "POST"]))
+    app.router.routes.extend(feed_routes(settings.cors_origins))  # /feed, /feed.atom, WebSocket
     app.include_router(build_router())
     if settings.cors_origins:
         app.add_middleware(

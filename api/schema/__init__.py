@@ -22,7 +22,8 @@ The modules, each importing only those listed before it (no import loop):
   :mod:`~api.schema.peers`, :mod:`~api.schema.brokers`, :mod:`~api.schema.isolated`,
   :mod:`~api.schema.neighbourhood`;
 * :mod:`~api.schema.records` — import runs, changes, duplicate candidates;
-* :mod:`~api.schema.queries`, :mod:`~api.schema.mutations` — the roots.
+* :mod:`~api.schema.queries`, :mod:`~api.schema.mutations`,
+  :mod:`~api.schema.subscriptions` — the roots.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from api.schema.actors import AdvocacyBody, Network, Organisation, Project
 from api.schema.context import Context
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
+from api.schema.subscriptions import Subscription
 
 #: documents kept parsed and validated (by query text); bounded: a public endpoint must not let
 #: unique query texts grow memory
@@ -95,6 +97,7 @@ def build_schema() -> MaillageSchema:
     return MaillageSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Network, Organisation, Project, AdvocacyBody],
         extensions=extensions,
     )

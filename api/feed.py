@@ -1,0 +1,722 @@
+"""The change feed: the store's change log as a caller may see it, page by page or live.
+
+The log (:mod:`graph_model.changes`) numbers every committed write (``seq``) and says what it
+changed. The feed shows it to readers through ``GET /feed`` (JSON Lines), ``GET /feed.atom``
+(:mod:`api.feed_routes`) and the GraphQL subscription ``changes``
+(:mod:`api.schema.subscriptions`), all three filtered the same way by a :class:`FeedFilter`:
+
+* **what the caller may see** — the anonymous public (when reads are public) and readers see
+  the graph's own changes (:data:`PUBLIC_KINDS`: actors, links, aliases, places, territories,
+  themes, methods, the API's edit audit, the graph cleared); editors see every kind but the
+  accounts', tokens, import runs, duplicate candidates, settings and bare writes included
+  (:data:`EDITOR_KINDS`), and who wrote (``by``, ``run``), which nobody else does; admins see
+  the accounts' changes too (:data:`ACCOUNT_KINDS`: users, sign-in links, sessions);
+* **kinds** — any of the kinds the caller may see;
+* **territory** — a change touches a territory when one of its actors (an actor it names, a
+  link's ends, the actor or link an edit names) is located in it *now*, as the projection holds
+  it (``commune``, ``departement``, ``region``, ``epci``), or, for an actor the projection does
+  not hold yet, as the store does; a change naming no actor (themes, territories) touches no
+  territory, except the graph cleared, which touches every one;
+* **network** — the network itself and the actors that are its members now (``MEMBER_OF``
+  links of the projection not ended, and those the same write creates).
+
+A page (:func:`read_page`) is whole transactions: a sequence number is never cut in two, so
+``next`` (the last sequence read) is a cursor that loses nothing. :class:`ChangeFeed` is the
+live source, one per process: one task follows the log while someone listens, waits until the
+projection holds what it read (so a client re-reading the map sees the change), and hands the
+changes to every subscriber's bounded queue; a subscriber whose queue is full is dropped
+(:class:`Dropped`, with the sequence to resume from) instead of growing the process's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from api.auth import AuthError
+from graph_model.changes import ACTOR_KINDS, LINK_KINDS, ChangeKind, ChangeRecord, LinkRef
+from graph_model.errors import MaillageError, NotFound, StoreUnavailable, ValidationError
+from graph_model.i18n import Message, _, lazy
+from graph_model.model import LinkKind, TerritoryLevel
+from queries.analytics import scope as scopes
+from queries.projection import Projection
+
+if TYPE_CHECKING:  # the services import nothing of the feed
+    from api.services import Services
+    from api.territories import TerritoryRecord
+
+logger = logging.getLogger(__name__)
+
+#: the kinds every caller who may read sees
+PUBLIC_KINDS = frozenset(
+    {
+        *ACTOR_KINDS,
+        *LINK_KINDS,
+        ChangeKind.ALIASES,
+        ChangeKind.PLACES,
+        ChangeKind.TERRITORIES,
+        ChangeKind.THEMES,
+        ChangeKind.METHODS,
+        ChangeKind.EDIT,
+        ChangeKind.GRAPH_CLEARED,
+    }
+)
+#: the changes of people's accounts (users, sign-in links, sessions): shown to admins only
+ACCOUNT_KINDS = frozenset({"user", "sign_in_link", "session"})
+#: the kinds admins see: all of them
+ALL_KINDS = frozenset(str(kind) for kind in ChangeKind)
+#: the kinds editors see: all but the accounts'
+EDITOR_KINDS = ALL_KINDS - ACCOUNT_KINDS
+#: the kinds whose targets are actors
+_ACTOR_TARGETS = frozenset({*ACTOR_KINDS, ChangeKind.ALIASES, ChangeKind.PLACES})
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1_000
+#: log entries read per round trip
+READ_CHUNK = 2_000
+#: log entries one page reads at most, whatever its filter keeps (the page then ends early,
+#: with ``more``, so that a filter matching nothing cannot make one request scan the whole log)
+SCAN_LIMIT = 50_000
+_NETWORK_KINDS = ("Network", "AdvocacyBody")
+
+
+class Dropped(MaillageError):
+    """A subscriber fell too far behind: it was dropped; ``resume`` is the sequence to resume
+    from (``after``)."""
+
+    code = "too_slow"
+
+    def __init__(self, message: str, resume: int) -> None:
+        super().__init__(message)
+        self.resume = resume
+
+
+# -- the filter ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """What one caller asked for, within what it may see (see the module docstring)."""
+
+    kinds: frozenset[str]
+    editor: bool = False
+    territory: TerritoryRecord | None = None
+    network: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The filter in a few words, for a feed reader's title ("" for none)."""
+        parts = []
+        if self.territory is not None:
+            parts.append(self.territory.name)
+        if self.network is not None:
+            parts.append(self.network)
+        return ", ".join(parts)
+
+
+def split_kinds(value: str | Sequence[str] | None) -> list[str] | None:
+    """``"a,b"`` or ``["a", "b"]`` as a list of kinds (``None``: every kind)."""
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    kinds = [item.strip() for item in items if item.strip()]
+    return kinds or None
+
+
+def parse_kinds(
+    value: str | Sequence[str] | None, *, editor: bool, admin: bool = False
+) -> frozenset[str]:
+    """The kinds asked for (all those the caller may see when none is given)."""
+    visible = ALL_KINDS if admin else EDITOR_KINDS if editor else PUBLIC_KINDS
+    kinds = split_kinds(value)
+    if kinds is None:
+        return frozenset(str(k) for k in visible)
+    known = {str(k) for k in ChangeKind}
+    unknown = [k for k in kinds if k not in known]
+    if unknown:
+        raise ValidationError(
+            _(
+                "kinds: unknown kind {kind!r}; the kinds are {choices}",
+                kind=unknown[0],
+                choices=", ".join(sorted(str(k) for k in visible)),
+            ),
+            field="kinds",
+        )
+    hidden = sorted({k for k in kinds if k not in visible})
+    if hidden and editor:
+        raise AuthError(_("kinds: {kinds} are shown to admins only", kinds=", ".join(hidden)))
+    if hidden:
+        raise AuthError(
+            _(
+                "kinds: {kinds} are shown to editors only: send a token with the role editor",
+                kinds=", ".join(hidden),
+            )
+        )
+    return frozenset(kinds)
+
+
+def parse_territory(services: Services, value: str | None) -> TerritoryRecord | None:
+    """A territory as the GraphQL API names one (``region:84``, ``departement:84``, an EPCI's
+    SIREN, a commune's code, ``FR``); a bare code both a région and a département have is the
+    département, as the analytics' scopes read it (``84``: Vaucluse)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if len(text) > 40:
+        raise ValidationError(_("territory: 40 characters at most"), field="territory")
+    index = services.territories
+    try:
+        try:
+            record = index.resolve(text)
+        except ValidationError:
+            if ":" in text or len(text) not in (2, 3):
+                raise
+            record = index.resolve(text, TerritoryLevel.DEPARTEMENT)
+    except (ValidationError, NotFound) as exc:
+        raise ValidationError(
+            _(
+                "territory: {value!r} names no territory; write it as FR, region:84, "
+                "departement:84 (or 84), epci:200046977 or commune:84007",
+                value=text,
+            ),
+            field="territory",
+        ) from exc
+    return None if record.level is TerritoryLevel.COUNTRY else record
+
+
+def parse_network(value: str | None, projection: Projection) -> str | None:
+    """A network's (or an advocacy body's) id, which the projection must hold."""
+    if value is None or not value.strip():
+        return None
+    network = value.strip()
+    attrs = projection.graph.nodes.get(network) if len(network) <= 80 else None
+    if attrs is None:
+        raise ValidationError(
+            _("network: no actor has the id {value!r}", value=network), field="network"
+        )
+    if attrs.get("kind") not in _NETWORK_KINDS:
+        raise ValidationError(
+            _(
+                "network: {value!r} is not a network nor an advocacy body (it is a {kind})",
+                value=network,
+                kind=str(attrs.get("kind")),
+            ),
+            field="network",
+        )
+    return network
+
+
+def parse_after(value: str | int | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        after = int(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _("after: {value!r} is not a sequence number (an integer, 0 or more)", value=value),
+            field="after",
+        ) from exc
+    if after < 0:
+        raise ValidationError(
+            _("after: {value!r} is not a sequence number (an integer, 0 or more)", value=value),
+            field="after",
+        )
+    return after
+
+
+def parse_limit(value: str | int | None) -> int:
+    if value is None or value == "":
+        return DEFAULT_LIMIT
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            _("limit: {value!r} must be an integer from 1 to {most}", value=value, most=MAX_LIMIT),
+            field="limit",
+        )
+    return limit
+
+
+async def feed_filter(
+    services: Services,
+    *,
+    editor: bool,
+    admin: bool = False,
+    territory: str | None = None,
+    network: str | None = None,
+    kinds: str | Sequence[str] | None = None,
+) -> FeedFilter:
+    """The filter of a request's parameters; a bad one is a :class:`ValidationError` naming
+    it, a kind the caller may not see an :class:`~api.auth.AuthError`."""
+    chosen = parse_kinds(kinds, editor=editor or admin, admin=admin)
+    place = parse_territory(services, territory)
+    net = None
+    if network is not None and network.strip():
+        net = parse_network(network, await services.projection.get())
+    return FeedFilter(kinds=chosen, editor=editor or admin, territory=place, network=net)
+
+
+# -- what a batch of changes is about ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActorFacts:
+    name: str | None
+    kind: str | None
+    places: Mapping[str, str | None]
+
+
+@dataclass
+class Facts:
+    """What filtering and naming a batch of changes needs: its actors, its links by id."""
+
+    actors: dict[str, ActorFacts] = field(default_factory=dict)
+    links: dict[str, LinkRef] = field(default_factory=dict)
+
+
+_LEVELS = ("commune", "departement", "region", "epci")
+
+
+def _facts(attrs: Mapping[str, Any]) -> ActorFacts:
+    return ActorFacts(
+        name=attrs.get("name"),
+        kind=attrs.get("kind"),
+        places={level: attrs.get(level) for level in _LEVELS},
+    )
+
+
+def involved(change: ChangeRecord, links: Mapping[str, LinkRef]) -> tuple[str, ...]:
+    """The actors a change names: its targets when they are actors, its links' ends, and for
+    an edit the actor or link it names."""
+    ids: list[str] = []
+    if change.kind in _ACTOR_TARGETS:
+        ids.extend(change.targets)
+    for ref in change.links:
+        ids.extend((ref.source, ref.target))
+    if change.kind == ChangeKind.EDIT:
+        for target in change.targets or (change.target,):
+            named = links.get(target)
+            ids.extend((named.source, named.target) if named is not None else (target,))
+    return tuple(dict.fromkeys(i for i in ids if i))
+
+
+async def gather_facts(
+    services: Services, changes: Sequence[ChangeRecord], projection: Projection | None
+) -> Facts:
+    """The facts of ``changes``: from the projection, else (an actor it does not hold yet)
+    from the store."""
+    facts = Facts(links={ref.id: ref for change in changes for ref in change.links})
+    wanted: set[str] = set()
+    for change in changes:
+        wanted.update(involved(change, facts.links))
+    nodes = projection.graph.nodes if projection is not None else {}
+    missing = []
+    for actor in wanted:
+        attrs = nodes.get(actor)
+        if attrs is None:
+            missing.append(actor)
+        else:
+            facts.actors[actor] = _facts(attrs)
+    if missing:
+        rows = await services.guard.run(services.graph.projection_actors_by_id, sorted(missing))
+        for row in rows:
+            facts.actors[str(row["id"])] = _facts(row)
+    return facts
+
+
+class Matcher:
+    """Whether a change passes a filter; the territory's and the network's actors are worked
+    out once per projection."""
+
+    def __init__(self, feed_filter: FeedFilter) -> None:
+        self.filter = feed_filter
+        self._projection: Projection | None = None
+        self._inside: frozenset[str] | None = None
+        self._members: frozenset[str] = frozenset()
+
+    def _prepare(self, projection: Projection | None) -> None:
+        if projection is None or projection is self._projection:
+            return
+        self._projection = projection
+        flt = self.filter
+        if flt.territory is not None:
+            selection = scopes.select(projection, flt.territory.id)
+            self._inside = selection.actors
+        if flt.network is not None:
+            self._members = members_of(projection, flt.network)
+
+    def matches(self, change: ChangeRecord, facts: Facts, projection: Projection | None) -> bool:
+        flt = self.filter
+        if change.kind not in flt.kinds:
+            return False
+        if flt.territory is None and flt.network is None:
+            return True
+        if change.kind == ChangeKind.GRAPH_CLEARED:
+            return True
+        self._prepare(projection)
+        actors = involved(change, facts.links)
+        if flt.territory is not None and not any(self._located(a, facts) for a in actors):
+            return False
+        return flt.network is None or self._in_network(change, actors, flt.network)
+
+    def _located(self, actor: str, facts: Facts) -> bool:
+        projection = self._projection
+        if projection is not None and actor in projection.graph:
+            return self._inside is None or actor in self._inside
+        known = facts.actors.get(actor)
+        territory = self.filter.territory
+        if known is None or territory is None:
+            return False
+        return known.places.get(territory.level.value) == territory.code
+
+    def _in_network(self, change: ChangeRecord, actors: Iterable[str], network: str) -> bool:
+        if any(a == network or a in self._members for a in actors):
+            return True
+        return any(ref.kind == LinkKind.MEMBER_OF and ref.target == network for ref in change.links)
+
+
+def members_of(projection: Projection, network: str) -> frozenset[str]:
+    """The actors whose ``MEMBER_OF`` link to ``network`` has not ended."""
+    graph = projection.graph
+    if network not in graph:
+        return frozenset()
+    today = date.today()
+    return frozenset(
+        source
+        for source, _target, attrs in graph.in_edges(network, data=True)
+        if attrs.get("kind") == LinkKind.MEMBER_OF
+        and (attrs.get("until") is None or attrs["until"] >= today)
+    )
+
+
+# -- one change as the feed shows it ---------------------------------------------------------
+
+
+def _when(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def render(change: ChangeRecord, facts: Facts, *, editor: bool) -> dict[str, Any]:
+    """One line of the feed: what changed, the actors involved named where known; who wrote
+    only for an editor."""
+    actors = []
+    for actor in involved(change, facts.links):
+        known = facts.actors.get(actor)
+        actors.append(
+            {
+                "id": actor,
+                "name": known.name if known else None,
+                "kind": known.kind if known else None,
+            }
+        )
+    item: dict[str, Any] = {
+        "seq": change.seq,
+        "n": change.n,
+        "at": _when(change.at),
+        "kind": change.kind,
+        "operation": change.operation,
+        "targets": list(change.targets),
+        "links": [
+            {"id": r.id, "kind": r.kind, "source": r.source, "target": r.target}
+            for r in change.links
+        ],
+        "actors": actors,
+    }
+    if editor:
+        item["by"] = change.by or None
+        item["run"] = change.run
+    return item
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def read_sequences(graph: Any, after: int, limit: int) -> tuple[list[ChangeRecord], bool]:
+    """The log after ``after``, whole sequences only, and whether more may follow (sync: run
+    it in a worker thread). A transaction of more than ``limit`` entries is read whole."""
+    rows: list[ChangeRecord] = graph.changes_since(after, limit)
+    while len(rows) >= limit:
+        last = rows[-1].seq
+        head = [row for row in rows if row.seq != last]
+        if head:
+            return head, True
+        limit *= 2
+        rows = graph.changes_since(after, limit)
+    return rows, False
+
+
+@dataclass
+class Page:
+    """The changes of one page and the cursor after it: ``next`` (the last sequence read: the
+    ``after`` of the next page), ``more`` (false: the log ended there)."""
+
+    items: list[dict[str, Any]]
+    next: int
+    more: bool
+
+
+async def read_page(
+    services: Services,
+    feed_filter: FeedFilter,
+    after: int,
+    limit: int,
+    *,
+    matcher: Matcher | None = None,
+) -> Page:
+    """The changes after ``after`` that pass the filter, at most ``limit`` (a transaction is
+    never cut: one alone over the limit is shown whole), reading at most :data:`SCAN_LIMIT`
+    entries of the log."""
+    matcher = matcher or Matcher(feed_filter)
+    projection = await services.projection.get()
+    items: list[dict[str, Any]] = []
+    cursor = after
+    scanned = 0
+    while True:
+        chunk, more = await services.guard.run(read_sequences, services.graph, cursor, READ_CHUNK)
+        if not chunk:
+            return Page(items, cursor, False)
+        facts = await gather_facts(services, chunk, projection)
+        groups = [(seq, list(group)) for seq, group in groupby(chunk, key=lambda c: c.seq)]
+        for position, (seq, group) in enumerate(groups):
+            kept = [
+                render(c, facts, editor=feed_filter.editor)
+                for c in group
+                if matcher.matches(c, facts, projection)
+            ]
+            if items and len(items) + len(kept) > limit:
+                return Page(items, cursor, True)
+            items.extend(kept)
+            cursor = seq
+            if len(items) >= limit:
+                return Page(items, cursor, more or position < len(groups) - 1)
+        scanned += len(chunk)
+        if not more:
+            return Page(items, cursor, False)
+        if scanned >= SCAN_LIMIT:
+            return Page(items, cursor, True)
+
+
+# -- live ------------------------------------------------------------------------------------
+
+
+class Subscription:
+    """One subscriber: its filter, the last sequence it was handed, its bounded queue."""
+
+    def __init__(self, feed_filter: FeedFilter, cursor: int, size: int) -> None:
+        self.matcher = Matcher(feed_filter)
+        self.cursor = cursor
+        self.delivered = cursor
+        self.queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(size)
+        self.dropped: Message | None = None
+
+    def offer(self, changes: Sequence[ChangeRecord], facts: Facts, projection: Projection) -> None:
+        if self.dropped is not None:
+            return
+        editor = self.matcher.filter.editor
+        for change in changes:
+            if change.seq <= self.cursor or not self.matcher.matches(change, facts, projection):
+                continue
+            try:
+                self.queue.put_nowait(render(change, facts, editor=editor))
+            except asyncio.QueueFull:
+                self.drop(
+                    lazy(
+                        "too slow: {n} changes were waiting; resume with after={after}",
+                        n=self.queue.maxsize,
+                        after=self.delivered,
+                    )
+                )
+                return
+        if changes:
+            self.cursor = max(self.cursor, changes[-1].seq)
+
+    def drop(self, reason: Message) -> None:
+        """Forget what waits and wake the subscriber, which then ends with ``reason``."""
+        self.dropped = reason
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
+
+
+class ChangeFeed:
+    """The live change feed of one process (see the module docstring).
+
+    It hangs on the projection (:meth:`api.projection.ProjectionService.add_listener`): the
+    projection follows the log for every request anyway, and tells the feed of each change it
+    applied with the projection that now holds it, so no subscriber, and not the feed either,
+    polls the store. A sequence the listener was not told of (the projection rebuilt instead of
+    following: a hole in the log, the graph cleared) is read from the log, so none is lost.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        queue_size: int = 256,
+        check_interval: float = 1.0,
+    ) -> None:
+        self.services = services
+        self.queue_size = queue_size
+        #: how often, without news, the feed checks the projection did not move silently
+        self.check_interval = check_interval
+        self._subscribers: set[Subscription] = set()
+        #: the last sequence handed to the subscribers (``None``: nobody listens)
+        self.position: int | None = None
+        self._heard_changes: deque[tuple[Sequence[ChangeRecord], Projection]] = deque()
+        self._news: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+        services.projection.add_listener(self._heard)
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subscribers)
+
+    async def stream(
+        self, feed_filter: FeedFilter, after: int | None
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """The changes after ``after`` (``None``: from now on) that pass the filter: those
+        already in the log first, read page by page, then the new ones as they commit.
+        Raises :class:`Dropped` when the subscriber fell too far behind."""
+        services = self.services
+        if after is None:
+            after = await services.guard.run(services.graph.graph_version)
+        cursor = after
+        matcher = Matcher(feed_filter)
+        while True:  # replay until the log holds nothing the live feed has not handed on
+            page = await read_page(services, feed_filter, cursor, MAX_LIMIT, matcher=matcher)
+            for item in page.items:
+                yield item
+            cursor = page.next
+            if not page.more and (self.position is None or cursor >= self.position):
+                break
+        subscription = Subscription(feed_filter, cursor, self.queue_size)
+        self._add(subscription)
+        try:
+            while True:
+                live = await subscription.queue.get()
+                if live is None:
+                    raise Dropped(str(subscription.dropped or ""), subscription.delivered)
+                subscription.delivered = max(subscription.delivered, int(live["seq"]))
+                yield live
+        finally:
+            self._subscribers.discard(subscription)
+
+    def _add(self, subscription: Subscription) -> None:
+        if self._closed:
+            raise StoreUnavailable(_("the server is stopping"))
+        if not self._subscribers or self.position is None:
+            self.position = subscription.cursor
+            self._heard_changes.clear()
+        self._subscribers.add(subscription)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(
+                self._deliver_loop(), name="maillage-change-feed"
+            )
+
+    def _heard(self, changes: Sequence[ChangeRecord], projection: Projection) -> None:
+        """The projection's listener (in the event loop: it only queues)."""
+        if not changes or not self._subscribers:
+            return
+        self._heard_changes.append((changes, projection))
+        if self._news is not None:
+            self._news.set()
+
+    async def _deliver_loop(self) -> None:
+        """Hand on what the projection applied, in order, while someone listens."""
+        self._news = asyncio.Event()
+        while self._subscribers and not self._closed:
+            try:
+                if self._heard_changes:
+                    changes, projection = self._heard_changes.popleft()
+                    await self._deliver(changes, projection)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._news.wait(), self.check_interval)
+                self._news.clear()
+                current = self.services.projection.current
+                position = self.position
+                if current is None or position is None or self._heard_changes:
+                    continue
+                if current.version > position:  # rebuilt: read what it passed over
+                    await self._deliver([], current)
+            except StoreUnavailable:
+                await asyncio.sleep(self.check_interval)  # the guard probes the store
+            except Exception:  # a bug must not stop the feed for everyone without a word
+                logger.exception("the change feed failed; going on")
+                await asyncio.sleep(self.check_interval)
+        self.position = None
+        self._heard_changes.clear()
+
+    async def _deliver(self, changes: Sequence[ChangeRecord], projection: Projection) -> None:
+        position = self.position or 0
+        fresh = [change for change in changes if change.seq > position]
+        end = fresh[0].seq - 1 if fresh else projection.version
+        while position < end:  # sequences the listener was not told of: from the log
+            missed, _more = await self.services.guard.run(
+                read_sequences, self.services.graph, position, READ_CHUNK
+            )
+            missed = [change for change in missed if change.seq <= end]
+            if not missed:
+                break
+            await self._publish(missed, projection)
+            position = missed[-1].seq
+        if fresh:
+            await self._publish(fresh, projection)
+
+    async def _publish(self, changes: Sequence[ChangeRecord], projection: Projection) -> None:
+        facts = await gather_facts(self.services, changes, projection)
+        self.publish(changes, facts, projection)
+
+    def publish(
+        self, changes: Sequence[ChangeRecord], facts: Facts, projection: Projection
+    ) -> None:
+        """Hand ``changes`` (whole sequences, after :attr:`position`) to every subscriber."""
+        for subscription in list(self._subscribers):
+            subscription.offer(changes, facts, projection)
+        if changes:
+            self.position = max(self.position or 0, changes[-1].seq)
+
+    async def close(self) -> None:
+        self._closed = True
+        for sub in list(self._subscribers):
+            sub.drop(
+                lazy(
+                    "the server is stopping: resume with after={after}",
+                    after=sub.delivered,
+                )
+            )
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+
+
+__all__ = [
+    "ACCOUNT_KINDS",
+    "ALL_KINDS",
+    "DEFAULT_LIMIT",
+    "EDITOR_KINDS",
+    "MAX_LIMIT",
+    "PUBLIC_KINDS",
+    "ChangeFeed",
+    "Dropped",
+    "FeedFilter",
+    "Page",
+    "feed_filter",
+    "parse_after",
+    "parse_limit",
+    "read_page",
+    "render",
+]

@@ -5,10 +5,14 @@ Every check raises the project's errors and names the parameter at fault (``fiel
 can point at it: a bad value is :class:`~graph_model.errors.ValidationError`, a date that does
 not parse is :class:`~graph_model.errors.InvalidDates`.
 
->>> parse_day("2019-13-01", field="as_of")
+Messages are in the user's language (:mod:`graph_model.i18n`), the field's name first:
+
+>>> from graph_model.i18n import use_language
+>>> with use_language("fr"):
+...     parse_day("2019-13-01", field="as_of")
 Traceback (most recent call last):
 ...
-graph_model.errors.InvalidDates: as_of: '2019-13-01' is not a date (expected YYYY-MM-DD)
+graph_model.errors.InvalidDates: as_of: '2019-13-01' n'est pas une date (attendu : AAAA-MM-JJ)
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from graph_model.errors import InvalidDates, ValidationError
+from graph_model.i18n import _
 from graph_model.model import COOPERATION_LINKS, ActorKind, AdvocacyLevel
 
 #: link kinds a cooperation path, a cluster or a figure may count, in a stable order
@@ -35,7 +40,7 @@ def parse_day(value: date | str | None, *, field: str) -> date | None:
         except ValueError:
             pass
     raise InvalidDates(
-        f"{field}: {value!r} is not a date (expected YYYY-MM-DD)",
+        _("{field}: {value!r} is not a date (expected YYYY-MM-DD)", field=field, value=value),
         field=field,
     )
 
@@ -44,16 +49,31 @@ def check_int(value: int, *, field: str, low: int, high: int, hint: str | None =
     """``value`` when it is an integer in ``[low, high]``, else a :class:`ValidationError`;
     ``hint`` says where a configured limit comes from (``"limit max_paths, MAILLAGE_MAX_PATHS"``).
 
-    >>> check_int(9, field="maxHops", low=1, high=8, hint="limit max_path_hops")
+    >>> from graph_model.i18n import use_language
+    >>> with use_language("en"):
+    ...     check_int(9, field="maxHops", low=1, high=8, hint="limit max_path_hops")
     Traceback (most recent call last):
     ...
     graph_model.errors.ValidationError: maxHops: 9 is outside 1..8 (limit max_path_hops)
     """
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         if hint is not None:
-            message = f"{field}: {value} is outside {low}..{high} ({hint})"
+            message = _(
+                "{field}: {value} is outside {low}..{high} ({hint})",
+                field=field,
+                value=value,
+                low=low,
+                high=high,
+                hint=hint,
+            )
         else:
-            message = f"{field}: {value!r} is out of range (an integer from {low} to {high})"
+            message = _(
+                "{field}: {value!r} is out of range (an integer from {low} to {high})",
+                field=field,
+                value=value,
+                low=low,
+                high=high,
+            )
         raise ValidationError(message, field=field)
     return value
 
@@ -69,13 +89,19 @@ def check_link_kinds(kinds: object, *, field: str = "kinds") -> frozenset[str] |
         upper = str(kind).strip().upper()
         if upper not in LINK_KINDS:
             raise ValidationError(
-                f"{field}: {kind!r} is not a cooperation link kind "
-                f"(one of {', '.join(LINK_KINDS)})",
+                _(
+                    "{field}: {kind!r} is not a cooperation link kind (one of {kinds})",
+                    field=field,
+                    kind=kind,
+                    kinds=", ".join(LINK_KINDS),
+                ),
                 field=field,
             )
         result.add(upper)
     if not result:
-        raise ValidationError(f"{field}: give at least one link kind, or none at all", field=field)
+        raise ValidationError(
+            _("{field}: give at least one link kind, or none at all", field=field), field=field
+        )
     return frozenset(result)
 
 
@@ -84,7 +110,13 @@ def check_actor_kind(value: str, *, field: str) -> str:
         if kind.lower() == value.strip().lower():
             return kind
     raise ValidationError(
-        f"{field}: {value!r} is not an actor kind (one of {', '.join(ACTOR_KINDS)})", field=field
+        _(
+            "{field}: {value!r} is not an actor kind (one of {kinds})",
+            field=field,
+            value=value,
+            kinds=", ".join(ACTOR_KINDS),
+        ),
+        field=field,
     )
 
 
@@ -93,5 +125,11 @@ def check_level(value: str, *, field: str) -> str:
     if value.strip().lower() in levels:
         return value.strip().lower()
     raise ValidationError(
-        f"{field}: {value!r} is not an advocacy level (one of {', '.join(levels)})", field=field
+        _(
+            "{field}: {value!r} is not an advocacy level (one of {levels})",
+            field=field,
+            value=value,
+            levels=", ".join(levels),
+        ),
+        field=field,
     )

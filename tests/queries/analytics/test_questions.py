@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from graph_model.errors import InvalidDates, ValidationError
+from graph_model.i18n import use_language
 from queries.analytics import (
     PATH_LIMITS,
     SEARCH_LIMITS,
@@ -89,6 +90,7 @@ def test_path_query_normalises_its_options() -> None:
         ),
     ],
 )
+@use_language("en")
 def test_a_door_words_refusals_its_own_way(
     options: dict[str, object], field: str, message: str
 ) -> None:
@@ -135,7 +137,7 @@ def test_other_questions_check_once() -> None:
     assert caught.value.field == "level"
     assert PeerQuery.build("a", kinds="project").kinds == frozenset({"Project"})
     hint = "limit max_neighbourhood_depth, MAILLAGE_MAX_NEIGHBOURHOOD_DEPTH"
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, use_language("en"):
         NeighbourhoodQuery.build("a", depth=3, max_depth=2, depth_hint=hint)
     assert str(caught.value) == f"depth: 3 is outside 1..2 ({hint})"
     with pytest.raises(ValueError, match="max_depth"):

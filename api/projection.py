@@ -186,6 +186,8 @@ class ProjectionService:
             self._after_changes(followed)
 
     def _apply(self, current: Projection) -> Followed:
+        # the log is read first; the store's version only when it holds nothing new (a version
+        # read by the tail before taking the lock may be older than the projection by now)
         followed = follow(current, self.guard.graph)
         if followed.projection is not current:
             for warm in self.warmers:

@@ -109,7 +109,7 @@ async def _writer(
     a: Soak, b_port: int, args: argparse.Namespace, ids: list[str]
 ) -> tuple[list[float], list[float], list[str]]:
     """The writes, paced at ``args.rate``; (round trips on A, visible-in-B delays, problems)."""
-    rng = random.Random(7)
+    rng = random.Random(time.time_ns())  # new pairs each run: a link made before is refused
     own: list[float] = []
     other: list[float] = []
     problems: list[str] = []
@@ -180,13 +180,14 @@ def live(args: argparse.Namespace) -> int:
     try:
         with _workers(args.data_dir) as workers:
             soaks = [Soak(w.port, token, ids, words, args.data_dir) for w in workers]
-            for w in workers:
-                w.rss_before, w.ready_before = rss_mb(w.pid), _get(w.port, "/ready")
             asyncio.run(_readers(soaks, args.idle_seconds, args.readers))
             # the tallies keep milliseconds
             idle = [t / 1000 for s in soaks for t in s.tally("reader").latencies]
             for s in soaks:
                 s.tallies.clear()
+            # memory once warm: the readers' first requests built the indexes they use
+            for w in workers:
+                w.rss_before, w.ready_before = rss_mb(w.pid), _get(w.port, "/ready")
 
             async def phase() -> tuple[list[float], list[float], list[str]]:
                 writing = asyncio.create_task(

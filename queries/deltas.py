@@ -368,17 +368,23 @@ class Followed:
 
 
 def follow(projection: Projection, source: LogSource, version: int | None = None) -> Followed:
-    """``projection`` brought up to the store's newest sequence through the log (at least to
-    ``version`` when given). Raises :class:`LogGap` when only a rebuild can do it."""
-    target = source.graph_version() if version is None else version
-    if target < projection.version:
+    """``projection`` brought up to the store's newest sequence through the log (``version``:
+    the store's version when the caller just read it). Raises :class:`LogGap` when only a
+    rebuild can do it. Reads the log first: when it holds something, the store's version is
+    not asked (one round trip less for a mutation catching up)."""
+    if version is not None and version < projection.version:
         raise LogGap(
-            f"the store is at sequence {target}, behind the projection ({projection.version})"
+            f"the store is at sequence {version}, behind the projection ({projection.version})"
         )
-    if target == projection.version:
+    if version is not None and version == projection.version:
         return Followed(projection, [], None)
     changes = read_log(source, projection.version)
     if not changes:
+        # nothing after the projection: up to date, unless the store's version says otherwise
+        # (a write whose entries are gone, or a store that went back)
+        target = source.graph_version() if version is None else version
+        if target == projection.version:
+            return Followed(projection, [], None)
         raise LogGap(f"the log holds nothing after {projection.version}, the store is at {target}")
     reached = changes[-1].seq
     delta = delta_of(source, changes, reached)

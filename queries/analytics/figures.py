@@ -16,6 +16,11 @@ Definitions (``links`` are cooperation links; with ``as_of``, only those valid t
 * ``region_matrix``: links by unordered pair of régions (``region_a <= region_b``; the
   diagonal is links within a région), summing to ``links_touching - unknown_territory``.
 
+The figures of the last questions (scope, day) are kept with the projection; along the live
+graph (:mod:`queries.deltas`) those of the scopes a change does not touch are kept for the next
+projection (see :func:`~queries.analytics.scope.touched_places`), the others computed again
+when asked.
+
 >>> from queries.analytics.example import example_projection
 >>> f = movement_figures(example_projection())
 >>> f.actors, f.links_touching, f.same_departement, f.across_regions
@@ -26,18 +31,29 @@ Definitions (``links`` are cooperation links; with ``as_of``, only those valid t
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from queries.analytics.checks import parse_day
 from queries.analytics.counts import Count
 from queries.analytics.links import valid_on
-from queries.analytics.memo import remembered
-from queries.analytics.scope import KnownCodes, Scope, ScopeSelection, select
+from queries.analytics.scope import (
+    KnownCodes,
+    Place,
+    Scope,
+    ScopeSelection,
+    scope_places,
+    select,
+    touched_places,
+)
 from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from queries.deltas import Applied
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +180,70 @@ def movement_figures(
     """
     day = parse_day(as_of, field="as_of")
     selection = select(projection, scope, known_codes=known_codes)
-    question = ("figures", selection.scope.label, day)
-    return remembered(projection, question, lambda: _figures(projection, selection, day))
+    kept = projection.derived("figures", _no_figures, _carry_figures)
+    return kept.get(selection.scope, day, lambda: _figures(projection, selection, day))
+
+
+#: figures kept per projection (by scope and day)
+FIGURES_KEPT = 64
+
+
+class _Kept:
+    """The figures of the last :data:`FIGURES_KEPT` questions on one projection, each with the
+    territories it reads; a change keeps those it does not touch (:func:`_carry_figures`)."""
+
+    def __init__(self, items: OrderedDict[tuple[str, date | None], _Entry] | None = None) -> None:
+        self._items: OrderedDict[tuple[str, date | None], _Entry] = items or OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, scope: Scope, day: date | None, make: Callable[[], MovementFigures]
+    ) -> MovementFigures:
+        key = (scope.label, day)
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is not None:
+                self._items.move_to_end(key)
+                return entry.figures
+        figures = make()
+        with self._lock:
+            self._items[key] = _Entry(scope_places(scope), figures)
+            while len(self._items) > FIGURES_KEPT:
+                self._items.popitem(last=False)
+        return figures
+
+    def keys(self) -> list[tuple[str, date | None]]:
+        with self._lock:
+            return list(self._items)
+
+    def after(self, touched: frozenset[Place]) -> _Kept:
+        with self._lock:
+            items = OrderedDict(
+                (key, entry)
+                for key, entry in self._items.items()
+                if entry.places is not None and entry.places.isdisjoint(touched)
+            )
+        return _Kept(items)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    #: the territories the figures read (None: all of France)
+    places: frozenset[Place] | None
+    figures: MovementFigures
+
+
+def _no_figures(_: Projection) -> _Kept:
+    return _Kept()
+
+
+def _carry_figures(kept: _Kept, applied: Applied) -> _Kept:
+    """The figures of the scopes the change does not touch (:func:`touched_places`: the
+    territories of the actors it changed, of the ends of the links it changed, and of a moved
+    actor's neighbours, whose links now reach elsewhere); all of France is always touched."""
+    if not applied.actors and not applied.links:
+        return kept
+    return kept.after(touched_places(applied))
 
 
 def _figures(

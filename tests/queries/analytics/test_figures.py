@@ -1,12 +1,20 @@
-"""Movement figures: known values and consistent sums on a generated movement."""
+"""Movement figures: known values and consistent sums on a generated movement; along the live
+graph, the figures of untouched scopes kept and equal to those of the rebuilt projection."""
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
+from unittest import mock
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import queries.analytics.figures as figures_module
 from graph_model.errors import InvalidDates, ValidationError
 from queries.analytics.figures import MovementFigures, movement_figures
-from queries.projection import Projection
+from queries.deltas import follow
+from queries.projection import Projection, build_projection
+from tests.queries.live import follow_plan, make_actor, plans, start_graph, write_actors
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +96,39 @@ def test_bad_parameters(example: Projection) -> None:
     with pytest.raises(ValidationError) as scope_error:
         movement_figures(example, "region:99", known_codes={"region": {"84"}})
     assert scope_error.value.field == "scope"
+
+
+# -- the live graph ------------------------------------------------------------------------------
+SCOPES = (None, "region:84", "departement:13", "commune:69123", "14", "75")
+DAYS = (None, "2017-06-01")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans)
+def test_kept_figures_equal_those_of_the_rebuilt_projection(plan: list[Any]) -> None:
+    def ask(projection: Projection) -> list[MovementFigures]:
+        return [movement_figures(projection, s, as_of=d) for s in SCOPES for d in DAYS]
+
+    def check(followed: Projection, rebuilt: Projection) -> None:
+        assert ask(followed) == ask(rebuilt)
+
+    follow_plan(plan, ask, no_build=[], check=check)
+
+
+def test_a_change_keeps_the_figures_of_the_scopes_it_does_not_touch() -> None:
+    graph = start_graph()
+    projection = build_projection(graph)
+    first = {s: movement_figures(projection, s) for s in SCOPES}
+    write_actors(graph, [make_actor(5, 12)])  # an actor of Caen renamed
+    followed = follow(projection, graph).projection
+    untouched = [s for s in SCOPES if s not in (None, "14")]
+    with mock.patch.object(figures_module, "_figures", side_effect=AssertionError("ran")):
+        for scope in untouched:
+            assert movement_figures(followed, scope) is first[scope]
+    assert movement_figures(followed, "14") == movement_figures(build_projection(graph), "14")
+    # a moved actor changes how far its neighbours' links reach: their scopes are touched
+    write_actors(graph, [make_actor(1, 5)])  # Villeurbanne -> Caen, linked to Lyon actors
+    moved = follow(followed, graph).projection
+    assert movement_figures(moved, "commune:69123") == movement_figures(
+        build_projection(graph), "commune:69123"
+    )

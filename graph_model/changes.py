@@ -62,6 +62,13 @@ class ChangeKind(StrEnum):
     WRITE = "write"
     #: the API's audit of one mutation (before/after in ``detail``)
     EDIT = "edit"
+    #: accounts: a user created or changed, a sign-in link made or used, a session opened or
+    #: closed (their targets are ids; no secret, hash or password is ever in ``detail``)
+    USER = "user"
+    SIGN_IN_LINK = "sign_in_link"
+    SESSION = "session"
+    #: a proposal made, claimed, decided or released
+    PROPOSAL = "proposal"
 
 
 #: the kinds whose targets are actors, and links: what the analytics projection follows

@@ -53,6 +53,7 @@ from graph_model.stored import (
 from graph_model.territories import TerritoryReference
 from queries.store import batches
 from queries.store.adapter import Statement, Store, open_store
+from queries.store.bolt_accounts import BoltAccounts
 from queries.store.catalog import cypher
 from queries.store.edit import BoltEdit, actor_kinds, actors_by_id, links_between
 from queries.store.embedded import EmbeddedServer
@@ -70,8 +71,9 @@ _ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART
 TERRITORIES_META = "territories"
 
 
-class BoltGraph:
-    """The graph port over one :class:`Store` (thread-safe as the store is)."""
+class BoltGraph(BoltAccounts):
+    """The graph port over one :class:`Store` (thread-safe as the store is); users, sessions,
+    proposals and the history are :class:`~queries.store.bolt_accounts.BoltAccounts`'."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

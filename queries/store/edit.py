@@ -108,6 +108,22 @@ class BoltEdit:
     def record_change(self, change: ChangeRecord) -> None:
         self.entries.append(audit_entry(change))
 
+    def decide_proposal(
+        self, proposal_id: str, claim: str, status: str, note: str | None, result: str | None
+    ) -> bool:
+        rows = self._tx.run(
+            cypher("proposal_decide"),
+            id=proposal_id,
+            claim=claim,
+            status=status,
+            now=self.context.stamp()["now"],
+            by=self.context.by,
+            note=note,
+            result=result,
+        )
+        self.entries.append(ChangeEntry(ChangeKind.PROPOSAL, (proposal_id,)))
+        return bool(rows)
+
 
 def audit_entry(change: ChangeRecord) -> ChangeEntry:
     """The change log's ``edit`` entry of an API audit record (it keeps its id and target)."""

@@ -23,3 +23,12 @@ CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq);
 CREATE INDEX territory_code IF NOT EXISTS FOR (n:Territory) ON (n.code);
 CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level);
 CREATE INDEX territory_name_key IF NOT EXISTS FOR (n:Territory) ON (n.name_key);
+// Accounts, sessions, sign-in links and proposals (api/accounts.py, api/proposals.py).
+CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT user_name_key IF NOT EXISTS FOR (n:User) REQUIRE n.name_key IS UNIQUE;
+CREATE CONSTRAINT sign_in_link_id IF NOT EXISTS FOR (n:SignInLink) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT sign_in_link_hash IF NOT EXISTS FOR (n:SignInLink) REQUIRE n.hash IS UNIQUE;
+CREATE CONSTRAINT session_id IF NOT EXISTS FOR (n:Session) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT session_hash IF NOT EXISTS FOR (n:Session) REQUIRE n.hash IS UNIQUE;
+CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (n:Proposal) REQUIRE n.id IS UNIQUE;
+CREATE INDEX proposal_status IF NOT EXISTS FOR (n:Proposal) ON (n.status);

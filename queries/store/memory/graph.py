@@ -47,6 +47,7 @@ from queries.collector import paused
 from queries.store import batches
 from queries.store.edit import audit_entry
 from queries.store.memory import reads, writes
+from queries.store.memory.accounts import MemoryAccounts, decide_proposal
 from queries.store.memory.records import MemoryRecords
 from queries.store.memory.state import (
     ACTOR,
@@ -131,8 +132,20 @@ class MemoryEdit:
     def record_change(self, change: ChangeRecord) -> None:
         self._journal.log(audit_entry(change))
 
+    def decide_proposal(
+        self, proposal_id: str, claim: str, status: str, note: str | None, result: str | None
+    ) -> bool:
+        changes = {
+            "status": status,
+            "decided_at": self.context.stamp()["now"],
+            "decided_by": self.context.by,
+            "note": note,
+            "result": result,
+        }
+        return decide_proposal(self._state, self._journal, proposal_id, claim, changes)
 
-class MemoryGraph(MemoryRecords):
+
+class MemoryGraph(MemoryRecords, MemoryAccounts):
     """The graph port in memory (thread-safe: one lock; see the module docstring)."""
 
     def copy(self) -> MemoryGraph:

@@ -36,6 +36,10 @@ LABELS = (
     "Meta",
     "ApiToken",
     "Change",
+    "User",
+    "SignInLink",
+    "Session",
+    "Proposal",
 )
 #: the cooperation graph's link types (the only ones the link reads and the projection see)
 COOPERATION = frozenset({"MEMBER_OF", "COOPERATES_WITH", "CARRIES", "SUPPORTS", "FUNDS", "SITS_ON"})

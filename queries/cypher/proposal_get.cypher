@@ -1,0 +1,3 @@
+// A proposal by id.
+MATCH (p:Proposal {id: $id})
+RETURN properties(p) AS props

@@ -543,6 +543,7 @@ async function start() {
   const outlines = Promise.all([map.loadOutlines(), loadOutlineNames()])
     .then(fillTerritorySelects)
     .catch((error) => setStatus(t("status.error", { message: error.message })));
+  import("./live.js").then((live) => live.startLive({ reload: loadActors, state, filter: currentFilter, select: selectActor })).catch((error) => console.warn("live:", error));
   await Promise.all([outlines, loadActors(), fillNetworkSelect()]);
   const hash = window.location.hash.match(/^#actor=(.+)$/);
   if (hash) selectActor(decodeURIComponent(hash[1]), { reveal: true });

@@ -1,0 +1,125 @@
+"""The live map in a real browser: a write made elsewhere shows on an open map by itself.
+
+The page follows the ``changes`` subscription (web/static/js/live.js); the test writes through
+the API's mutations with an editor token, as another user would, and watches the open page
+read its actors again and say so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import ROOT, wait_for
+
+pytestmark = pytest.mark.browser
+
+UPSERT = """mutation($input: ActorInput!) { upsertActor(input: $input) { __typename } }"""
+LINK = """mutation($input: LinkInput!) { linkActors(input: $input) { __typename } }"""
+
+
+@pytest.fixture(scope="module")
+def editor_token(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An editor token of the app under test, created as an admin would (`maillage token
+    create`, beside the running server); ``MAILLAGE_TEST_TOKEN`` for an app started by hand."""
+    if os.environ.get("MAILLAGE_TEST_TOKEN"):
+        return os.environ["MAILLAGE_TEST_TOKEN"]
+    folders = [p for p in tmp_path_factory.getbasetemp().glob("maillage-web*") if p.is_dir()]
+    assert folders, "the app's data directory (tests/web/conftest.py: app_url) was not found"
+    env = {**os.environ, "MAILLAGE_BACKEND": "embedded", "MAILLAGE_DATA_DIR": str(folders[0])}
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "token", "create", "--role", "editor", "--name", "live"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    tokens = [w for w in done.stdout.split() if w.startswith("mlg_")]
+    assert done.returncode == 0 and tokens, done.stdout + done.stderr
+    return tokens[0]
+
+
+def mutate(app_url: str, token: str, query: str, variables: dict[str, Any]) -> Any:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(
+        f"{app_url}/graphql",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.load(response)
+    assert not answer.get("errors"), answer["errors"]
+    return answer["data"]
+
+
+def js(driver: Any, script: str, *args: Any) -> Any:
+    return driver.execute_script(script, *args)
+
+
+def shown(driver: Any, actor: str) -> bool:
+    return bool(
+        js(driver, "return window.maillage.state.actors.some((a) => a.id === arguments[0])", actor)
+    )
+
+
+def test_a_write_elsewhere_updates_the_open_map(
+    driver: Any, app_url: str, editor_token: str, shot: Any
+) -> None:
+    wait_for(lambda: js(driver, "return document.body.dataset.live") == "open", message="live")
+    before = int(js(driver, "return document.getElementById('map').dataset.actorCount"))
+    updates = int(js(driver, "return window.maillage.live.updates"))
+    actor = "mai-" + secrets.token_hex(6)
+    source = {"system": "test", "key": actor}
+    fields = {
+        "id": actor,
+        "kind": "ORGANISATION",
+        "name": "Atelier en direct",
+        "commune": "84007",
+        "source": source,
+    }
+    assert mutate(app_url, editor_token, UPSERT, {"input": fields})["upsertActor"] == {
+        "__typename": "ActorSaved"
+    }
+    written = time.monotonic()
+    wait_for(lambda: shown(driver, actor), timeout=30, message="the new actor on the map")
+    seen = time.monotonic() - written
+    count = int(js(driver, "return document.getElementById('map').dataset.actorCount"))
+    assert count == before + 1
+    assert int(js(driver, "return window.maillage.live.updates")) > updates
+    notice = wait_for(
+        lambda: js(
+            driver,
+            "const n = document.querySelector('.live-notice');"
+            "return n && !n.hidden && n.textContent",
+        ),
+        message="the notice",
+    )
+    assert notice.startswith("Carte mise à jour : "), notice
+    assert notice.endswith(("changement", "changements")), notice
+    shot(driver, "new-actor")
+
+    # a link from the new actor to one the map shows: the map's links follow
+    links = int(js(driver, "return document.getElementById('map').dataset.linkCount"))
+    other = js(driver, "return window.maillage.state.actors.find((a) => a.kind === 'Network').id")
+    link = {"from": actor, "to": other, "kind": "MEMBER_OF", "source": source}
+    assert mutate(app_url, editor_token, LINK, {"input": link})["linkActors"] == {
+        "__typename": "LinkSaved"
+    }
+    wait_for(
+        lambda: (
+            int(js(driver, "return document.getElementById('map').dataset.linkCount")) == links + 1
+        ),
+        timeout=30,
+        message="the new link on the map",
+    )
+    print(f"write → new actor on the open map: {seen:.2f} s")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from graph_model.i18n import _, format_date, ngettext
 from queries.analytics.actors import ActorRef
 from queries.analytics.links import SourceInfo
 
@@ -70,22 +71,24 @@ class PathConstraints:
     k: int
 
     def describe(self) -> str:
-        """The constraints in words (empty when there are none)."""
+        """The constraints in words, in the user's language (empty when there are none)."""
         parts = []
         if self.max_hops is not None:
-            parts.append(f"within {self.max_hops} hop{'s' if self.max_hops > 1 else ''}")
+            parts.append(_("within {hops}", hops=ngettext("{n} hop", "{n} hops", self.max_hops)))
         if self.kinds is not None:
-            parts.append(f"using only {', '.join(self.kinds)} links")
+            parts.append(_("using only {kinds} links", kinds=", ".join(self.kinds)))
         if self.as_of is not None:
-            parts.append(f"with links valid on {self.as_of.isoformat()}")
+            parts.append(_("with links valid on {day}", day=format_date(self.as_of)))
         if self.avoid:
-            parts.append(f"avoiding {', '.join(self.avoid)}")
+            parts.append(_("avoiding {actors}", actors=", ".join(self.avoid)))
         if self.avoid_kinds:
             described = [
-                f"{k.split(':')[0]} (level {k.split(':')[1]})" if ":" in k else k
+                _("{kind} (level {level})", kind=k.split(":")[0], level=k.split(":")[1])
+                if ":" in k
+                else k
                 for k in self.avoid_kinds
             ]
-            parts.append(f"avoiding actors of kind {', '.join(described)}")
+            parts.append(_("avoiding actors of kind {kinds}", kinds=", ".join(described)))
         return "; ".join(parts)
 
 

@@ -8,6 +8,7 @@ import dataclasses
 from itertools import pairwise
 from typing import Any
 
+from graph_model.i18n import _, ngettext
 from queries.analytics.actors import ActorRef, actor_ref
 from queries.analytics.links import parse_source
 from queries.analytics.paths.answers import CooperationPath, Hop, LinkStep, PathConstraints
@@ -81,16 +82,58 @@ def blocking_constraints(
     return tuple(blocking)
 
 
-def no_path_text(
-    source: ActorRef, target: ActorRef, constraints: PathConstraints, blocking: tuple[str, ...]
+def found_text(
+    source: ActorRef, target: ActorRef, constraints: PathConstraints, paths: int, best: int
 ) -> str:
+    """The sentence of an answer with paths: how many, the best's length, the constraints."""
+    text = ngettext(
+        "{n} path from {source} to {target}; the best has {hops}",
+        "{n} paths from {source} to {target}; the best has {hops}",
+        paths,
+        source=source.name,
+        target=target.name,
+        hops=ngettext("{n} hop", "{n} hops", best),
+    )
     described = constraints.describe()
-    text = f"No cooperation path from {source.name} ({source.id}) to {target.name} ({target.id})"
+    return f"{text} ({described})." if described else f"{text}."
+
+
+def no_path_text(
+    source: ActorRef,
+    target: ActorRef,
+    constraints: PathConstraints,
+    blocking: tuple[str, ...],
+    *,
+    without_links: tuple[ActorRef, ...] = (),
+) -> str:
+    """Why there is no path, in the user's language: an end without any cooperation link (the
+    usual reason on a fresh member list), else the constraints that, lifted alone, give one, else
+    that the two are not connected."""
+    described = constraints.describe()
+    text = _(
+        "No cooperation path from {source} ({source_id}) to {target} ({target_id})",
+        source=source.name,
+        source_id=source.id,
+        target=target.name,
+        target_id=target.id,
+    )
     text += f" {described}." if described else "."
-    if blocking:
-        text += f" Lifting {' or '.join(blocking)} alone gives a path."
+    if without_links:
+        for end in without_links:
+            text += " " + _(
+                "{name} ({id}) has no cooperation link at all: no path can reach it; add its "
+                "links (maillage import links, or the linkActors mutation).",
+                name=end.name,
+                id=end.id,
+            )
+    elif blocking:
+        text += " " + _(
+            "Lifting {constraints} alone gives a path.", constraints=_(" or ").join(blocking)
+        )
     elif described:
-        text += " No single constraint explains it: lift several, or the two are not connected."
+        text += " " + _(
+            "No single constraint explains it: lift several, or the two are not connected."
+        )
     else:
-        text += " They are not connected in the cooperation graph."
+        text += " " + _("They are not connected in the cooperation graph.")
     return text

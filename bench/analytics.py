@@ -221,9 +221,44 @@ def bench_paths(projection: Projection, pairs: list[tuple[str, str]]) -> None:
     )
     slowest = sorted(first_pass["ours"], reverse=True)[:3]
     _say("  slowest three first-pass answers (ms)", ", ".join(f"{x * 1000:.2f}" for x in slowest))
+    bench_carry(projection, seed=len(pairs))
 
     _paths_cold(projection, pairs, avoided, shortest)
     _paths_weighted(projection, pairs)
+
+
+def bench_carry(projection: Projection, seed: int, changes: int = 20) -> None:
+    """A delta of ``changes`` new links and one actor renamed, applied to the projection with
+    the paths' indexes warm (:mod:`queries.deltas`): the whole apply, then each carry alone."""
+    from queries.deltas import Delta, apply_delta
+    from queries.projection import carriers
+
+    print("a delta applied (issue 16: the paths' indexes follow it)", flush=True)
+    rng = random.Random(seed)
+    nodes = list(projection.graph)
+    links = {}
+    for i in range(changes):
+        source, target = rng.sample(nodes, 2)
+        row = {"id": f"lnk-bench-{i:04d}", "kind": "COOPERATES_WITH", "source": source,
+               "target": target, "since": AS_OF, "until": None, "sources": ()}  # fmt: skip
+        links[row["id"]] = (source, target, row)
+    actor = nodes[len(nodes) // 3]
+    attrs = projection.graph.nodes[actor]
+    row = {"id": actor, "kind": attrs["kind"], "name": f"{attrs['name']} (renamed)",
+           "level": attrs["level"], "departement": attrs["departement"]}  # fmt: skip
+    delta = Delta(version=projection.version + 1, actors={actor: row}, links=links)
+    elapsed, (new, applied) = _timed(lambda: apply_delta(projection, delta))
+    _say(
+        f"apply_delta, {changes} links + 1 actor, every carry included (ms)",
+        f"{elapsed * 1000:.1f}",
+    )
+    known = carriers()
+    for name, value in projection.derived_items():
+        if name in known and name in ("neighbours", "link_columns", "kind_groups",
+                                      "recent_constraints", "answers"):  # fmt: skip
+            elapsed, _ = _timed(lambda value=value, name=name: known[name](value, applied))  # type: ignore[misc]
+            _say(f"  carry of {name!r} alone (ms)", f"{elapsed * 1000:.2f}")
+    del new
 
 
 def bench_paths_lean(projection: Projection, pairs: list[tuple[str, str]]) -> None:
@@ -288,6 +323,7 @@ def bench_paths_lean(projection: Projection, pairs: list[tuple[str, str]]) -> No
     for title in ("1st pass", "2nd pass"):
         times = _race(plain, contenders)
         _report_race(f"hops, as_of + kinds + avoid, {title}", times, "ours", "bare")
+    bench_carry(projection, seed=len(pairs))
     del filtered
     baseline.clear()
     gc.unfreeze()

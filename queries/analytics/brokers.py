@@ -16,7 +16,8 @@ pairs of other actors whose shortest paths run through the actor).
   steadier than the bound suggests.
 
 The options are one checked value, :class:`BrokerQuery`; answers are kept per projection
-(national brokers take seconds at 100,000 actors).
+(national brokers take seconds at 100,000 actors), and along the live graph those of the scopes
+a change does not touch are kept for the next projection.
 
 >>> from queries.analytics.example import example_projection
 >>> p = example_projection()
@@ -31,16 +32,28 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from queries.analytics.actors import ActorRef, actor_ref
 from queries.analytics.checks import check_int
 from queries.analytics.engine import engine_of, subgraph
-from queries.analytics.memo import remembered
-from queries.analytics.scope import WHOLE, KnownCodes, Scope, ScopeSelection, parse_scope, select
+from queries.analytics.memo import ANSWERS_KEPT, RecentlyUsed
+from queries.analytics.scope import (
+    WHOLE,
+    KnownCodes,
+    Scope,
+    ScopeSelection,
+    parse_scope,
+    scope_places,
+    select,
+    touched_places,
+)
 from queries.projection import Projection
+
+if TYPE_CHECKING:
+    from queries.deltas import Applied
 
 #: confidence of the stated sampling error bound
 CONFIDENCE = 0.95
@@ -146,13 +159,40 @@ def find_brokers(
     selection = select(projection, query.scope, known_codes=known_codes)
     limit, exact_limit, pivots, seed = query.limit, query.exact_limit, query.pivots, query.seed
     question = ("brokers", selection.scope.label, limit, exact_limit, pivots, seed)
-    return remembered(
-        projection,
+    kept = projection.derived("brokers", _nothing_kept, _carry_kept)
+    _, ranking = kept.get(
         question,
-        lambda: _rank(
-            projection, selection, limit=limit, exact_limit=exact_limit, pivots=pivots, seed=seed
+        lambda: (
+            scope_places(selection.scope),
+            _rank(
+                projection,
+                selection,
+                limit=limit,
+                exact_limit=exact_limit,
+                pivots=pivots,
+                seed=seed,
+            ),
         ),
     )
+    return ranking
+
+
+def _nothing_kept(_: Projection) -> RecentlyUsed:
+    return RecentlyUsed(ANSWERS_KEPT, exclusive=False)
+
+
+def _carry_kept(kept: RecentlyUsed, applied: Applied) -> RecentlyUsed:
+    """The rankings of the scopes a change does not touch (:func:`touched_places`) stay right
+    for the next projection; all of France, which every change touches, is ranked again."""
+    if not applied.actors and not applied.links:
+        return kept
+    touched = touched_places(applied)
+
+    def keep(_: object, entry: Any) -> Any:
+        places = entry[0]
+        return entry if places is not None and places.isdisjoint(touched) else None
+
+    return kept.carried(keep)
 
 
 def _rank(

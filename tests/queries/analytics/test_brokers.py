@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from graph_model.errors import NotFound, ValidationError
 from queries.analytics.brokers import brokers, hoeffding_bound
 from queries.analytics.isolated import isolated_actors
 from queries.analytics.neighbourhood import neighbourhood
-from queries.projection import Projection
+from queries.deltas import follow
+from queries.projection import Projection, build_projection
+from tests.queries.live import follow_plan, make_actor, plans, start_graph, write_actors
 
 if TYPE_CHECKING:
     from tests.queries.analytics.conftest import Graphs
@@ -151,3 +156,33 @@ def test_brokers_and_figures_are_computed_once_per_graph_version(graphs: type[Gr
     for limit in range(100, 100 + common.ANSWERS_KEPT):  # newer questions push it out
         brokers(projection, limit=limit)
     assert brokers(projection, limit=10) is not first
+
+
+# -- the live graph ------------------------------------------------------------------------------
+SCOPES = (None, "region:84", "departement:13", "commune:69123", "14")
+#: the module (the package's ``brokers`` is the function)
+brokers_module = importlib.import_module("queries.analytics.brokers")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans)
+def test_kept_rankings_equal_those_of_the_rebuilt_projection(plan: list[Any]) -> None:
+    def ask(projection: Projection) -> list[Any]:
+        return [brokers(projection, s, exact_limit=4, pivots=3, seed=1) for s in SCOPES]
+
+    def check(followed: Projection, rebuilt: Projection) -> None:
+        assert ask(followed) == ask(rebuilt)
+
+    follow_plan(plan, ask, no_build=[], check=check)
+
+
+def test_a_change_keeps_the_rankings_of_the_scopes_it_does_not_touch() -> None:
+    graph = start_graph()
+    projection = build_projection(graph)
+    first = {s: brokers(projection, s) for s in SCOPES}
+    write_actors(graph, [make_actor(5, 12)])  # an actor of Caen renamed
+    followed = follow(projection, graph).projection
+    with mock.patch.object(brokers_module, "_rank", side_effect=AssertionError("ran")):
+        for scope in ("region:84", "departement:13", "commune:69123"):
+            assert brokers(followed, scope) is first[scope]
+    assert brokers(followed, None) == brokers(build_projection(graph), None)

@@ -222,6 +222,13 @@ def _catch_up(
                 fresh.append(i * n + j if i < j else j * n + i)
     keys = np.unique(np.concatenate((s * n + t, np.array(fresh, dtype=np.int64))))
     sources, targets = keys // max(n, 1), keys % max(n, 1)
+    same_ties = (
+        not renumbered
+        and np.array_equal(sources, base.sources)
+        and np.array_equal(targets, base.targets)
+    )
+    if same_ties:  # attributes only, or links restated: the tie graph is the base's
+        sources, targets = base.sources, base.targets
     nodes = graph._node
     columns = _Columns(base, old_of_new, {index[a]: nodes[a] for a in changed if a in index})
     departement, departement_codes = columns.category("departement")
@@ -229,12 +236,14 @@ def _catch_up(
     region, region_codes = columns.category("region")
     theme_actor, theme_index, theme_codes = columns.themes(new_of_old)
     return Engine(
-        graph=_tie_graph(n, sources, targets),
+        graph=base.graph if same_ties else _tie_graph(n, sources, targets),
         ids=ids,
         index=index,
         sources=sources,
         targets=targets,
-        degree=np.bincount(np.concatenate((sources, targets)), minlength=n),
+        degree=base.degree
+        if same_ties
+        else np.bincount(np.concatenate((sources, targets)), minlength=n),
         lat=columns.number("lat"),
         lon=columns.number("lon"),
         departement=departement,

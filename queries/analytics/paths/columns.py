@@ -17,11 +17,12 @@ actors (a level of a search), :meth:`LinkColumns.usable_everywhere` for every ac
 
 A change applied to the projection (:mod:`queries.deltas`) does not rebuild the arrays:
 :func:`carry_columns` lays the changed actors' link ends out again as small lists
-(:attr:`LinkColumns.patched`), read instead of their rows; past :data:`PATCHED_AT_MOST` of them
-the columns are dropped and built again on first use.
+(:attr:`LinkColumns.patched`), read instead of their rows; past :data:`PATCHED_SHARE` of the
+rows (and :data:`PATCHED_FLOOR`) the columns are dropped and built again on first use.
 
-Memory: 13 bytes per link end and 12 per pair (at 300,000 actors and 1.5 million links, about
-75 MB), against about 1 GB for the same links as Python tuples.
+Memory: 13 bytes per link end and 12 per pair, and the dict of rows: at 300,000 actors and 1.5
+million links, 53 MB of arrays (+149 MB resident while building), against +228 MB resident for
+the same links as Python tuples (the pair summaries the searches read before).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph_model.errors import ImportFailure
+from graph_model.i18n import _
 
 _MIB = 1024 * 1024
 
@@ -41,7 +42,11 @@ class FileLimits(BaseSettings):
 
 def raise_hint(setting: str, value: object) -> str:
     """How to raise a limit, for the end of a refusal."""
-    return f"if the file is genuine, raise MAILLAGE_IMPORT_{setting.upper()} (now {value})"
+    return _(
+        "if the file is genuine, raise {variable} (now {value})",
+        variable=f"MAILLAGE_IMPORT_{setting.upper()}",
+        value=value,
+    )
 
 
 def check_archive(path: Path, limits: FileLimits) -> None:
@@ -51,15 +56,24 @@ def check_archive(path: Path, limits: FileLimits) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportFailure(
-            f"{path.name}: not a readable .xlsx workbook ({exc}); re-save it from the "
-            "spreadsheet program"
+            _(
+                "{file}: not a readable .xlsx workbook ({reason}); re-save it from the "
+                "spreadsheet program",
+                file=path.name,
+                reason=exc,
+            )
         ) from exc
     total = sum(member.file_size for member in members)
     if total > limits.max_unzipped_bytes:
         raise ImportFailure(
-            f"{path.name}: the workbook would inflate to {total / _MIB:.0f} MiB, over the limit "
-            f"of {limits.max_unzipped_bytes / _MIB:.0f} MiB; nothing was imported; "
-            + raise_hint("max_unzipped_bytes", limits.max_unzipped_bytes)
+            _(
+                "{file}: the workbook would inflate to {size} MiB, over the limit of {most} MiB; "
+                "nothing was imported; {hint}",
+                file=path.name,
+                size=f"{total / _MIB:.0f}",
+                most=f"{limits.max_unzipped_bytes / _MIB:.0f}",
+                hint=raise_hint("max_unzipped_bytes", limits.max_unzipped_bytes),
+            )
         )
     for member in members:
         if member.file_size < _MIB:
@@ -67,8 +81,16 @@ def check_archive(path: Path, limits: FileLimits) -> None:
         ratio = member.file_size / max(member.compress_size, 1)
         if ratio > limits.max_zip_ratio:
             raise ImportFailure(
-                f"{path.name}: the member {member.filename} is compressed {ratio:.0f} times "
-                f"({member.file_size / _MIB:.0f} MiB in {member.compress_size / 1024:.0f} KiB), "
-                f"over the limit of {limits.max_zip_ratio:g}: it looks like a zip bomb; nothing "
-                "was imported; " + raise_hint("max_zip_ratio", limits.max_zip_ratio)
+                _(
+                    "{file}: the member {member} is compressed {ratio} times ({size} MiB in "
+                    "{packed} KiB), over the limit of {most}: it looks like a zip bomb; nothing "
+                    "was imported; {hint}",
+                    file=path.name,
+                    member=member.filename,
+                    ratio=f"{ratio:.0f}",
+                    size=f"{member.file_size / _MIB:.0f}",
+                    packed=f"{member.compress_size / 1024:.0f}",
+                    most=f"{limits.max_zip_ratio:g}",
+                    hint=raise_hint("max_zip_ratio", limits.max_zip_ratio),
+                )
             )

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar
 
 from graph_model.batch import GraphBatch
 from graph_model.errors import ImportFailure
+from graph_model.i18n import N_, _
 from graph_model.model import SourceRef, Theme
 from importers.records import ActorRecord, Record
 from importers.tabular import Table
@@ -51,8 +52,11 @@ def check_system(system: str) -> str:
     """A source system name as :class:`SourceRef` wants it, or an :class:`ImportFailure`."""
     if not re.match(r"^[a-z][a-z0-9_-]*$", system) or len(system) > 40:
         raise ImportFailure(
-            f"source name {system!r}: use lower-case letters, digits, '-' and '_' (at most 40 "
-            "characters), starting with a letter — e.g. reseau-occitanie"
+            _(
+                "source name {system!r}: use lower-case letters, digits, '-' and '_' (at most 40 "
+                "characters), starting with a letter — e.g. reseau-occitanie",
+                system=system,
+            )
         )
     return system
 
@@ -82,7 +86,7 @@ class Reader(abc.ABC):
         """Check that the whole file can be read; set :attr:`sha256` and :attr:`total`.
         Raise :class:`ImportFailure` (nothing is written) when it cannot."""
         if not self.path.is_file():
-            raise ImportFailure(f"{self.path}: no such file")
+            raise ImportFailure(_("{path}: no such file", path=self.path))
         self.sha256 = file_sha256(self.path)
 
     @abc.abstractmethod
@@ -142,7 +146,7 @@ class TableReader(Reader):
     def empty_row(self, line: int) -> Record:
         """The record of an empty row: counted, skipped, never loaded."""
         return ActorRecord(
-            line=line, raw={}, source=SourceRef(system=self.system, key="-"), skip="empty row"
+            line=line, raw={}, source=SourceRef(system=self.system, key="-"), skip=N_("empty row")
         )
 
     @abc.abstractmethod

@@ -37,6 +37,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_model.errors import ImportFailure
+from graph_model.i18n import _
 from graph_model.identifiers import fold
 from graph_model.model import parse
 from importers.limits import FileLimits, check_archive, raise_hint
@@ -76,13 +77,17 @@ def load_mapping(path: Path | None) -> TableMapping:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeError, yaml.YAMLError) as exc:
-        raise ImportFailure(f"mapping file {path}: cannot be read ({exc})") from exc
+        raise ImportFailure(
+            _("mapping file {path}: cannot be read ({reason})", path=path, reason=exc)
+        ) from exc
     if not isinstance(data, dict):
-        raise ImportFailure(f"mapping file {path}: expected a YAML mapping at the top level")
+        raise ImportFailure(
+            _("mapping file {path}: expected a YAML mapping at the top level", path=path)
+        )
     try:
         return parse(TableMapping, data)
     except Exception as exc:
-        raise ImportFailure(f"mapping file {path}: {exc}") from exc
+        raise ImportFailure(_("mapping file {path}: {reason}", path=path, reason=exc)) from exc
 
 
 def _header_key(text: object) -> str:
@@ -123,11 +128,15 @@ class Table:
     # -- preparation: one full read, nothing written -------------------------------------------
     def prepare(self, required: Sequence[str] = ()) -> None:
         if not self.path.is_file():
-            raise ImportFailure(f"{self.path}: no such file")
+            raise ImportFailure(_("{path}: no such file", path=self.path))
         if self.path.suffix.lower() in (".xls", ".ods"):
             raise ImportFailure(
-                f"{self.path.name}: {self.path.suffix} files are not read; save it as .xlsx "
-                "or as CSV (UTF-8) from the spreadsheet program"
+                _(
+                    "{file}: {suffix} files are not read; save it as .xlsx or as CSV (UTF-8) "
+                    "from the spreadsheet program",
+                    file=self.path.name,
+                    suffix=self.path.suffix,
+                )
             )
         if self.is_xlsx:
             self._prepare_xlsx()
@@ -142,7 +151,10 @@ class Table:
                 codecs.lookup(explicit)
             except LookupError as exc:
                 raise ImportFailure(
-                    f"mapping: unknown encoding {explicit!r} (try utf-8, cp1252 or latin-1)"
+                    _(
+                        "mapping: unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)",
+                        encoding=explicit,
+                    )
                 ) from exc
         scan = scan_file(self.path, explicit or "utf-8")
         self.sha256 = scan.sha256
@@ -154,7 +166,7 @@ class Table:
         if scan.longest_line > self.limits.max_cell_chars:
             # only a line that long can hold a field over the limit (bar a quoted field over
             # many lines, refused when it is met): read the fields once before anything is written
-            for _ in self._csv_rows():
+            for _row in self._csv_rows():
                 pass
         rows = list(_take(csv.reader(io.StringIO(text), delimiter=self.delimiter), _HEADER_SCAN))
         self._find_header(rows)
@@ -166,14 +178,22 @@ class Table:
             return "utf-16"
         if scan.nul:
             raise ImportFailure(
-                f"{self.path.name}: this is not a text table (it holds NUL bytes: a binary "
-                "file, or UTF-16 without a byte-order mark); export it as CSV UTF-8"
+                _(
+                    "{file}: this is not a text table (it holds NUL bytes: a binary file, or "
+                    "UTF-16 without a byte-order mark); export it as CSV UTF-8",
+                    file=self.path.name,
+                )
             )
         if explicit:
             if not scan.decodes:
                 raise ImportFailure(
-                    f"{self.path.name}: cannot be read as {explicit} ({scan.failure}); fix the "
-                    "encoding in the mapping file or remove it to let it be detected"
+                    _(
+                        "{file}: cannot be read as {encoding} ({reason}); fix the encoding in "
+                        "the mapping file or remove it to let it be detected",
+                        file=self.path.name,
+                        encoding=explicit,
+                        reason=scan.failure,
+                    )
                 )
             return explicit
         if scan.decodes:
@@ -187,16 +207,24 @@ class Table:
             return load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise ImportFailure(
-                f"{self.path.name}: not a readable .xlsx workbook ({exc}); re-save it from the "
-                "spreadsheet program"
+                _(
+                    "{file}: not a readable .xlsx workbook ({reason}); re-save it from the "
+                    "spreadsheet program",
+                    file=self.path.name,
+                    reason=exc,
+                )
             ) from exc
 
     def _worksheet(self, workbook: Any) -> Any:
         if self.mapping.sheet:
             if self.mapping.sheet not in workbook.sheetnames:
                 raise ImportFailure(
-                    f"{self.path.name}: no sheet named {self.mapping.sheet!r} (sheets: "
-                    f"{', '.join(workbook.sheetnames)})"
+                    _(
+                        "{file}: no sheet named {sheet!r} (sheets: {sheets})",
+                        file=self.path.name,
+                        sheet=self.mapping.sheet,
+                        sheets=", ".join(workbook.sheetnames),
+                    )
                 )
             return workbook[self.mapping.sheet]
         return workbook[workbook.sheetnames[0]]
@@ -226,17 +254,28 @@ class Table:
         for count, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if count > limits.max_sheet_rows:
                 raise ImportFailure(
-                    f"{self.path.name}: the sheet {sheet.title!r} has more than "
-                    f"{limits.max_sheet_rows} rows, the most a sheet may have; nothing was "
-                    "imported; " + raise_hint("max_sheet_rows", limits.max_sheet_rows)
+                    _(
+                        "{file}: the sheet {sheet!r} has more than {most} rows, the most a "
+                        "sheet may have; nothing was imported; {hint}",
+                        file=self.path.name,
+                        sheet=sheet.title,
+                        most=limits.max_sheet_rows,
+                        hint=raise_hint("max_sheet_rows", limits.max_sheet_rows),
+                    )
                 )
             for column, cell in enumerate(cells, start=1):
                 if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
                     raise ImportFailure(
-                        f"{self.path.name}: line {count}, column {column}: a cell is longer "
-                        f"than {limits.max_cell_chars} characters, the longest a cell may be; "
-                        "nothing was imported; "
-                        + raise_hint("max_cell_chars", limits.max_cell_chars)
+                        _(
+                            "{file}: line {line}, column {column}: a cell is longer than {most} "
+                            "characters, the longest a cell may be; nothing was imported; "
+                            "{hint}",
+                            file=self.path.name,
+                            line=count,
+                            column=column,
+                            most=limits.max_cell_chars,
+                            hint=raise_hint("max_cell_chars", limits.max_cell_chars),
+                        )
                     )
         return count
 
@@ -251,11 +290,13 @@ class Table:
 
     def _find_header(self, rows: list[list[Any]]) -> None:
         if not rows:
-            raise ImportFailure(f"{self.path.name}: the file is empty")
+            raise ImportFailure(_("{file}: the file is empty", file=self.path.name))
         if self.mapping.header_row:
             index = self.mapping.header_row - 1
             if index >= len(rows):
-                raise ImportFailure(f"{self.path.name}: no row {self.mapping.header_row}")
+                raise ImportFailure(
+                    _("{file}: no row {row}", file=self.path.name, row=self.mapping.header_row)
+                )
         else:
             mapped = {v for v in self.mapping.columns.values() if v}
             index = 0
@@ -283,15 +324,27 @@ class Table:
                 columns[name] = by_header[wanted]
             else:
                 raise ImportFailure(
-                    f"{self.path.name}: the mapping names column {wanted!r} for {name!r}, but "
-                    f"the header (line {self.header_line}) has: {', '.join(self.header)}"
+                    _(
+                        "{file}: the mapping names column {wanted!r} for {name!r}, but the "
+                        "header (line {line}) has: {header}",
+                        file=self.path.name,
+                        wanted=wanted,
+                        name=name,
+                        line=self.header_line,
+                        header=", ".join(self.header),
+                    )
                 )
         missing = [name for name in required if name not in columns]
         if missing:
             raise ImportFailure(
-                f"{self.path.name}: no column for {', '.join(missing)} in the header (line "
-                f"{self.header_line}: {', '.join(h for h in self.header if h) or 'empty'}); "
-                "name the columns in a mapping file (--mapping), see docs/importers.md"
+                _(
+                    "{file}: no column for {missing} in the header (line {line}: {header}); "
+                    "name the columns in a mapping file (--mapping), see docs/importers.md",
+                    file=self.path.name,
+                    missing=", ".join(missing),
+                    line=self.header_line,
+                    header=", ".join(h for h in self.header if h) or _("empty"),
+                )
             )
         self.columns = columns
 
@@ -341,13 +394,19 @@ class Table:
 
     def _unreadable_field(self, line: int, reason: str, limit: int) -> str:
         if "field larger than field limit" in reason:
-            return (
-                f"{self.path.name}: line {line}: a field is longer than {limit} characters, "
-                "the longest a cell may be; nothing was imported; "
-                + raise_hint("max_cell_chars", limit)
+            return _(
+                "{file}: line {line}: a field is longer than {most} characters, the longest a "
+                "cell may be; nothing was imported; {hint}",
+                file=self.path.name,
+                line=line,
+                most=limit,
+                hint=raise_hint("max_cell_chars", limit),
             )
-        return (
-            f"{self.path.name}: line {line}: cannot be read as CSV ({reason}); nothing was imported"
+        return _(
+            "{file}: line {line}: cannot be read as CSV ({reason}); nothing was imported",
+            file=self.path.name,
+            line=line,
+            reason=reason,
         )
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:

@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from graph_model.i18n import N_, _
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, SourceRef, Theme
 from importers.normalise import clean_text, parse_float, slug, split_list
@@ -138,18 +139,26 @@ class EssGlobalReader(TableReader):
             email=clean_text(values.get("email")),
         )
         if not identifier:
-            record.error = "no Identifier (the standard requires one per initiative)"
+            record.error = _("no Identifier (the standard requires one per initiative)")
             return record
         structure_text = clean_text(values.get("structure"))
         membership_text = clean_text(values.get("membership"))
         structure = vocab.term("organisational-structure", structure_text or "")
         membership = vocab.term("base-membership-type", membership_text or "")
-        for text, term, what in (
-            (structure_text, structure, "organisational structure"),
-            (membership_text, membership, "membership type"),
+        for text, term, unknown in (
+            (
+                structure_text,
+                structure,
+                N_("unknown ESSGlobal organisational structure {text!r}: ignored"),
+            ),
+            (
+                membership_text,
+                membership,
+                N_("unknown ESSGlobal membership type {text!r}: ignored"),
+            ),
         ):
             if text and term is None:
-                record.flags.append(f"unknown ESSGlobal {what} {text!r}: ignored")
+                record.flags.append(_(unknown, text=text))
         if structure is not None:
             record.legal_form = structure.fr
             if structure.kind is not None:
@@ -161,7 +170,9 @@ class EssGlobalReader(TableReader):
             for text in split_list(cell, ";"):
                 term = vocab.term("activities-modified", text)
                 if term is None:
-                    record.flags.append(f"unknown ESSGlobal activity {text!r}: ignored")
+                    record.flags.append(
+                        _("unknown ESSGlobal activity {text!r}: ignored", text=text)
+                    )
                 elif all(t.id != f"essglobal:{term.code}" for t in record.themes):
                     record.themes.append(activity_theme(term))
         latitude = parse_float(values.get("latitude"))

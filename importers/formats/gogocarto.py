@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_model.errors import ImportFailure
+from graph_model.i18n import N_, _
 from graph_model.identifiers import fold
 from graph_model.model import SourceRef
 from importers.formats.spreadsheet import free_theme
@@ -46,11 +47,11 @@ from importers.tabular import TableMapping
 
 #: statuses of elements that are not live actors (deleted, refused, duplicate, pending copy)
 NOT_LIVE = {
-    -6: "duplicate",
-    -5: "pending version of a modification",
-    -4: "deleted",
-    -3: "refused by the community",
-    -2: "refused by an admin",
+    -6: N_("duplicate"),
+    -5: N_("pending version of a modification"),
+    -4: N_("deleted"),
+    -3: N_("refused by the community"),
+    -2: N_("refused by an admin"),
 }
 _NETWORK_PREFIXES = (
     "reseau ", "federation ", "mouvement ", "union regionale ", "union nationale ",
@@ -66,13 +67,23 @@ def load_json(path: Path) -> Any:
             return json.load(stream)
     except json.JSONDecodeError as exc:
         raise ImportFailure(
-            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "the file may be truncated: download it again"
+            _(
+                "{file}: not valid JSON (line {line}, column {column}: {reason}); the file may "
+                "be truncated: download it again",
+                file=path.name,
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
+            )
         ) from exc
     except UnicodeDecodeError as exc:
-        raise ImportFailure(f"{path.name}: not UTF-8 JSON ({exc})") from exc
+        raise ImportFailure(
+            _("{file}: not UTF-8 JSON ({reason})", file=path.name, reason=exc)
+        ) from exc
     except OSError as exc:
-        raise ImportFailure(f"{path.name}: cannot be read ({exc})") from exc
+        raise ImportFailure(
+            _("{file}: cannot be read ({reason})", file=path.name, reason=exc)
+        ) from exc
 
 
 def taxonomy_names(data: Any) -> dict[str, str]:
@@ -129,17 +140,30 @@ class GoGoCartoReader(Reader):
             if self.shape == "gogocompact":
                 if not (isinstance(mapping, list) and len(mapping) > 1):
                     raise ImportFailure(
-                        f"{self.path.name}: a gogocompact export without its 'mapping'"
+                        _(
+                            "{file}: a gogocompact export without its 'mapping'; export it "
+                            "again with its mapping",
+                            file=self.path.name,
+                        )
                     )
                 fields = mapping[1]
                 self.compact_fields = [str(f) for f in fields] if isinstance(fields, list) else []
         else:
             raise ImportFailure(
-                f"{self.path.name}: not a GoGoCarto export (expected a list of elements or "
-                '{"data": [...]} from /api/elements.json)'
+                _(
+                    "{file}: not a GoGoCarto export (expected a list of elements, or the "
+                    "answer of /api/elements.json with its data)",
+                    file=self.path.name,
+                )
             )
         if self.shape not in ("gogofull", "gogocompact"):
-            raise ImportFailure(f"{self.path.name}: unknown GoGoCarto ontology {self.shape!r}")
+            raise ImportFailure(
+                _(
+                    "{file}: unknown GoGoCarto ontology {shape!r} (gogofull or gogocompact)",
+                    file=self.path.name,
+                    shape=self.shape,
+                )
+            )
         if self.taxonomy_path is not None:
             self.options = taxonomy_names(load_json(self.taxonomy_path))
         self.elements = elements
@@ -160,12 +184,18 @@ class GoGoCartoReader(Reader):
         try:
             value = int(status) if status is not None and status != "" else None
         except (TypeError, ValueError):
-            record.flags.append(f"status {status!r} is not a GoGoCarto status: read as live")
+            record.flags.append(
+                _("status {status!r} is not a GoGoCarto status: read as live", status=status)
+            )
             return
         if value is not None and value in NOT_LIVE:
-            record.skip = f"GoGoCarto status {value} ({NOT_LIVE[value]}): not a live actor"
+            record.skip = _(
+                "GoGoCarto status {value} ({meaning}): not a live actor",
+                value=value,
+                meaning=_(NOT_LIVE[value]),
+            )
         elif value is not None and value < -6:
-            record.skip = f"GoGoCarto status {value}: not a live actor"
+            record.skip = _("GoGoCarto status {value}: not a live actor", value=value)
 
     def _categories(self, record: ActorRecord, names: list[str]) -> None:
         for name in names:
@@ -183,7 +213,7 @@ class GoGoCartoReader(Reader):
     def _full(self, position: int, element: Any) -> ActorRecord:
         if not isinstance(element, dict):
             record = self._record(position, None, {"element": element})
-            record.error = "not a GoGoCarto element (expected an object)"
+            record.error = _("not a GoGoCarto element (expected an object)")
             return record
         record = self._record(position, element.get("id"), element)
         self._status(record, element.get("status"))
@@ -202,7 +232,7 @@ class GoGoCartoReader(Reader):
             locality = clean_text(address.get("addressLocality"))
             country = clean_text(address.get("addressCountry"))
         elif isinstance(address, str):
-            record.flags.append("address given as one string: only the coordinates are used")
+            record.flags.append(_("address given as one string: only the coordinates are used"))
         record.place = PlaceInput(
             postcode=postcode,
             commune=locality,
@@ -224,7 +254,7 @@ class GoGoCartoReader(Reader):
     def _compact(self, position: int, element: Any) -> ActorRecord:
         if not isinstance(element, list) or len(element) < 4:
             record = self._record(position, None, {"element": element})
-            record.error = "not a gogocompact element ([id, [fields], lat, lng, …])"
+            record.error = _("not a gogocompact element ([id, [fields], lat, lng, …])")
             return record
         values = element[1] if isinstance(element[1], list) else []
         fields = dict(zip(self.compact_fields, values, strict=False))
@@ -251,8 +281,11 @@ class GoGoCartoReader(Reader):
             name = self.options.get(str(option))
             if name is None:
                 record.flags.append(
-                    f"category {option} has no name (give the map's taxonomy.json with "
-                    "--taxonomy): ignored"
+                    _(
+                        "category {option} has no name (give the map's taxonomy.json with "
+                        "--taxonomy): ignored",
+                        option=option,
+                    )
                 )
             else:
                 names.append(name)

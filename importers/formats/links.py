@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_model.errors import InvalidDates
+from graph_model.i18n import N_, _
 from graph_model.identifiers import fold
 from graph_model.model import LinkKind, SourceRef
 from importers.formats.spreadsheet import default_system
@@ -119,7 +120,7 @@ class LinksReader(TableReader):
         self._kinds: dict[str, tuple[LinkKind | None, str | None]] = {}
 
     def empty_row(self, line: int) -> LinkRecord:
-        return LinkRecord(line=line, raw={}, source_ref="", target_ref="", skip="empty row")
+        return LinkRecord(line=line, raw={}, source_ref="", target_ref="", skip=N_("empty row"))
 
     def record(self, line: int, values: dict[str, Any], raw: dict[str, Any]) -> LinkRecord:
         source_ref = clean_text(values.get("from")) or ""
@@ -127,9 +128,9 @@ class LinksReader(TableReader):
         record = LinkRecord(line=line, raw=raw, source_ref=source_ref, target_ref=target_ref)
         errors: list[str] = []
         if not source_ref:
-            errors.append("no 'from' actor")
+            errors.append(_("no 'from' actor"))
         if not target_ref:
-            errors.append("no 'to' actor")
+            errors.append(_("no 'to' actor"))
         kind_text = clean_text(values.get("kind"))
         if kind_text:
             known = self._kinds.get(kind_text)
@@ -138,9 +139,15 @@ class LinksReader(TableReader):
             record.kind, record.subkind = known
             if record.kind is None:
                 listed = ", ".join(k.value for k in ACTOR_LINKS)
-                errors.append(f"link kind {kind_text!r} not recognised (use {listed})")
+                errors.append(
+                    _(
+                        "link kind {kind!r} not recognised (use {kinds})",
+                        kind=kind_text,
+                        kinds=listed,
+                    )
+                )
         else:
-            errors.append("no link kind")
+            errors.append(_("no link kind"))
         subkind = clean_text(values.get("subkind"))
         if subkind:
             record.subkind = subkind

@@ -33,6 +33,7 @@ import yaml
 
 from graph_model.batch import GraphBatch
 from graph_model.errors import ImportFailure
+from graph_model.i18n import _
 from graph_model.identifiers import fold
 from graph_model.model import ActorKind, LinkKind, SourceRef, Theme, parse
 from graph_model.stored import source_json
@@ -67,12 +68,14 @@ class MovementReader(Reader):
 
     def prepare(self) -> None:
         if not self.path.is_file():
-            raise ImportFailure(f"{self.path}: no such file")
+            raise ImportFailure(_("{path}: no such file", path=self.path))
         self.sha256 = file_sha256(self.path)
         try:
             data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
         except (UnicodeError, yaml.YAMLError) as exc:
-            raise ImportFailure(f"{self.path.name}: not readable YAML ({exc})") from exc
+            raise ImportFailure(
+                _("{file}: not readable YAML ({reason})", file=self.path.name, reason=exc)
+            ) from exc
         try:
             self.dataset = parse(MovementDataset, data)
         except Exception as exc:

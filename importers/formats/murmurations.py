@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_model.errors import ImportFailure
+from graph_model.i18n import N_, _
 from graph_model.model import LinkKind, SourceRef
 from importers.formats.gogocarto import load_json
 from importers.formats.spreadsheet import free_theme
@@ -81,8 +82,11 @@ class MurmurationsReader(Reader):
             profiles = data
         else:
             raise ImportFailure(
-                f"{self.path.name}: not Murmurations profiles (expected a profile object, a "
-                'list of profiles, or {"data": [...]} from the index)'
+                _(
+                    "{file}: not Murmurations profiles (expected a profile object, a list of "
+                    "profiles, or the index's answer with its data)",
+                    file=self.path.name,
+                )
             )
         self.profiles = profiles
         self.total = len(profiles)
@@ -97,7 +101,7 @@ class MurmurationsReader(Reader):
                 line=position,
                 raw={"profile": profile},
                 source=SourceRef(system=self.system, key=f"position-{position}"),
-                error="not a Murmurations profile (expected an object)",
+                error=_("not a Murmurations profile (expected an object)"),
             )
         key = profile_alias_key(profile)
         record = ActorRecord(
@@ -113,10 +117,10 @@ class MurmurationsReader(Reader):
             description=clean_text(profile.get("description") or profile.get("mission")),
         )
         if key is None:
-            record.error = "no primary_url (nor profile_url): a profile needs one to be found"
+            record.error = _("no primary_url (nor profile_url): a profile needs one to be found")
             return record
         if clean_text(profile.get("status")) == "cancelled":
-            record.skip = "status cancelled: not a live actor"
+            record.skip = N_("status cancelled: not a live actor")
             return record
         if self.system != "murmurations":  # relationships find profiles by this alias
             record.aliases.append(f"murmurations:{key}")
@@ -142,14 +146,20 @@ class MurmurationsReader(Reader):
             record.themes = [free_theme(t) for tag in tags if (t := clean_text(tag))]
         for relation in profile.get("relationships") or []:
             if not isinstance(relation, dict):
-                record.flags.append(f"relationship {relation!r} is not an object: ignored")
+                record.flags.append(
+                    _("relationship {relation!r} is not an object: ignored", relation=relation)
+                )
                 continue
             predicate = clean_text(relation.get("predicate_url")) or ""
             target = clean_text(relation.get("object_url")) or ""
             meaning = predicate_of(predicate)
             if meaning is None or not target:
                 record.flags.append(
-                    f"relationship {predicate or '?'} → {target or '?'} not understood: ignored"
+                    _(
+                        "relationship {predicate} → {target} not understood: ignored",
+                        predicate=predicate or "?",
+                        target=target or "?",
+                    )
                 )
                 continue
             kind, reverse = meaning

@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from graph_model.i18n import N_, _
 from graph_model.identifiers import is_valid_siret
 from graph_model.model import ActorKind, SourceRef
 from importers.normalise import clean_text
@@ -99,13 +100,13 @@ class SireneReader(TableReader):
     def _skip(self, get: Callable[[str], str | None]) -> str | None:
         """Why a legal unit is not imported as a live actor, if it is not."""
         if get("statutDiffusionUniteLegale") == "P":
-            return "not public in SIRENE (statut de diffusion partielle)"
+            return N_("not public in SIRENE (statut de diffusion partielle)")
         if get("etatAdministratifUniteLegale") == "C":
-            return "ceased legal unit (état administratif C)"
+            return N_("ceased legal unit (état administratif C)")
         if get("categorieJuridiqueUniteLegale") == "1000":
-            return "natural person (entrepreneur individuel): not imported"
+            return N_("natural person (entrepreneur individuel): not imported")
         if self.ess_only and get("economieSocialeSolidaireUniteLegale") != "O":
-            return "not in the ESS (--ess-only)"
+            return N_("not in the ESS (--ess-only)")
         return None
 
     def record(self, line: int, values: dict[str, Any], raw: dict[str, Any]) -> ActorRecord:
@@ -122,7 +123,7 @@ class SireneReader(TableReader):
             authoritative=_AUTHORITATIVE,
         )
         if not raw:
-            record.skip = "empty row"
+            record.skip = N_("empty row")
             return record
         category = get("categorieJuridiqueUniteLegale")
         record.skip = self._skip(get)
@@ -141,7 +142,9 @@ class SireneReader(TableReader):
             if is_valid_siret(siren + nic):
                 record.siret = siren + nic
             else:
-                record.flags.append(f"seat SIRET {siren}{nic} fails the Luhn check: not kept")
+                record.flags.append(
+                    _("seat SIRET {siret} fails the Luhn check: not kept", siret=siren + nic)
+                )
         rna = (get("identifiantAssociationUniteLegale") or "").replace(" ", "").upper()
         if rna and RNA.match(rna):
             record.rna = rna

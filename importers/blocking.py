@@ -28,6 +28,7 @@ does not grow with the graph. Words a large part of the block shares (its commun
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -45,11 +46,15 @@ from importers.scoring import (
 __all__ = ["CANDIDATE_THRESHOLD", "MERGE_THRESHOLD", "NameIndex"]
 
 #: the most candidates of one record that are scored
-MAX_COMPARED = 16
+MAX_COMPARED = 10
 #: candidates whose shared words weigh this much less than the best one's are not scored
-LAG = 9.0
-#: postings longer than this are too common to find candidates with on their own
-_COMMON = 2_000
+LAG = 7.0
+#: a record whose every word is more common than :data:`_DISTINCT` votes with its rarest one
+#: if no more actors share it than this (a generic name is found by its exact form anyway)
+_FALLBACK = 900
+#: a word that more actors of a block share is not distinctive there: it votes only when the
+#: record has no rarer word (whatever the size of the graph, so a record's cost stays flat)
+_DISTINCT = 300
 _CELL = 100  # cells of 0.01°
 
 
@@ -118,7 +123,10 @@ class NameIndex:
                 found[key] = found.get(key, 0.0) + value
                 entries[key] = entry
 
-        vote(self._exact.get(probe.core, ()), 30.0)
+        same_name = self._exact.get(probe.core) or []
+        if len(same_name) > 50:  # a generic name: the same one in this département only
+            same_name = [e for e in same_name if e.departement in (probe.departement, None)]
+        vote(same_name, 30.0)
         blocks = [self._blocks.get(d) for d in dict.fromkeys((probe.departement or "", ""))]
         if not probe.departement:
             blocks.append(self._anywhere)
@@ -137,7 +145,8 @@ class NameIndex:
                 vote(webs, 4.0)
         for key in skip:
             found.pop(key, None)
-        ranked = sorted(found, key=lambda key: (-found[key], key))
+        # the best few (ties by id: the same file finds the same candidates in any order)
+        ranked = heapq.nsmallest(2 * MAX_COMPARED, found, key=lambda key: (-found[key], key))
         # those that share far less than the best could not beat it: not scored
         floor = found[ranked[0]] - LAG if ranked else 0.0
         live = (entries[key] for key in ranked if found[key] >= floor and self._live(entries[key]))
@@ -149,7 +158,7 @@ class NameIndex:
         """The postings of a block that the probe's words vote with, and each vote's weight:
         the rarest first, a word most of the block shares only when no other is left."""
         weight = self.stats.weight
-        limit = min(_COMMON, max(200, len(self._current) // 50))
+        limit = _DISTINCT
         lists: list[tuple[int, str, list[Entry], float]] = []
         for token in probe.tokens:
             posting = block.get(token)
@@ -161,7 +170,7 @@ class NameIndex:
                     lists.append((len(found), key, found, weight(token) - 2.0))
         lists.sort(key=lambda item: (item[0], item[1]))
         usable = [item for item in lists if item[0] <= limit] or lists[:1]
-        return [(posting, value) for size, _, posting, value in usable[:4] if size <= _COMMON]
+        return [(posting, value) for size, _, posting, value in usable[:4] if size <= _FALLBACK]
 
     def matches(self, probe: Probe, *, exclude: Iterable[str] = ()) -> list[Match]:
         """Every actor at least as likely as :data:`CANDIDATE_THRESHOLD`, best first."""

@@ -218,6 +218,16 @@ def compare_names(
     when the names share no word)."""
     towns = geo.words(probe.commune), geo.words(entry.commune)
     place_words = towns[0] | towns[1]
+    if probe.tokens == entry.tokens:  # the same words (most look-alikes): no pairing to do
+        weights = [min(stats.weight(t), 3.0) if t in place_words else stats.weight(t)
+                   for t in probe.tokens]  # fmt: skip
+        heaviest = max(weights)
+        total = min(MAX_NAME, sum(weights)) + (2.0 if heaviest >= DISTINCTIVE else 0.0)
+        if out is not None:
+            out.append(f"name {_signed(min(MAX_NAME, sum(weights)))} ({' '.join(probe.tokens)})")
+            if heaviest >= DISTINCTIVE:
+                out.append("same words")
+        return total, heaviest
     unused = list(entry.tokens)
     matched, typos, extras, best = 0.0, 0, [], 0.0
     shared: list[str] = []

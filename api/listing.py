@@ -80,7 +80,10 @@ class ListingIndex:
             by_kind.move(actor, _kinds(before), _kinds(after))
             by_place.move(actor, set(_places(before)), set(_places(after)))
             by_theme.move(actor, _themes(before), _themes(after))
-        names = carry_folded_names(self.names, applied)
+        # the names the search carried already to the new projection, when they are there
+        names = dict(applied.new.derived_items()).get("api.folded_names")
+        if not isinstance(names, dict):
+            names = carry_folded_names(self.names, applied)
         return ListingIndex(ids, names, by_kind.result(), by_place.result(), by_theme.result())
 
 

@@ -29,6 +29,8 @@ from api.auth import AuthError, Role, Unauthenticated, bearer
 from api.endpoint import dumps, request_id
 from api.exports import FORMATS, Subgraph, render
 from api.services import Services
+from api.sessions import account_router
+from api.territory_routes import add_territory_routes
 from graph_model.errors import MaillageError, NotFound, StoreUnavailable, ValidationError
 from graph_model.i18n import _
 from queries import analytics
@@ -210,6 +212,7 @@ EXPORTS: dict[str, Builder] = {
 
 def build_router() -> APIRouter:
     router = APIRouter()
+    add_territory_routes(router, _services, _check_reader, _error)  # before /export/{what}
 
     @router.get("/health", include_in_schema=True)
     async def health() -> Response:
@@ -299,4 +302,5 @@ def build_router() -> APIRouter:
             },
         )
 
+    router.include_router(account_router())  # /auth/signin, /auth/signout… (api.sessions)
     return router

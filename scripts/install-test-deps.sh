@@ -14,6 +14,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+# pdftotext: the territory sheet's tests read the PDF with it too (and with pypdf)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if ((${#need_apt[@]})); then
     if ! command -v apt-get >/dev/null 2>&1; then
         echo "install-test-deps: apt-get not found; install ${need_apt[*]} by hand" >&2
@@ -29,7 +31,7 @@ if ((${#need_apt[@]})); then
     fi
     $sudo apt-get install -y -q --no-install-recommends "${need_apt[@]}" fonts-dejavu-core
 else
-    echo "install-test-deps: chromium and chromium-driver already installed"
+    echo "install-test-deps: chromium, chromium-driver and poppler-utils already installed"
 fi
 
 python="${PYTHON:-}"

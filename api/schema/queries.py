@@ -45,6 +45,7 @@ from api.schema.records import (
     import_run_from,
 )
 from api.schema.running import projection_of, run_analytic
+from api.schema.territories import FigureSeries, TableOrder, TerritoryRow, series_of, table_of
 from api.search import identity_keys, search_index
 from graph_model.errors import ValidationError
 from graph_model.identifiers import check_actor_id
@@ -239,6 +240,39 @@ class Query:
         self, info: Info, scope: str | None = None, as_of: date | None = None
     ) -> Figures:
         return await figures_of(info, scope, as_of)
+
+    @field(
+        description="One row of figures per territory of a level within a parent "
+        '(territoryTable(parent: "region:84", level: DEPARTEMENT)), sorted.'
+    )
+    async def territory_table(
+        self,
+        info: Info,
+        *,
+        parent: str,
+        level: TerritoryLevel,
+        as_of: date | None = None,
+        order_by: TableOrder = TableOrder.ACTORS,
+        descending: bool = True,
+    ) -> list[TerritoryRow]:
+        return await table_of(
+            info,
+            parent=parent,
+            level=level,
+            as_of=as_of,
+            order_by=order_by,
+            descending=descending,
+        )
+
+    @field(description="A territory's figures on 1 January of each year from `from` to `to`.")
+    async def figure_series(
+        self,
+        info: Info,
+        territory: str,
+        from_: Annotated[int, strawberry.argument(name="from")],
+        to: int,
+    ) -> FigureSeries:
+        return await series_of(info, territory, from_, to)
 
     @field(description="The latest import runs, newest first.")
     async def import_runs(self, info: Info, first: int | None = None) -> list[ImportRun]:

@@ -1,0 +1,235 @@
+"""HTTP routes of the territory figures, beside the graph exports (:mod:`api.http`):
+
+* ``GET /export/territories.csv`` and ``/export/territories.xlsx`` — ``territoryTable`` as a
+  file: ``?parent=region:84&level=departement&asOf=2025-01-01&orderBy=actors&descending=true``
+  (one row per territory; columns: the figures, then the legal families and the kinds); CSV
+  with a byte-order mark, every text cell escaped against formulas, as the other exports;
+* ``GET /fiche/{territory}.pdf?asOf=…`` — the territory sheet (:mod:`api.sheet`), in the
+  request's language (``Accept-Language``); what the map opens on a click.
+
+Reads follow ``MAILLAGE_PUBLIC_READ`` like the other exports; errors are the same JSON.
+``add_territory_routes`` is handed the helpers of :mod:`api.http` (the caller's check of a
+reader, its error response) so that neither module imports the other.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from api.endpoint import request_id
+from api.services import Services
+from graph_model.errors import MaillageError, ValidationError
+from graph_model.i18n import _, language
+from importers.cells import safe_row
+from queries.analytics import territories
+from queries.analytics.legal import FAMILIES
+
+CheckReader = Callable[[Services, Request], Awaitable[None]]
+ErrorResponse = Callable[[MaillageError, str], Response]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = ("Organisation", "Network", "Project", "AdvocacyBody")
+HEADER = (
+    "territory",
+    "code",
+    "name",
+    "level",
+    "as_of",
+    "population",
+    "epci_perimeter_year",
+    "before_data",
+    "actors",
+    "per_10000",
+    "links_inside",
+    "links_crossing",
+    "density",
+    "isolated",
+    *(f"family_{family}" for family in FAMILIES),
+    *(f"kind_{kind}" for kind in KINDS),
+)
+
+
+def table_rows(rows: Sequence[territories.TerritoryFigures]) -> list[list[Any]]:
+    """The table's rows, header first (stable machine column names)."""
+    found: list[list[Any]] = [list(HEADER)]
+    for r in rows:
+        families = {c.key: c.count for c in r.by_family}
+        kinds = {c.key: c.count for c in r.by_kind}
+        found.append(
+            [
+                r.territory,
+                r.territory.partition(":")[2] or r.territory,
+                r.name,
+                r.level,
+                r.as_of.isoformat() if r.as_of else "",
+                "" if r.population is None else r.population,
+                "" if r.epci_perimeter_year is None else r.epci_perimeter_year,
+                "true" if r.before_data else "false",
+                r.actors,
+                "" if r.per_10000 is None else r.per_10000,
+                r.links_inside,
+                r.links_crossing,
+                r.density,
+                r.isolated,
+                *(families.get(family, 0) for family in FAMILIES),
+                *(kinds.get(kind, 0) for kind in KINDS),
+            ]
+        )
+    return found
+
+
+def to_csv(rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(safe_row(row) for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[list[Any]]) -> bytes:
+    """One sheet ``territories``; text cells are string cells (a formula is shown, never run)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("territories")
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell.data_type = "s"
+            else:
+                cell = WriteOnlyCell(sheet, value)
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _("asOf: {value} is not a date (YYYY-MM-DD)", value=repr(value)), field="asOf"
+        ) from exc
+
+
+def _level(value: str | None) -> territories.Level:
+    text = (value or "departement").strip().casefold()
+    for level in territories.LEVELS:
+        if level == text:
+            return level
+    raise ValidationError(
+        _(
+            "level: {value} is not a level; use region, departement, epci or commune",
+            value=repr(value),
+        ),
+        field="level",
+    )
+
+
+def add_territory_routes(
+    router: APIRouter,
+    services_of: Callable[[Request], Services],
+    check_reader: CheckReader,
+    error: ErrorResponse,
+) -> None:
+    """Add the table exports and the sheet to ``router`` (before its ``/export/{what}``)."""
+
+    async def table(request: Request, fmt: str) -> Response:
+        rid = request_id(request)
+        services = services_of(request)
+        params = request.query_params
+        try:
+            services.guard.check()
+            await check_reader(services, request)
+            projection = await services.projection.get()
+            parent = params.get("parent") or "FR"
+            level = _level(params.get("level"))
+            day = _day(params.get("asOf"))
+            order = params.get("orderBy") or "actors"
+            descending = (params.get("descending") or "true").casefold() != "false"
+            with anyio.fail_after(services.settings.export_timeout):
+                rows = await services.compute_in_thread(
+                    lambda: territories.territory_table(
+                        projection, parent, level, as_of=day, order_by=order, descending=descending
+                    )
+                )
+            content = await services.compute_in_thread(
+                lambda: to_csv(table_rows(rows)) if fmt == "csv" else to_xlsx(table_rows(rows))
+            )
+        except MaillageError as exc:
+            return error(exc, rid)
+        name = f"maillage-territories-{parent.replace(':', '-')}-{level}.{fmt}"
+        return Response(
+            content,
+            media_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Request-ID": rid},
+        )
+
+    @router.get("/export/territories.csv")
+    async def territories_csv(request: Request) -> Response:
+        return await table(request, "csv")
+
+    @router.get("/export/territories.xlsx")
+    async def territories_xlsx(request: Request) -> Response:
+        return await table(request, "xlsx")
+
+    @router.get("/fiche/{territory}.pdf")
+    async def sheet(territory: str, request: Request) -> Response:
+        from api.sheet import render_territory_sheet
+
+        rid = request_id(request)
+        services = services_of(request)
+        try:
+            services.guard.check()
+            await check_reader(services, request)
+            place = territories.resolve_territory(territory)
+            day = _day(request.query_params.get("asOf"))
+            projection = await services.projection.get()
+            found = territories.territory_figures(projection, place, as_of=day)
+            wanted = [c.key for c in found.by_theme[:10]]
+            themes = await services.guard.run(services.graph.themes_by_id, wanted)
+            english = language() == "en"
+            labels = {
+                key: str(
+                    (props.get("label_en") if english else None)
+                    or props.get("label_fr")
+                    or props.get("name")
+                    or key
+                )
+                for key, props in themes.items()
+            }
+            with anyio.fail_after(services.settings.export_timeout):
+                content = await services.compute_in_thread(
+                    lambda: render_territory_sheet(
+                        projection, place, as_of=day, theme_labels=labels
+                    )
+                )
+        except TimeoutError:
+            exc = MaillageError(_("the sheet took longer than the export limit"))
+            exc.code = "timeout"
+            return error(exc, rid)
+        except MaillageError as exc:
+            return error(exc, rid)
+        name = f"fiche-{place.id.replace(':', '-')}.pdf"
+        return Response(
+            content,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}"', "X-Request-ID": rid},
+        )
+
+
+__all__ = ["add_territory_routes", "table_rows", "to_csv", "to_xlsx"]

@@ -24,6 +24,7 @@ from typing import Any
 
 from graph_model.errors import ValidationError
 from graph_model.model import Actor, ActorKind, Link, LinkKind, Theme
+from graph_model.spells import Period, touch_bounds
 from graph_model.stored import TerritoryLookup, actor_properties, link_properties, theme_properties
 
 #: what the graph held for each link added ``unless_known``, by type: ``{id, same: [stored]}``
@@ -136,9 +137,10 @@ class GraphBatch:
         self, link: Link, row: Mapping[str, Any] | None = None, *, unless_known: bool = False
     ) -> None:
         """A link; ``row`` (its id and properties, as the caller compared them) saves computing
-        them again. ``unless_known``: created only if the graph holds no link that is the same
-        statement (the same id, or for an undated statement the same sub-kind); the ones it
-        holds go to the write's settlement callback.
+        them again. ``unless_known``: created only if the graph holds no spell this statement
+        joins (the same id, or of the same sub-kind: any for an undated statement or an undated
+        spell, else one whose period overlaps or touches the statement's —
+        :mod:`graph_model.spells`); the ones it holds go to the write's settlement callback.
 
         A link is added ``unless_known`` once a batch: the statement checks every row against
         the graph as it was before the batch, so two rows with one id would each create a
@@ -148,6 +150,8 @@ class GraphBatch:
         if not unless_known:
             self.links[link.kind].append(new_row)
             return
+        # the store finds the spells this statement joins with these (graph_model.spells)
+        new_row["reach_from"], new_row["reach_to"] = touch_bounds(Period(link.since, link.until))
         key = (link.kind, new_row["id"])
         earlier = self._new_link_rows.get(key)
         if earlier is None:

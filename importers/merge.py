@@ -39,6 +39,7 @@ from graph_model.model import (
     SourceRef,
     parse,
 )
+from graph_model.spells import Period, merged, spell_for
 from graph_model.stored import source_json
 from importers.names import name_tokens
 from importers.places import Place
@@ -291,10 +292,12 @@ def _construct(data: Mapping[str, Any]) -> Actor:
 
 # -- link statements ---------------------------------------------------------------------------
 def merge_statement(current: Mapping[str, Any], link: Link) -> tuple[Outcome, Link, dict[str, Any]]:
-    """A statement merged into the link it is about (as stored, or as the batch left it):
-    *updated* or *unchanged*, and the link to write with its row (:func:`link_row`)."""
+    """A statement merged into the spell it is about (as stored, or as the batch left it):
+    *updated* or *unchanged*, and the link to write with its row (:func:`link_row`). The spell
+    keeps its id (the first statement's) while its period follows its statements
+    (:func:`graph_model.spells.merged`)."""
     final = _merge_link(current, link)
-    final_row = link_row(final)
+    final_row = {**link_row(final), "id": current["id"]}
     same = _row_state(final_row) == _row_state(current)
     return (Outcome.UNCHANGED if same else Outcome.UPDATED), final, final_row
 
@@ -302,18 +305,21 @@ def merge_statement(current: Mapping[str, Any], link: Link) -> tuple[Outcome, Li
 def same_link(
     candidates: Iterable[Mapping[str, Any]], link_id: str, link: Link
 ) -> Mapping[str, Any] | None:
-    """Among the stored links joining the same ends with the same type, the one a statement
-    is about: the same id; else, for an undated statement, the first with the same sub-kind
-    (by id, so that the choice does not depend on the order links are read in)."""
+    """Among the stored spells joining the same ends with the same type, the one a statement is
+    about: the same id; else, among those of the same sub-kind, the one the spell rules choose
+    (:func:`graph_model.spells.spell_for`: an undated statement joins the open or latest spell,
+    a dated one the earliest spell it overlaps or touches, or an undated one); ``None``: a new
+    spell."""
     candidates = list(candidates)
     for candidate in candidates:
         if candidate["id"] == link_id:
             return candidate
-    if link.since is None:
-        alike = [c for c in candidates if (c.get("subkind") or None) == link.subkind]
-        if alike:
-            return min(alike, key=lambda c: str(c["id"]))
-    return None
+    alike = [c for c in candidates if (c.get("subkind") or None) == link.subkind]
+    spells = [(c, Period(_native(c.get("since")), _native(c.get("until")))) for c in alike]
+    chosen = spell_for(
+        [(str(c["id"]), period) for c, period in spells], Period(link.since, link.until)
+    )
+    return next((c for c in alike if str(c["id"]) == chosen), None)
 
 
 def link_row(link: Link) -> dict[str, Any]:
@@ -343,7 +349,8 @@ def _row_state(row: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _merge_link(current: Mapping[str, Any], link: Link) -> Link:
-    """The stored link with the new statement's sources added and its gaps filled."""
+    """The stored spell with the new statement's sources added and its period extended to
+    the statement's."""
     sources = {
         source_json(s): s
         for s in (
@@ -352,8 +359,11 @@ def _merge_link(current: Mapping[str, Any], link: Link) -> Link:
     }
     for source in link.sources:
         sources[source_json(source)] = source
-    since = _native(current.get("since"))
-    until = _native(current.get("until")) or link.until
+    period = merged(
+        Period(_native(current.get("since")), _native(current.get("until"))),
+        Period(link.since, link.until),
+    )
+    since, until = period.since, period.until
     return parse(
         Link,
         {

@@ -481,7 +481,8 @@ def test_the_projection_is_built_from_the_port_and_follows_its_version(
 # -- batches -----------------------------------------------------------------------------------
 def _restating_batch() -> tuple[GraphBatch, Link, Link, Link]:
     """The cooperation link again from another source (same statement), an undated one of
-    another sub-kind, and a dated one of the same sub-kind: only the first is known."""
+    another sub-kind, and a dated one of the same sub-kind: the first and the last join the
+    stored spell (undated: its period was unknown, the dated statement dates it)."""
     _, _, cooperation = sample_links()
     again = cooperation.model_copy(update={"sources": [SHEET]})
     other = cooperation.model_copy(update={"subkind": "co-portage"})
@@ -513,31 +514,16 @@ def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
 
     written = graph.write_batch(batch, settle)
     assert written == Written("import", (again.id, other.id, dated.id), 3)
-    assert calls[-1] == {
-        LinkKind.COOPERATES_WITH: [
-            {
-                "id": again.id,
-                "same": [
-                    {
-                        "id": again.id,
-                        "subkind": "mutualisation",
-                        "since": None,
-                        "until": None,
-                        "sources": [],
-                    }
-                ],
-            }
-        ]
-    }
+    twin = {"id": again.id, "subkind": "mutualisation", "since": None, "until": None}
+    found = {row["id"]: row["same"] for row in calls[-1][LinkKind.COOPERATES_WITH]}
+    assert set(found) == {again.id, dated.id}
+    for same in found.values():
+        assert [{k: v for k, v in s.items() if k != "sources"} for s in same] == [twin]
     stored = graph.links_between(
         "net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH
     )
     assert sorted((s.id, s.subkind, s.since) for s in stored) == sorted(
-        [
-            (again.id, "mutualisation", None),
-            (other.id, "co-portage", None),
-            (dated.id, "mutualisation", date(2020, 1, 1)),
-        ]
+        [(again.id, "mutualisation", None), (other.id, "co-portage", None)]
     )
     restated = next(s for s in stored if s.id == again.id)
     assert restated.sources == (source_json(SHEET),)
@@ -550,8 +536,41 @@ def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
                 "net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH
             )
         )
-        == 3
+        == 2
     )
+
+
+def test_spells_follow_the_statements(graph: GraphStore) -> None:
+    """Dated statements that overlap or touch a spell join it; disjoint ones are another
+    spell (a member 2010-2012, again since 2018); an undated one joins the open spell."""
+    graph.write_actors(sample_actors(), CTX)
+    ends = {"source_id": "prj-generateur-bfc", "target_id": "net-mes", "kind": LinkKind.MEMBER_OF}
+    first = Link(**ends, since=date(2010, 1, 1), until=date(2012, 12, 31))
+    graph.write_links([first], CTX)
+
+    def state(statement: Link) -> list[tuple[str, list[Any]]]:
+        batch = GraphBatch(LATER.stamp())
+        batch.add_link(statement, unless_known=True)
+        seen: list[tuple[str, list[Any]]] = []
+
+        def settle(known: KnownLinks) -> dict[LinkKind, list[dict[str, Any]]]:
+            seen.extend(
+                (row["id"], sorted(s["id"] for s in row["same"]))
+                for row in known.get(LinkKind.MEMBER_OF, [])
+            )
+            return {}
+
+        graph.write_batch(batch, settle)
+        return seen
+
+    touching = Link(**ends, since=date(2013, 1, 1), until=date(2014, 6, 30))
+    assert state(touching) == [(touching.id, [first.id])]
+    again = Link(**ends, since=date(2018, 1, 1))
+    assert state(again) == []  # disjoint: a spell of its own
+    spells = graph.links_between("prj-generateur-bfc", "net-mes", LinkKind.MEMBER_OF)
+    assert sorted(s.id for s in spells) == sorted([first.id, again.id])
+    undated = Link(**ends)
+    assert state(undated) == [(undated.id, sorted([first.id, again.id]))]  # both offered
 
 
 def test_a_dated_restatement_is_known_by_its_id(graph: GraphStore) -> None:

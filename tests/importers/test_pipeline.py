@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -347,8 +347,14 @@ def test_sirene_enriches_and_adds(graph: GraphStore, fixtures: Path, tmp_path: P
 
 def test_links_file(graph: GraphStore, fixtures: Path, tmp_path: Path) -> None:
     members(graph, fixtures, tmp_path)
+    before_spells = graph.links_between("siren-812345676", "net-mes", LinkKind.MEMBER_OF)
     summary = run(graph, LinksReader(fixtures / "links.csv"), tmp_path)
-    assert summary.outcomes == {U: 1, C: 2, R: 5, K: 1}
+    # the membership since 2018 (line 10) overlaps the member list's, since 15/03/2018: one
+    # spell, which now starts at the earlier date (it was a second link before)
+    assert [link.since for link in before_spells] == [date(2018, 3, 15)]
+    assert summary.outcomes == {U: 2, C: 1, R: 5, K: 1}
+    (spell,) = graph.links_between("siren-812345676", "net-mes", LinkKind.MEMBER_OF)
+    assert (spell.id, spell.since) == (before_spells[0].id, date(2018, 1, 1))
     reasons = {r["line"]: r["reason"] for r in report_rows(tmp_path / "links-rejects.csv")}
     assert "names 2 actors" in reasons["4"] and "mai-" in reasons["4"]  # candidates named
     assert "no actor is named 'Réseau inconnu'" in reasons["5"]

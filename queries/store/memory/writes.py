@@ -13,6 +13,7 @@ from typing import Any
 
 from graph_model.batch import GraphBatch, KnownLinks
 from graph_model.model import LinkKind
+from graph_model.spells import Period, joins
 from queries.store.memory.state import (
     ACTOR,
     TERRITORY,
@@ -151,7 +152,7 @@ def links_create_unless_known(
         if state.get(*start) is None or state.get(*end) is None:
             continue
         props = row["props"]
-        undated = props.get("since") is None
+        statement = Period(props.get("since"), props.get("until"))
         same = [
             {
                 "id": rel.props.get("id"),
@@ -162,7 +163,10 @@ def links_create_unless_known(
             }
             for _, rel in state.between(start, kind, end)
             if rel.props.get("id") == row["id"]
-            or (undated and (rel.props.get("subkind") or "") == (props.get("subkind") or ""))
+            or (
+                (rel.props.get("subkind") or "") == (props.get("subkind") or "")
+                and joins(Period(rel.props.get("since"), rel.props.get("until")), statement)
+            )
         ]
         matched.append((row, start, end, same))
     for row, start, end, same in matched:

@@ -21,7 +21,7 @@ from cli.context import console, find_actor, graph, handled, settings
 from cli.words import actor_kind, link_words, outside_words
 from graph_model.i18n import _, format_date, format_number, format_percent, language, ngettext
 from queries.analytics import ActorRef, ClusterQuery, PeerQuery, find_peers
-from queries.analytics.clusters.answers import Clustering, why_unclustered
+from queries.analytics.clusters.answers import Clustering, Unclustered, why_unclustered
 from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
 from queries.analytics.paths.answers import Hop
 from queries.analytics.scope import select
@@ -148,7 +148,9 @@ def path(
             console.print(f"  {_actor(hop.target)}")
 
 
-def _no_cluster_reason(current: Projection, result: Clustering, question: ClusterQuery) -> str:
+def _no_cluster_reason(
+    current: Projection, result: Clustering, question: ClusterQuery
+) -> tuple[str, Unclustered]:
     """Why a scope has no cluster, or why some of its actors are in none."""
     selection = select(current, question.scope)
     actors = selection.actors if selection.actors is not None else current.graph.nodes
@@ -174,7 +176,7 @@ def _no_cluster_reason(current: Projection, result: Clustering, question: Cluste
                 why.small_group,
             )
         )
-    return "; ".join(parts)
+    return "; ".join(parts), why
 
 
 def clusters(
@@ -184,15 +186,23 @@ def clusters(
     resolution: float = typer.Option(1.0, help="higher: more, smaller clusters"),
     seed: int = typer.Option(0, help="same graph + seed: same clusters"),
     top: int = typer.Option(20, help="clusters listed"),
+    through_hubs: bool = typer.Option(
+        False,
+        "--through-hubs",
+        help="also tie two actors of the scope linked to the same actor elsewhere (a national "
+        "network): members of a list that link only to their network",
+    ),
 ) -> None:
     """Territorial clusters: who cooperates densely with whom within a scope."""
     # ids follow the previous run's clusters (kept under the data directory): citable
     with handled():
-        question = ClusterQuery.build(scope, resolution=resolution, seed=seed)
+        question = ClusterQuery.build(
+            scope, resolution=resolution, seed=seed, through_hubs=through_hubs
+        )
     cache = ClusterCache(directory=settings().data_dir / "clusters")
     with projection() as current:
         result = cache.get(current, question)
-        reason = _no_cluster_reason(current, result, question) if result.unclustered else ""
+        reason, why = _no_cluster_reason(current, result, question)
     summary = _(
         "scope {scope}: {actors}, {clusters}, modularity {modularity}",
         scope=result.scope,
@@ -212,6 +222,15 @@ def clusters(
     if not result.clusters:
         if result.actors == 0:
             console.print(_("No actor in this scope: nothing to cluster."), markup=False)
+        elif why.outside_only and not through_hubs:
+            console.print(
+                _(
+                    "No cluster: the actors of this scope are linked to actors elsewhere, not to "
+                    "each other. Add --through-hubs to tie those that share a network, or try a "
+                    "wider scope (a région, or all of France)."
+                ),
+                markup=False,
+            )
         else:
             console.print(
                 _(

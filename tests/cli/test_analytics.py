@@ -122,8 +122,15 @@ def test_clusters_say_why_there_is_none_instead_of_an_empty_table(runner: CliRun
     words = _words(result.output)
     assert "0 grappe" in words
     assert "1 lié seulement à des acteurs hors du périmètre" in words
-    assert "Aucune grappe" in words
+    assert "Aucune grappe" in words and "--through-hubs" in words
     assert "┏" not in result.output and "┃" not in result.output  # no empty table
+
+
+def test_clusters_accept_through_hubs(runner: CliRunner) -> None:
+    # the analytic itself is tested in tests/queries/analytics/test_clusters_hubs.py
+    hubs = runner.invoke(app, ["clusters", "--scope", "departement:75", "--through-hubs"])
+    assert hubs.exit_code == 0, hubs.output
+    assert "--through-hubs" not in hubs.output  # not advised once given
 
 
 def test_clusters_main_departements_are_never_an_empty_cell(runner: CliRunner) -> None:

@@ -29,6 +29,37 @@ def _leiden(
     return membership, float(graph.modularity(membership, resolution=resolution))
 
 
+def hubs_of(projection: Projection, actors: frozenset[str]) -> frozenset[str]:
+    """The actors outside ``actors`` linked to at least two of them: the hubs through which
+    members of a list that link only to their network are tied to each other."""
+    graph = projection.graph
+    seen: dict[str, int] = {}
+    for actor in actors:
+        if actor not in graph:
+            continue
+        for other in set(graph._succ[actor]) | set(graph._pred[actor]):
+            if other not in actors:
+                seen[other] = seen.get(other, 0) + 1
+    return frozenset(hub for hub, n in seen.items() if n >= 2)
+
+
+def _through_hubs(
+    projection: Projection,
+    engine: Engine,
+    vertices: IntArray,
+    actors: frozenset[str],
+    query: ClusterQuery,
+) -> tuple[IntArray, float]:
+    """Leiden on the scope and its hubs together; the members' groups, renumbered from 0 (the
+    hubs are no members)."""
+    hubs = engine.vertices(hubs_of(projection, actors))
+    together = np.union1d(vertices, hubs)
+    groups, modularity = _leiden(engine, together, query.resolution, query.seed)
+    mine = np.array(groups, dtype=np.int64)[np.searchsorted(together, vertices)]
+    _, compact = np.unique(mine, return_inverse=True)
+    return compact.astype(np.int64), modularity
+
+
 def _canonical_order(groups: list[IntArray]) -> list[int]:
     return sorted(range(len(groups)), key=lambda i: (-len(groups[i]), int(groups[i][0])))
 
@@ -98,8 +129,13 @@ def find_clusters(
     selection = select(projection, query.scope, known_codes=known_codes)
     engine = engine_of(projection)
     vertices = engine.vertices(selection.actors)
-    membership_list, modularity = _leiden(engine, vertices, query.resolution, query.seed)
-    membership = np.array(membership_list, dtype=np.int64)
+    if query.through_hubs and selection.actors is not None:
+        membership, modularity = _through_hubs(
+            projection, engine, vertices, selection.actors, query
+        )
+    else:
+        membership_list, modularity = _leiden(engine, vertices, query.resolution, query.seed)
+        membership = np.array(membership_list, dtype=np.int64)
     n_groups = int(membership.max()) + 1 if len(membership) else 0
     order = np.argsort(membership, kind="stable")
     bounds = np.searchsorted(membership[order], np.arange(n_groups + 1))

@@ -43,6 +43,10 @@ class ClusterQuery:
     top: int = 5
     #: how many communes per cluster footprint (the largest shares)
     commune_limit: int = 20
+    #: count ties through hubs outside the scope: two members of the scope linked to the same
+    #: actor elsewhere (a national network without a position, most often) are tied through
+    #: it; the hub itself is no member. Off by default: only links inside the scope count
+    through_hubs: bool = False
 
     def __post_init__(self) -> None:
         resolution = self.resolution
@@ -76,10 +80,11 @@ class ClusterQuery:
         return cls(parse_scope(scope), **options)
 
     @property
-    def key(self) -> tuple[str, float, int, int, float, int, int]:
+    def key(self) -> tuple[str | float | int, ...]:
         """The question without the graph version: what stable ids follow from one version to
-        the next (and what names the membership kept on disk)."""
-        return (
+        the next (and what names the membership kept on disk; ``through_hubs`` adds a part only
+        when on, so the names of the other questions do not change)."""
+        key: tuple[str | float | int, ...] = (
             self.scope.label,
             self.resolution,
             self.seed,
@@ -88,3 +93,4 @@ class ClusterQuery:
             self.top,
             self.commune_limit,
         )
+        return (*key, "hubs") if self.through_hubs else key

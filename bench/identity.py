@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -256,8 +257,81 @@ def _legacy_outcomes(
     return out
 
 
-def run_lists(
-    a_path: Path, b_path: Path, b_list: list[Record], a_keys: Iterable[str], title: str
+def _prepared_csv(a_path: Path, b_path: Path, out: Path) -> None:
+    """Both lists as the pipeline's step 2 prepares them, for Splink (see identity_splink)."""
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(
+            (
+                "unique_id",
+                "source",
+                "name",
+                "first_word",
+                "commune",
+                "departement",
+                "latitude",
+                "longitude",
+                "web",
+                "siren",
+            )
+        )
+        for source, path in (("a", a_path), ("b", b_path)):
+            for key, row in _rows(path, f"liste-{source}").items():
+                p = row.probe
+                writer.writerow(
+                    (
+                        key,
+                        source,
+                        p.core,
+                        p.tokens[0] if p.tokens else "",
+                        p.commune or "",
+                        p.departement or "",
+                        "" if p.latitude is None else p.latitude,
+                        "" if p.longitude is None else p.longitude,
+                        p.web or "",
+                        p.siren or "",
+                    )
+                )
+
+
+def _splink_outcomes(
+    python: str, a_path: Path, b_path: Path, b_list: list[Record]
+) -> dict[str, Outcome] | None:
+    """Splink's decisions (same thresholds: 0.99 merged, 0.5 held), or None if it failed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared, pairs = Path(tmp) / "prepared.csv", Path(tmp) / "pairs.csv"
+        _prepared_csv(a_path, b_path, prepared)
+        done = subprocess.run(  # noqa: S603 — the interpreter the user named, our own module
+            [python, "-m", "bench.identity_splink", str(prepared), str(pairs)],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        print("  " + (done.stdout.strip() or done.stderr.strip().splitlines()[-1]))
+        if done.returncode != 0:
+            return None
+        best: dict[str, tuple[float, str]] = {}
+        with pairs.open(encoding="utf-8") as stream:
+            for row in csv.DictReader(stream, delimiter=";"):
+                probability = float(row["probability"])
+                if probability > best.get(row["b"], (0.0, ""))[0]:
+                    best[row["b"]] = (probability, row["a"])
+    out: dict[str, Outcome] = {}
+    for r in b_list:
+        probability, a_key = best.get(r.key, (0.0, ""))
+        how = "merged" if probability >= 0.99 else "held" if probability >= 0.5 else "new"
+        out[r.key] = Outcome(how, a_key if how != "new" else None)
+    return out
+
+
+def run_lists(  # noqa: PLR0917 — the two lists, their labels, the title, the comparison
+    a_path: Path,
+    b_path: Path,
+    b_list: list[Record],
+    a_keys: Iterable[str],
+    title: str,
+    splink: str | None = None,
 ) -> tuple[float, int]:
     graph = MemoryGraph()
     graph.setup_schema()
@@ -288,6 +362,12 @@ def run_lists(
         _count(b_list, old, legacy_truth, {}),
         explain=False,
     )
+    if splink:
+        print("\nSplink (same prepared rows, its own model: see bench/identity_splink.py)")
+        linked = _splink_outcomes(splink, a_path, b_path, b_list)
+        if linked is not None:
+            keys = {key: key for key in a_alias}
+            _figures("Splink", _count(b_list, linked, keys, {}), explain=False)
     return result
 
 
@@ -372,16 +452,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--real", type=Path, default=DATA)
     parser.add_argument("--reresolve", type=int, default=0, help="actors (0: skip)")
+    parser.add_argument("--splink", help="a Python interpreter that has Splink, to compare")
     args = parser.parse_args(argv)
     a_list, b_list = movement_pair(args.actors, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         a_path, b_path = Path(tmp) / "a.csv", Path(tmp) / "b.csv"
         write_list(a_list, a_path)
         write_list(b_list, b_path)
-        run_lists(a_path, b_path, b_list, [r.key for r in a_list], f"generated (seed {args.seed})")
+        keys = [r.key for r in a_list]
+        run_lists(a_path, b_path, b_list, keys, f"generated (seed {args.seed})", args.splink)
     if (args.real / "labels.csv").exists():
         a_keys, b_real = real_lists(args.real)
-        run_lists(args.real / "a.csv", args.real / "b.csv", b_real, a_keys, "real sample")
+        run_lists(
+            args.real / "a.csv", args.real / "b.csv", b_real, a_keys, "real sample", args.splink
+        )
     if args.reresolve:
         reresolve(args.reresolve)
 

@@ -232,7 +232,7 @@ def _variant(kind: str, a: Record, commune: Commune, m: _Maker) -> Record | None
     return b
 
 
-def _decoy(kind: str, m: _Maker, a_list: list[Record]) -> Iterator[Record]:
+def _decoy(kind: str, m: _Maker, a_list: list[Record]) -> Iterator[Record]:  # noqa: PLR0911 — one return a kind of decoy
     """One decoy pair: an A record (added to ``a_list``) and the B record that is not it."""
     rng = m.rng
     commune = m.commune()
@@ -260,13 +260,18 @@ def _decoy(kind: str, m: _Maker, a_list: list[Record]) -> Iterator[Record]:
         others = [c for c in m.places.by_dep[commune.departement] if c != commune]
         if not others:
             return
+        other = rng.choice(others)
+        if not m.fresh(name, commune) or not m.fresh(name, other):
+            return  # an actor of that commune bears the name already: not a look-alike
         a_list.append(m.record("a", name, commune))
-        yield m.record("b", name, rng.choice(others), kind=kind)
+        yield m.record("b", name, other, kind=kind)
         return
     far = m.places.near(commune, 15.0, 25.0)
     if far is None:
         return
     name = f"{rng.choice(_BRANDS)} {m.word()}"
+    if not m.fresh(name, commune) or not m.fresh(name, far):
+        return
     lat, lon = _point(commune, rng)
     a_list.append(m.record("a", name, commune, latitude=lat, longitude=lon))
     lat, lon = _point(far, rng)

@@ -1,0 +1,81 @@
+"""Link statements reconciled into spells (issue 12), through the real import on every store:
+an undated statement of the reference dataset and the same link imported with a start date are
+one link, which "as of" a day before that start does not count; memberships that stopped and
+started again are two spells; overlapping or touching statements are one."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from graph_model.model import LinkKind
+from graph_model.port import GraphStore
+from importers.formats import LinksReader, MovementReader
+from importers.records import Outcome
+from queries.analytics.figures import movement_figures
+from queries.projection import build_projection
+from tests.importers.helpers import run
+
+HEADER = "de;vers;type;depuis;jusqu'à;source\n"
+
+
+def _links(tmp_path: Path, name: str, rows: str) -> LinksReader:
+    path = tmp_path / name
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return LinksReader(path)
+
+
+def test_a_dated_statement_dates_the_undated_link(graph: GraphStore, tmp_path: Path) -> None:
+    run(graph, MovementReader())
+    (undated,) = graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)
+    assert undated.since is None
+    summary = run(
+        graph,
+        _links(tmp_path, "adhesions.csv", "net-mes;adv-ess-france;MEMBER_OF;01/01/2019;;CA 2019\n"),
+    )
+    assert summary.outcomes == {Outcome.UPDATED: 1}
+    (spell,) = graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)
+    assert (spell.id, spell.since, spell.until) == (undated.id, date(2019, 1, 1), None)
+    assert len(spell.sources) == 2  # the dataset's and the file's
+    # "as of" answers from the spell: not a member before 2019
+    assert spell.id not in {link.id for link in graph.links_of_actor("net-mes", date(2018, 6, 1))}
+    assert spell.id in {link.id for link in graph.links_of_actor("net-mes", date(2020, 6, 1))}
+    projection = build_projection(graph)
+    before = movement_figures(projection, None, as_of="2018-06-01")
+    after = movement_figures(projection, None, as_of="2020-06-01")
+    assert after.links_inside == before.links_inside + 1
+
+
+def test_memberships_that_stopped_and_started_again(graph: GraphStore, tmp_path: Path) -> None:
+    run(graph, MovementReader())
+    rows = (
+        "prj-generateur-bfc;net-mes;MEMBER_OF;01/01/2010;31/12/2012;liste 2012\n"
+        "prj-generateur-bfc;net-mes;MEMBER_OF;01/01/2018;;liste 2018\n"
+        "prj-generateur-bfc;net-mes;MEMBER_OF;01/06/2011;31/03/2013;rapport 2013\n"
+        "prj-generateur-bfc;net-mes;MEMBER_OF;01/04/2013;30/06/2013;avenant\n"
+        "prj-generateur-bfc;net-mes;MEMBER_OF;;;annuaire\n"
+    )
+    summary = run(graph, _links(tmp_path, "adhesions.csv", rows), batch_size=2)
+    spells = sorted(
+        graph.links_between("prj-generateur-bfc", "net-mes", LinkKind.MEMBER_OF),
+        key=lambda link: link.since or date.min,
+    )
+    # 2010-2012, widened to 31/03/2013 by the overlapping report and to 30/06/2013 by the
+    # touching amendment; since 2018 on its own; the undated mention joins the open spell
+    assert [(s.since, s.until) for s in spells] == [
+        (date(2010, 1, 1), date(2013, 6, 30)),
+        (date(2018, 1, 1), None),
+    ]
+    assert len(spells[1].sources) == 2
+    assert summary.outcomes == {Outcome.CREATED: 2, Outcome.UPDATED: 3}
+    members = {
+        day: {link.id for link in graph.links_of_actor("prj-generateur-bfc", day)}
+        for day in (date(2011, 1, 1), date(2015, 1, 1), date(2019, 1, 1))
+    }
+    assert members[date(2015, 1, 1)].isdisjoint({s.id for s in spells})
+    assert spells[0].id in members[date(2011, 1, 1)] and spells[1].id in members[date(2019, 1, 1)]
+    # a second run changes nothing
+    again = run(graph, _links(tmp_path, "adhesions.csv", rows), batch_size=2)
+    assert again.outcomes == {Outcome.UNCHANGED: 5}
+    stored = graph.links_between("prj-generateur-bfc", "net-mes", LinkKind.MEMBER_OF)
+    assert sorted(stored, key=lambda link: link.id) == sorted(spells, key=lambda link: link.id)

@@ -14,9 +14,9 @@ changed. The feed shows it to readers through ``GET /feed`` (JSON Lines), ``GET 
 * **kinds** — any of the kinds the caller may see;
 * **territory** — a change touches a territory when one of its actors (an actor it names, a
   link's ends, the actor or link an edit names) is located in it *now*, as the projection holds
-  it (``commune``, ``departement``, ``region``, ``epci``), or, for an actor the projection does
-  not hold yet, as the store does; a change naming no actor (themes, territories) touches no
-  territory, except the graph cleared, which touches every one;
+  it (``commune``, ``departement``, ``region``, ``epci``; a commune takes its arrondissements),
+  or, for an actor the projection does not hold, as the store does; a change naming no actor
+  (themes, territories) touches no territory, except the graph cleared, which touches every one;
 * **network** — the network itself and the actors that are its members now (``MEMBER_OF``
   links of the projection not ended, and those the same write creates).
 
@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections import deque
 from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,12 +41,13 @@ from datetime import UTC, date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
+
 from api.auth import AuthError
 from graph_model.changes import ACTOR_KINDS, LINK_KINDS, ChangeKind, ChangeRecord, LinkRef
 from graph_model.errors import MaillageError, NotFound, StoreUnavailable, ValidationError
 from graph_model.i18n import Message, _, lazy
 from graph_model.model import LinkKind, TerritoryLevel
-from queries.analytics import scope as scopes
 from queries.projection import Projection
 
 if TYPE_CHECKING:  # the services import nothing of the feed
@@ -108,6 +110,8 @@ class FeedFilter:
     kinds: frozenset[str]
     editor: bool = False
     territory: TerritoryRecord | None = None
+    #: the territory's code, and for Paris, Lyon and Marseille their arrondissements'
+    codes: frozenset[str] = frozenset()
     network: str | None = None
 
     @property
@@ -246,6 +250,14 @@ def parse_limit(value: str | int | None) -> int:
     return limit
 
 
+_TERRITORIES = threading.Lock()
+
+
+def _territories(services: Services) -> object:
+    with _TERRITORIES:
+        return services.territories
+
+
 async def feed_filter(
     services: Services,
     *,
@@ -258,11 +270,23 @@ async def feed_filter(
     """The filter of a request's parameters; a bad one is a :class:`ValidationError` naming
     it, a kind the caller may not see an :class:`~api.auth.AuthError`."""
     chosen = parse_kinds(kinds, editor=editor or admin, admin=admin)
-    place = parse_territory(services, territory)
+    place = None
+    codes: frozenset[str] = frozenset()
+    if territory is not None and territory.strip():
+        # the first use of the territories builds their index (seconds): not on the event
+        # loop, and once (callers arriving meanwhile wait for it)
+        await anyio.to_thread.run_sync(_territories, services)
+        place = parse_territory(services, territory)
+    if place is not None:
+        children = services.territories.children_of(place.id, TerritoryLevel.COMMUNE)
+        inside = [child.code for child in children] if place.level is TerritoryLevel.COMMUNE else []
+        codes = frozenset([place.code, *inside])
     net = None
     if network is not None and network.strip():
         net = parse_network(network, await services.projection.get())
-    return FeedFilter(kinds=chosen, editor=editor or admin, territory=place, network=net)
+    return FeedFilter(
+        kinds=chosen, editor=editor or admin, territory=place, codes=codes, network=net
+    )
 
 
 # -- what a batch of changes is about ----------------------------------------------------------
@@ -334,25 +358,14 @@ async def gather_facts(
 
 
 class Matcher:
-    """Whether a change passes a filter; the territory's and the network's actors are worked
-    out once per projection."""
+    """Whether a change passes a filter. A change is placed by its own actors' seats (a few
+    look-ups, whatever the size of the graph); the network's members are worked out once per
+    projection (its incoming links)."""
 
     def __init__(self, feed_filter: FeedFilter) -> None:
         self.filter = feed_filter
         self._projection: Projection | None = None
-        self._inside: frozenset[str] | None = None
         self._members: frozenset[str] = frozenset()
-
-    def _prepare(self, projection: Projection | None) -> None:
-        if projection is None or projection is self._projection:
-            return
-        self._projection = projection
-        flt = self.filter
-        if flt.territory is not None:
-            selection = scopes.select(projection, flt.territory.id)
-            self._inside = selection.actors
-        if flt.network is not None:
-            self._members = members_of(projection, flt.network)
 
     def matches(self, change: ChangeRecord, facts: Facts, projection: Projection | None) -> bool:
         flt = self.filter
@@ -362,21 +375,22 @@ class Matcher:
             return True
         if change.kind == ChangeKind.GRAPH_CLEARED:
             return True
-        self._prepare(projection)
         actors = involved(change, facts.links)
         if flt.territory is not None and not any(self._located(a, facts) for a in actors):
             return False
-        return flt.network is None or self._in_network(change, actors, flt.network)
+        if flt.network is None:
+            return True
+        if projection is not None and projection is not self._projection:
+            self._projection = projection
+            self._members = members_of(projection, flt.network)
+        return self._in_network(change, actors, flt.network)
 
     def _located(self, actor: str, facts: Facts) -> bool:
-        projection = self._projection
-        if projection is not None and actor in projection.graph:
-            return self._inside is None or actor in self._inside
         known = facts.actors.get(actor)
         territory = self.filter.territory
         if known is None or territory is None:
             return False
-        return known.places.get(territory.level.value) == territory.code
+        return known.places.get(territory.level.value) in self.filter.codes
 
     def _in_network(self, change: ChangeRecord, actors: Iterable[str], network: str) -> bool:
         if any(a == network or a in self._members for a in actors):

@@ -140,6 +140,9 @@ def test_filters_by_territory_network_and_kinds(
     assert actors_of(territory="region:11") == set()
     created, _c = feed(client, after=start_version, territory="84", kinds="actor.created")
     assert [item["targets"] for item in created] == [[avignon]]
+    marais = upsert(client, editor_token, name="Marais coop", commune="75104")
+    assert marais in actors_of(territory="commune:75056")  # Paris takes its arrondissements
+    assert marais in actors_of(territory="75") and marais not in actors_of(territory="84")
 
     # the network: itself, and the actors that are its members
     on_network, _c = feed(client, after=start_version, network=network)
@@ -153,7 +156,7 @@ def test_filters_by_territory_network_and_kinds(
     assert len(only_links) == 2  # the membership and the partner link of a member
 
     everything, _c = feed(client, after=start_version, kinds="actor.created")
-    assert {item["targets"][0] for item in everything} == {avignon, toulouse, network}
+    assert {item["targets"][0] for item in everything} == {avignon, toulouse, network, marais}
 
 
 def test_a_reader_never_sees_tokens_runs_or_who(

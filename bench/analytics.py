@@ -379,6 +379,29 @@ def bench_scale(projection: Projection, directory: Path) -> None:
     _say("  + link columns and kind groups (s, MB)", f"{c_time}, {indexed}")
 
 
+def _generated(
+    args: argparse.Namespace, actors: list[dict[str, Any]], links: list[dict[str, Any]]
+) -> Projection:
+    movement = generate(args.actors, links_per_actor=args.links / args.actors, seed=args.seed)
+
+    def pull() -> None:
+        for actor, outgoing in movement.both():
+            actors.append(actor)
+            links.extend(outgoing)
+
+    elapsed, _ = _timed(pull)
+    print("generation", flush=True)
+    _say("actors / links", f"{len(actors):,} / {len(links):,} ({movement.places_origin} places)")
+    _say("generate (s)", f"{elapsed:.1f}")
+    elapsed, projection = _timed(lambda: Projection.from_records(actors, links, version=1))
+    _say("Projection.from_records (s)", f"{elapsed:.2f}")
+    if args.store is None:
+        actors.clear()
+        links.clear()
+    assert isinstance(projection, Projection)
+    return projection
+
+
 def _scale(projection: Projection, pairs: list[tuple[str, str]], seed: int) -> None:
     with tempfile.TemporaryDirectory(prefix="maillage-bench-") as directory:
         bench_scale(projection, Path(directory))
@@ -660,6 +683,12 @@ def main(argv: list[str] | None = None) -> int:
         help="large graphs: one baseline graph at a time, warm start and memory measured by a "
         "fresh process, one round of clusters; no cold, weighted or snapshot-format figures",
     )
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        help="with --scale: start from this projection snapshot (saved by save_snapshot) "
+        "instead of generating the movement",
+    )
     parser.add_argument("--warm-start", type=Path, help=argparse.SUPPRESS)  # the child
     args = parser.parse_args(argv)
     if args.warm_start is not None:
@@ -670,24 +699,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python {sys.version.split()[0]}, networkx {nx.__version__}, igraph {ig.__version__}")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    movement = generate(args.actors, links_per_actor=args.links / args.actors, seed=args.seed)
     actors: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
-
-    def pull() -> None:
-        for actor, outgoing in movement.both():
-            actors.append(actor)
-            links.extend(outgoing)
-
-    elapsed, _ = _timed(pull)
-    print("generation", flush=True)
-    _say("actors / links", f"{len(actors):,} / {len(links):,} ({movement.places_origin} places)")
-    _say("generate (s)", f"{elapsed:.1f}")
-    elapsed, projection = _timed(lambda: Projection.from_records(actors, links, version=1))
-    _say("Projection.from_records (s)", f"{elapsed:.2f}")
-    if args.store is None:
-        actors.clear()
-        links.clear()
+    if args.scale and args.snapshot is not None:
+        elapsed, loaded = _timed(lambda: load_snapshot(args.snapshot))
+        if loaded is None:
+            raise SystemExit(f"no projection snapshot at {args.snapshot}")
+        projection = loaded
+        print("snapshot given (generation and from_records not run)", flush=True)
+        _say("actors / links", f"{len(projection.graph):,} / {projection.graph.size():,}")
+        _say("load_snapshot (s)", f"{elapsed:.1f}")
+    else:
+        projection = _generated(args, actors, links)
     rng = random.Random(args.seed)
     nodes = list(projection.graph)
     pairs = [(a, b) for a, b in (rng.sample(nodes, 2) for _ in range(args.pairs))]

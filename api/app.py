@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 from api.bolt import StoreSettings, open_bolt
 from api.bootstrap import bootstrap
 from api.endpoint import GraphQLEndpoint
-from api.feed import ChangeFeed
+from api.feed_live import ChangeFeed
 from api.feed_routes import feed_routes
 from api.http import build_router
 from api.language import RequestLanguage

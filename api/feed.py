@@ -21,21 +21,15 @@ changed. The feed shows it to readers through ``GET /feed`` (JSON Lines), ``GET 
   links of the projection not ended, and those the same write creates).
 
 A page (:func:`read_page`) is whole transactions: a sequence number is never cut in two, so
-``next`` (the last sequence read) is a cursor that loses nothing. :class:`ChangeFeed` is the
-live source, one per process: one task follows the log while someone listens, waits until the
-projection holds what it read (so a client re-reading the map sees the change), and hands the
-changes to every subscriber's bounded queue; a subscriber whose queue is full is dropped
-(:class:`Dropped`, with the sequence to resume from) instead of growing the process's memory.
+``next`` (the last sequence read) is a cursor that loses nothing. The live source is
+:class:`api.feed_live.ChangeFeed`, one per process.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import threading
-from collections import deque
-from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import groupby
@@ -45,8 +39,8 @@ import anyio.to_thread
 
 from api.auth import AuthError
 from graph_model.changes import ACTOR_KINDS, LINK_KINDS, ChangeKind, ChangeRecord, LinkRef
-from graph_model.errors import MaillageError, NotFound, StoreUnavailable, ValidationError
-from graph_model.i18n import Message, _, lazy
+from graph_model.errors import NotFound, ValidationError
+from graph_model.i18n import _
 from graph_model.model import LinkKind, TerritoryLevel
 from queries.projection import Projection
 
@@ -87,17 +81,6 @@ READ_CHUNK = 2_000
 #: with ``more``, so that a filter matching nothing cannot make one request scan the whole log)
 SCAN_LIMIT = 50_000
 _NETWORK_KINDS = ("Network", "AdvocacyBody")
-
-
-class Dropped(MaillageError):
-    """A subscriber fell too far behind: it was dropped; ``resume`` is the sequence to resume
-    from (``after``)."""
-
-    code = "too_slow"
-
-    def __init__(self, message: str, resume: int) -> None:
-        super().__init__(message)
-        self.resume = resume
 
 
 # -- the filter ------------------------------------------------------------------------------
@@ -521,202 +504,6 @@ async def read_page(
             return Page(items, cursor, True)
 
 
-# -- live ------------------------------------------------------------------------------------
-
-
-class Subscription:
-    """One subscriber: its filter, the last sequence it was handed, its bounded queue."""
-
-    def __init__(self, feed_filter: FeedFilter, cursor: int, size: int) -> None:
-        self.matcher = Matcher(feed_filter)
-        self.cursor = cursor
-        self.delivered = cursor
-        self.queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(size)
-        self.dropped: Message | None = None
-
-    def offer(self, changes: Sequence[ChangeRecord], facts: Facts, projection: Projection) -> None:
-        if self.dropped is not None:
-            return
-        editor = self.matcher.filter.editor
-        for change in changes:
-            if change.seq <= self.cursor or not self.matcher.matches(change, facts, projection):
-                continue
-            try:
-                self.queue.put_nowait(render(change, facts, editor=editor))
-            except asyncio.QueueFull:
-                self.drop(
-                    lazy(
-                        "too slow: {n} changes were waiting; resume with after={after}",
-                        n=self.queue.maxsize,
-                        after=self.delivered,
-                    )
-                )
-                return
-        if changes:
-            self.cursor = max(self.cursor, changes[-1].seq)
-
-    def drop(self, reason: Message) -> None:
-        """Forget what waits and wake the subscriber, which then ends with ``reason``."""
-        self.dropped = reason
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
-
-
-class ChangeFeed:
-    """The live change feed of one process (see the module docstring).
-
-    It hangs on the projection (:meth:`api.projection.ProjectionService.add_listener`): the
-    projection follows the log for every request anyway, and tells the feed of each change it
-    applied with the projection that now holds it, so no subscriber, and not the feed either,
-    polls the store. A sequence the listener was not told of (the projection rebuilt instead of
-    following: a hole in the log, the graph cleared) is read from the log, so none is lost.
-    """
-
-    def __init__(
-        self,
-        services: Services,
-        *,
-        queue_size: int = 256,
-        check_interval: float = 1.0,
-    ) -> None:
-        self.services = services
-        self.queue_size = queue_size
-        #: how often, without news, the feed checks the projection did not move silently
-        self.check_interval = check_interval
-        self._subscribers: set[Subscription] = set()
-        #: the last sequence handed to the subscribers (``None``: nobody listens)
-        self.position: int | None = None
-        self._heard_changes: deque[tuple[Sequence[ChangeRecord], Projection]] = deque()
-        self._news: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._closed = False
-        services.projection.add_listener(self._heard)
-
-    @property
-    def subscribers(self) -> int:
-        return len(self._subscribers)
-
-    async def stream(
-        self, feed_filter: FeedFilter, after: int | None
-    ) -> AsyncGenerator[dict[str, Any], None]:
-        """The changes after ``after`` (``None``: from now on) that pass the filter: those
-        already in the log first, read page by page, then the new ones as they commit.
-        Raises :class:`Dropped` when the subscriber fell too far behind."""
-        services = self.services
-        if after is None:
-            after = await services.guard.run(services.graph.graph_version)
-        cursor = after
-        matcher = Matcher(feed_filter)
-        while True:  # replay until the log holds nothing the live feed has not handed on
-            page = await read_page(services, feed_filter, cursor, MAX_LIMIT, matcher=matcher)
-            for item in page.items:
-                yield item
-            cursor = page.next
-            if not page.more and (self.position is None or cursor >= self.position):
-                break
-        subscription = Subscription(feed_filter, cursor, self.queue_size)
-        self._add(subscription)
-        try:
-            while True:
-                live = await subscription.queue.get()
-                if live is None:
-                    raise Dropped(str(subscription.dropped or ""), subscription.delivered)
-                subscription.delivered = max(subscription.delivered, int(live["seq"]))
-                yield live
-        finally:
-            self._subscribers.discard(subscription)
-
-    def _add(self, subscription: Subscription) -> None:
-        if self._closed:
-            raise StoreUnavailable(_("the server is stopping"))
-        if not self._subscribers or self.position is None:
-            self.position = subscription.cursor
-            self._heard_changes.clear()
-        self._subscribers.add(subscription)
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(
-                self._deliver_loop(), name="maillage-change-feed"
-            )
-
-    def _heard(self, changes: Sequence[ChangeRecord], projection: Projection) -> None:
-        """The projection's listener (in the event loop: it only queues)."""
-        if not changes or not self._subscribers:
-            return
-        self._heard_changes.append((changes, projection))
-        if self._news is not None:
-            self._news.set()
-
-    async def _deliver_loop(self) -> None:
-        """Hand on what the projection applied, in order, while someone listens."""
-        self._news = asyncio.Event()
-        while self._subscribers and not self._closed:
-            try:
-                if self._heard_changes:
-                    changes, projection = self._heard_changes.popleft()
-                    await self._deliver(changes, projection)
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._news.wait(), self.check_interval)
-                self._news.clear()
-                current = self.services.projection.current
-                position = self.position
-                if current is None or position is None or self._heard_changes:
-                    continue
-                if current.version > position:  # rebuilt: read what it passed over
-                    await self._deliver([], current)
-            except StoreUnavailable:
-                await asyncio.sleep(self.check_interval)  # the guard probes the store
-            except Exception:  # a bug must not stop the feed for everyone without a word
-                logger.exception("the change feed failed; going on")
-                await asyncio.sleep(self.check_interval)
-        self.position = None
-        self._heard_changes.clear()
-
-    async def _deliver(self, changes: Sequence[ChangeRecord], projection: Projection) -> None:
-        position = self.position or 0
-        fresh = [change for change in changes if change.seq > position]
-        end = fresh[0].seq - 1 if fresh else projection.version
-        while position < end:  # sequences the listener was not told of: from the log
-            missed, _more = await self.services.guard.run(
-                read_sequences, self.services.graph, position, READ_CHUNK
-            )
-            missed = [change for change in missed if change.seq <= end]
-            if not missed:
-                break
-            await self._publish(missed, projection)
-            position = missed[-1].seq
-        if fresh:
-            await self._publish(fresh, projection)
-
-    async def _publish(self, changes: Sequence[ChangeRecord], projection: Projection) -> None:
-        facts = await gather_facts(self.services, changes, projection)
-        self.publish(changes, facts, projection)
-
-    def publish(
-        self, changes: Sequence[ChangeRecord], facts: Facts, projection: Projection
-    ) -> None:
-        """Hand ``changes`` (whole sequences, after :attr:`position`) to every subscriber."""
-        for subscription in list(self._subscribers):
-            subscription.offer(changes, facts, projection)
-        if changes:
-            self.position = max(self.position or 0, changes[-1].seq)
-
-    async def close(self) -> None:
-        self._closed = True
-        for sub in list(self._subscribers):
-            sub.drop(
-                lazy(
-                    "the server is stopping: resume with after={after}",
-                    after=sub.delivered,
-                )
-            )
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-
-
 __all__ = [
     "ACCOUNT_KINDS",
     "ALL_KINDS",
@@ -724,8 +511,6 @@ __all__ = [
     "EDITOR_KINDS",
     "MAX_LIMIT",
     "PUBLIC_KINDS",
-    "ChangeFeed",
-    "Dropped",
     "FeedFilter",
     "Page",
     "feed_filter",

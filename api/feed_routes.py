@@ -45,7 +45,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 
 from api.auth import ANONYMOUS, Principal, Role, Unauthenticated, bearer
 from api.endpoint import dumps, request_id
-from api.feed import ChangeFeed, FeedFilter, Page, feed_filter, parse_after, parse_limit, read_page
+from api.feed import FeedFilter, Page, feed_filter, parse_after, parse_limit, read_page
+from api.feed_live import ChangeFeed
 from api.schema import build_schema
 from api.schema.subscriptions import SocketContext
 from api.services import Services

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import strawberry
 
 from api.auth import Role
-from api.feed import ChangeFeed, Dropped, feed_filter
+from api.feed import feed_filter
+from api.feed_live import ChangeFeed, Dropped
 from api.schema.context import Context, Info
 from graph_model.errors import ValidationError
 from graph_model.i18n import _

@@ -26,7 +26,8 @@ from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 from api.app import create_app
-from api.feed import PUBLIC_KINDS, ChangeFeed, Dropped, feed_filter
+from api.feed import PUBLIC_KINDS, feed_filter
+from api.feed_live import ChangeFeed, Dropped
 from api.services import Services
 from graph_model.model import ActorKind
 from graph_model.port import GraphStore

@@ -32,7 +32,13 @@ from typing import Any
 from queries.analytics.clusters.answers import Cluster, Clustering
 from queries.analytics.clusters.find import find_clusters
 from queries.analytics.clusters.query import ClusterQuery
-from queries.analytics.scope import KnownCodes, Scope, scope_places, territory_changes
+from queries.analytics.scope import (
+    KnownCodes,
+    Place,
+    Scope,
+    scope_places,
+    territory_changes,
+)
 from queries.projection import Projection
 
 logger = logging.getLogger(__name__)
@@ -78,6 +84,13 @@ def membership_from_json(data: Mapping[str, Any]) -> Clustering:
         unclustered=0,
         next_id=int(data["next_id"]),
     )
+
+
+def _places(question: ClusterQuery) -> frozenset[Place] | None:
+    """The territories a clustering reads (``None``: any). Through hubs, the ties among the
+    hubs count too, and hubs sit anywhere (a national network nowhere): any change may
+    touch it."""
+    return None if question.through_hubs else scope_places(question.scope)
 
 
 class ClusterCache:
@@ -169,7 +182,7 @@ class ClusterCache:
             if (
                 latest is not None
                 and latest.version <= projection.version
-                and changes.unchanged(scope_places(question.scope), latest.version)
+                and changes.unchanged(_places(question), latest.version)
             ):
                 # no change touched the scope's territories since: the same clustering
                 result = replace(latest, version=projection.version)

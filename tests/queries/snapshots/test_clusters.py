@@ -36,6 +36,8 @@ def test_kept_and_computed_clusterings_equal_those_of_rebuilt_projections(
         rebuilt = build_projection(graph)
         for scope in SCOPES:
             assert ours.get(projection, scope, seed=2) == reference.get(rebuilt, scope, seed=2)
+            hubs: dict[str, Any] = {"seed": 2, "through_hubs": True}
+            assert ours.get(projection, scope, **hubs) == reference.get(rebuilt, scope, **hubs)
     assert reference.kept == 0
 
 
@@ -62,3 +64,8 @@ def test_a_change_marks_stale_only_the_scopes_it_touches() -> None:
     assert cache.computed == len(SCOPES) + 2
     # the answer at the old version is still the old one
     assert cache.get(projection, "14") is first["14"]
+    # through hubs, the ties among hubs anywhere count: any change makes it stale
+    cache.get(projection, "commune:69123", through_hubs=True)
+    computed = cache.computed
+    cache.get(followed, "commune:69123", through_hubs=True)
+    assert cache.computed == computed + 1

@@ -195,3 +195,37 @@ def test_the_log_reads_in_pages(graph: GraphStore) -> None:
         start + 4,
         start + 5,
     ]
+
+
+def test_two_writers_on_one_actor_keep_both_changes_in_order(graph: GraphStore) -> None:
+    """Each write of the same actor is in the log under its own number, and the projection that
+    follows the log ends with the name of the write that committed last."""
+    from queries.deltas import follow
+    from queries.projection import build_projection
+
+    graph.write_actors(sample_actors(), CTX)
+    projection = build_projection(graph)
+    start = graph.graph_version()
+
+    def rename(writer: int) -> list[tuple[int, str]]:
+        done = []
+        for n in range(6):
+            name = f"Réseau {writer}-{n}"
+            actor = Actor(id="net-mes", kind=ActorKind.NETWORK, name=name)
+            seq = graph.write_actors([actor], CTX).seq
+            assert seq is not None
+            done.append((seq, name))
+        return done
+
+    with ThreadPoolExecutor(2) as pool:
+        written = [w for part in pool.map(rename, (1, 2)) for w in part]
+    updates = [
+        c.seq
+        for c in _log(graph, start)
+        if c.kind == ChangeKind.ACTOR_UPDATED and "net-mes" in c.targets
+    ]
+    assert updates == sorted(seq for seq, _ in written)  # every write, in commit order
+    last_name = max(written)[1]
+    followed = follow(projection, graph).projection
+    assert followed.graph.nodes["net-mes"]["name"] == last_name
+    assert graph.actors_by_id(["net-mes"])["net-mes"].props["name"] == last_name

@@ -56,10 +56,16 @@ class Subscription:
 
     def __init__(self, feed_filter: FeedFilter, cursor: int, size: int) -> None:
         self.matcher = Matcher(feed_filter)
+        #: the last sequence offered to the subscriber (what comes after it is new to it)
         self.cursor = cursor
+        #: the sequence of the last change the subscriber took
         self.delivered = cursor
-        self.queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(size)
+        self.size = size
+        self.waiting: deque[dict[str, Any]] = deque()
+        self._news = asyncio.Event()
         self.dropped: Message | None = None
+        #: where a dropped subscriber resumes (``after``)
+        self.resume = cursor
 
     def offer(self, changes: Sequence[ChangeRecord], facts: Facts, projection: Projection) -> None:
         if self.dropped is not None:
@@ -68,26 +74,48 @@ class Subscription:
         for change in changes:
             if change.seq <= self.cursor or not self.matcher.matches(change, facts, projection):
                 continue
-            try:
-                self.queue.put_nowait(render(change, facts, editor=editor))
-            except asyncio.QueueFull:
+            if len(self.waiting) >= self.size:
+                resume = self.resume_point()
                 self.drop(
                     lazy(
                         "too slow: {n} changes were waiting; resume with after={after}",
-                        n=self.queue.maxsize,
-                        after=self.delivered,
-                    )
+                        n=self.size,
+                        after=resume,
+                    ),
+                    resume,
                 )
                 return
+            self.waiting.append(render(change, facts, editor=editor))
+            self._news.set()
         if changes:
             self.cursor = max(self.cursor, changes[-1].seq)
 
-    def drop(self, reason: Message) -> None:
-        """Forget what waits and wake the subscriber, which then ends with ``reason``."""
+    def resume_point(self) -> int:
+        """The last sequence the subscriber took whole: the one before the last it took when
+        part of that one still waits (resuming replays it whole: a change may then come twice,
+        known by its ``(seq, n)``, but none is missed)."""
+        if self.waiting and int(self.waiting[0]["seq"]) == self.delivered:
+            return self.delivered - 1
+        return self.delivered
+
+    async def take(self) -> dict[str, Any]:
+        """The next change; :class:`Dropped` once dropped."""
+        while not self.waiting and self.dropped is None:
+            self._news.clear()
+            await self._news.wait()
+        if self.dropped is not None:
+            raise Dropped(str(self.dropped), self.resume)
+        item = self.waiting.popleft()
+        self.delivered = max(self.delivered, int(item["seq"]))
+        return item
+
+    def drop(self, reason: Message, resume: int) -> None:
+        """Forget what waits and wake the subscriber, which then ends with ``reason`` (and
+        resumes after ``resume``)."""
         self.dropped = reason
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
+        self.resume = resume
+        self.waiting.clear()
+        self._news.set()
 
 
 class ChangeFeed:
@@ -146,11 +174,7 @@ class ChangeFeed:
         self._add(subscription)
         try:
             while True:
-                live = await subscription.queue.get()
-                if live is None:
-                    raise Dropped(str(subscription.dropped or ""), subscription.delivered)
-                subscription.delivered = max(subscription.delivered, int(live["seq"]))
-                yield live
+                yield await subscription.take()
         finally:
             self._subscribers.discard(subscription)
 
@@ -232,11 +256,9 @@ class ChangeFeed:
     async def close(self) -> None:
         self._closed = True
         for sub in list(self._subscribers):
+            resume = sub.resume_point()
             sub.drop(
-                lazy(
-                    "the server is stopping: resume with after={after}",
-                    after=sub.delivered,
-                )
+                lazy("the server is stopping: resume with after={after}", after=resume), resume
             )
         if self._task is not None and not self._task.done():
             self._task.cancel()

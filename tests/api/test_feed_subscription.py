@@ -320,3 +320,56 @@ def test_a_slow_subscriber_is_dropped_without_slowing_the_others(
         await services.projection.close()
 
     asyncio.run(scenario())
+
+
+def test_a_subscriber_dropped_in_the_middle_of_a_write_resumes_with_all_of_it(
+    dataset: GraphStore,
+) -> None:
+    """A write's changes come together; a subscriber that took only part of one when it was
+    dropped is told to resume before it, so that it gets the rest (and the part again, by the
+    same ``(seq, n)``), never a write cut in two."""
+    from api.editing import Author, upsert_actor
+
+    async def scenario() -> None:
+        services = Services.build(settings(), dataset)
+        await services.projection.ensure_loaded()
+        author = Author(name="feed-test", token_id=None)
+
+        async def write() -> int:
+            fields = {
+                "id": "mai-" + secrets.token_hex(6),
+                "kind": ActorKind.ORGANISATION,
+                "name": "Partly taken",
+                "commune": "84007",
+            }
+            await services.guard.run(upsert_actor, dataset, fields, author)
+            await services.projection.catch_up()
+            return dataset.graph_version()
+
+        probe = await write()
+        per_write = len([c for c in dataset.changes_since(probe - 1) if c.kind in PUBLIC_KINDS])
+        assert per_write >= 3
+        feed = ChangeFeed(services, queue_size=per_write)  # holds one write, no more
+        wanted = await feed_filter(services, editor=False)
+        stream = feed.stream(wanted, dataset.graph_version())
+        first = asyncio.create_task(anext(stream))
+        while feed.subscribers < 1:
+            await asyncio.sleep(0.01)
+        seq = await write()
+        taken = [await asyncio.wait_for(first, 10), await anext(stream)]  # two of its changes
+        assert [item["seq"] for item in taken] == [seq, seq]
+        await write()  # the rest of the first write and this one do not fit
+        with pytest.raises(Dropped) as dropped:
+            while True:
+                taken.append(await asyncio.wait_for(anext(stream), 10))
+        assert dropped.value.resume == seq - 1
+        again = feed.stream(wanted, dropped.value.resume)
+        replayed = [await asyncio.wait_for(anext(again), 10) for _ in range(2 * per_write)]
+        assert {(i["seq"], i["n"]) for i in taken} <= {(i["seq"], i["n"]) for i in replayed}
+        assert [i["seq"] for i in replayed] == [seq] * per_write + [seq + 1] * per_write
+        await again.aclose()
+        await stream.aclose()
+        await feed.close()
+        await services.projection.close()
+
+    asyncio.run(scenario())

@@ -28,6 +28,7 @@ import re
 import unicodedata
 
 from graph_model.errors import InvalidIdentifier
+from graph_model.i18n import _
 
 _NON_DIGITS = re.compile(r"[\s.\-]")
 _RNA = re.compile(r"^W\d{9}$")
@@ -66,7 +67,10 @@ def normalise_siren(value: str) -> str:
     digits = _NON_DIGITS.sub("", value)
     if not is_valid_siren(digits):
         raise InvalidIdentifier(
-            f"SIREN {value!r} is not valid: a SIREN is 9 digits passing the Luhn check",
+            _(
+                "SIREN {value!r} is not valid: a SIREN is 9 digits passing the Luhn check",
+                value=value,
+            ),
             field="siren",
         )
     return digits
@@ -77,7 +81,10 @@ def normalise_siret(value: str) -> str:
     digits = _NON_DIGITS.sub("", value)
     if not is_valid_siret(digits):
         raise InvalidIdentifier(
-            f"SIRET {value!r} is not valid: a SIRET is 14 digits passing the Luhn check",
+            _(
+                "SIRET {value!r} is not valid: a SIRET is 14 digits passing the Luhn check",
+                value=value,
+            ),
             field="siret",
         )
     return digits
@@ -88,7 +95,10 @@ def normalise_rna(value: str) -> str:
     cleaned = value.strip().replace(" ", "").upper()
     if not _RNA.match(cleaned):
         raise InvalidIdentifier(
-            f"RNA number {value!r} is not valid: expected W followed by 9 digits (W751234567)",
+            _(
+                "RNA number {value!r} is not valid: expected W followed by 9 digits (W751234567)",
+                value=value,
+            ),
             field="rna",
         )
     return cleaned
@@ -105,15 +115,18 @@ def mint_actor_id(
     if source_key:
         digest = hashlib.sha256(source_key.encode("utf-8")).hexdigest()
         return f"mai-{digest[:12]}"
-    raise InvalidIdentifier("an actor id needs a SIREN, an RNA number or a source key")
+    raise InvalidIdentifier(_("an actor id needs a SIREN, an RNA number or a source key"))
 
 
 def check_actor_id(value: str) -> str:
     """Check the shape of an actor id (lower-case prefix, dash, then letters/digits)."""
     if not _ACTOR_ID.match(value) or len(value) > 80:
         raise InvalidIdentifier(
-            f"{value!r} is not an actor id: ids look like 'siren-732829320', 'rna-W751234567', "
-            "'mai-9e0d3f1bb8f7' or a curated slug such as 'mes-national'",
+            _(
+                "{value!r} is not an actor id: ids look like 'siren-732829320', "
+                "'rna-W751234567', 'mai-9e0d3f1bb8f7' or a curated slug such as 'mes-national'",
+                value=value,
+            ),
             field="id",
         )
     return value

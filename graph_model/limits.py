@@ -22,6 +22,7 @@ from typing import Final, TypeVar
 from urllib.parse import urlsplit
 
 from graph_model.errors import ValidationError
+from graph_model.i18n import _
 
 #: longest name of an actor, territory, theme, method or event
 MAX_NAME: Final = 300
@@ -64,19 +65,32 @@ def check_text(value: str, *, field: str, limit: int = MAX_SHORT, multiline: boo
     """
     if len(value) > limit:
         raise ValidationError(
-            f"{field}: {len(value)} characters, at most {limit} are accepted", field=field
+            _(
+                "{field}: {length} characters, at most {limit} are accepted",
+                field=field,
+                length=len(value),
+                limit=limit,
+            ),
+            field=field,
         )
     control = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
     if control:
         raise ValidationError(
-            f"{field}: a control character (U+{ord(control.group()):04X}) is not allowed",
+            _(
+                "{field}: a control character ({code}) is not allowed",
+                field=field,
+                code=f"U+{ord(control.group()):04X}",
+            ),
             field=field,
         )
     bidi = None if multiline else _BIDI.search(value)
     if bidi:
         raise ValidationError(
-            f"{field}: a bidirectional control character (U+{ord(bidi.group()):04X}) "
-            "is not allowed",
+            _(
+                "{field}: a bidirectional control character ({code}) is not allowed",
+                field=field,
+                code=f"U+{ord(bidi.group()):04X}",
+            ),
             field=field,
         )
     return value
@@ -94,7 +108,13 @@ def check_count(values: Sequence[object], *, field: str, limit: int = MAX_ITEMS)
     """Refuse a list of more than ``limit`` items."""
     if len(values) > limit:
         raise ValidationError(
-            f"{field}: {len(values)} items, at most {limit} are accepted", field=field
+            _(
+                "{field}: {count} items, at most {limit} are accepted",
+                field=field,
+                count=len(values),
+                limit=limit,
+            ),
+            field=field,
         )
 
 
@@ -104,7 +124,11 @@ def check_url(value: str, *, field: str = "website") -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValidationError(
-            f"{field}: {value[:80]!r} is not a web address: give an http:// or https:// one",
+            _(
+                "{field}: {value!r} is not a web address: give an http:// or https:// one",
+                field=field,
+                value=value[:80],
+            ),
             field=field,
         )
     return value
@@ -115,7 +139,12 @@ def check_email(value: str, *, field: str = "email") -> str:
     check_text(value, field=field, limit=MAX_EMAIL)
     if not _EMAIL.match(value):
         raise ValidationError(
-            f"{field}: {value[:80]!r} is not an e-mail address (name@example.org)", field=field
+            _(
+                "{field}: {value!r} is not an e-mail address (name@example.org)",
+                field=field,
+                value=value[:80],
+            ),
+            field=field,
         )
     return value
 

@@ -197,3 +197,15 @@ def test_a_message_without_french_shows_in_english() -> None:
 def test_the_catalogues_ship_with_the_package() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'graph_model = \[[^\]]*"locales/', pyproject)
+
+
+def test_the_models_refusals_are_in_french_by_default() -> None:
+    from graph_model.errors import InvalidIdentifier, ValidationError
+    from graph_model.identifiers import normalise_siren
+    from graph_model.limits import check_text
+
+    with use_language("fr"):
+        with pytest.raises(InvalidIdentifier, match="n'est pas valide : un SIREN a 9 chiffres"):
+            normalise_siren("732829321")
+        with pytest.raises(ValidationError, match="name: 301 caractères, 300 au plus"):
+            check_text("x" * 301, field="name", limit=300)

@@ -30,6 +30,10 @@ class ClusterFigures:
         )
         self.group_of = group_of
         self.sizes = np.bincount(membership, minlength=n_groups)
+        # members by group, most ties inside first (ties: smallest vertex): the central actors
+        order = np.lexsort((vertices, -self.ties_inside[vertices], membership))
+        self.ranked = vertices[order]
+        self.starts = np.searchsorted(membership[order], np.arange(n_groups + 1))
         self.departements = self._footprint(engine.departement[vertices], membership)
         self.communes = self._footprint(engine.commune[vertices], membership)
         in_scope = group_of[engine.theme_actor]
@@ -87,8 +91,8 @@ class ClusterFigures:
         size = int(self.sizes[g])
         internal, external = int(self.internal[g]), int(self.external[g])
         possible = size * (size - 1) // 2
-        vertices = [engine.index[m] for m in members]
-        ranked = sorted(vertices, key=lambda v: (-int(self.ties_inside[v]), v))[:top]
+        start = int(self.starts[g])
+        ranked = self.ranked[start : min(start + top, int(self.starts[g + 1]))].tolist()
         located = int(self.located[g])
         return Cluster(
             id=cluster_id,

@@ -22,6 +22,8 @@ kind                the B record
 ``identifier``      both carry the SIREN; B writes the register's form (``ASSOCIATION X`` in
                     capitals) and no place
 ``sloppy``          capitals, no accents, the commune as the post office writes it (``ST``)
+``combined``        three at once: a kind word added, capitals without accents, a one-letter
+                    typo in the distinctive word
 ==================  ===========================================================================
 
 Decoys (B records that are *other* actors):
@@ -50,7 +52,7 @@ from graph_model.territories import Commune, load_reference
 
 KINDS = (
     "kind_word", "repeated", "typography", "typo", "neighbour_seat", "postcode_in",
-    "identifier", "sloppy",
+    "identifier", "sloppy", "combined",
 )  # fmt: skip
 DECOYS = ("chain", "generic", "brand_20km", "branch", "unrelated")
 
@@ -229,6 +231,12 @@ def _variant(kind: str, a: Record, commune: Commune, m: _Maker) -> Record | None
     elif kind == "sloppy":
         b.name = _strip_accents(a.name).upper().replace("'", " ")
         b.commune = _strip_accents(a.commune).upper().replace("SAINT-", "ST ")
+    elif kind == "combined":
+        words = a.name.split()
+        longest = max(range(len(words)), key=lambda i: len(words[i]))
+        words[longest] = _typo(words[longest], rng)
+        added = rng.choice(_ADDED).format(n=" ".join(words))
+        b.name = _strip_accents(added).upper()
     return b
 
 

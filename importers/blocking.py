@@ -117,8 +117,10 @@ class NameIndex:
         found: dict[str, float] = {}
         entries: dict[str, Entry] = {}
 
-        def vote(posting: Iterable[Entry], value: float) -> None:
+        def vote(posting: Iterable[Entry], value: float, unless: str | None = None) -> None:
             for entry in posting:
+                if unless is not None and unless in entry.tokens:
+                    continue  # counted by the word itself
                 key = entry.actor_id
                 found[key] = found.get(key, 0.0) + value
                 entries[key] = entry
@@ -132,8 +134,8 @@ class NameIndex:
             blocks.append(self._anywhere)
         for block in blocks:
             if block is not None:
-                for posting, value in self._word_lists(probe, block):
-                    vote(posting, value)
+                for posting, value, unless in self._word_lists(probe, block):
+                    vote(posting, value, unless)
         if probe.latitude is not None and probe.longitude is not None:
             cy, cx = _cell(probe.latitude, probe.longitude)
             for dy in (-1, 0, 1):
@@ -154,23 +156,29 @@ class NameIndex:
 
     def _word_lists(
         self, probe: Probe, block: dict[str, list[Entry]]
-    ) -> list[tuple[list[Entry], float]]:
-        """The postings of a block that the probe's words vote with, and each vote's weight:
-        the rarest first, a word most of the block shares only when no other is left."""
+    ) -> list[tuple[list[Entry], float, str | None]]:
+        """The postings of a block that the probe's words vote with, each vote's weight and the
+        word whose own posting already counted its entries (a typo key votes only for the
+        others): the rarest first, a word most of the block shares only when no other is
+        left."""
         weight = self.stats.weight
-        limit = _DISTINCT
-        lists: list[tuple[int, str, list[Entry], float]] = []
+        lists: list[tuple[int, str, list[Entry], float, str | None]] = []
         for token in probe.tokens:
             posting = block.get(token)
             if posting:
-                lists.append((len(posting), token, posting, weight(token)))
-                continue
-            for key in _typo_keys(token):  # perhaps a typo: its halves
+                lists.append((len(posting), token, posting, weight(token), None))
+            for key in _typo_keys(token):  # the word with a typo: one of its halves is whole
                 if found := block.get(key):
-                    lists.append((len(found), key, found, weight(token) - 2.0))
+                    lists.append((len(found), key, found, weight(token) - 2.0, token))
         lists.sort(key=lambda item: (item[0], item[1]))
-        usable = [item for item in lists if item[0] <= limit] or lists[:1]
-        return [(posting, value) for size, _, posting, value in usable[:4] if size <= _FALLBACK]
+        words = [item for item in lists if item[4] is None]
+        halves = [item for item in lists if item[4] is not None and item[0] <= _DISTINCT]
+        usable = [item for item in words if item[0] <= _DISTINCT][:4] or words[:1]
+        return [
+            (posting, value, token)
+            for size, _, posting, value, token in (*usable, *halves[:4])
+            if size <= _FALLBACK
+        ]
 
     def matches(self, probe: Probe, *, exclude: Iterable[str] = ()) -> list[Match]:
         """Every actor at least as likely as :data:`CANDIDATE_THRESHOLD`, best first."""

@@ -29,6 +29,7 @@ from graph_model.batch import GraphBatch
 from graph_model.changes import ChangeRecord, detail
 from graph_model.errors import NotFound
 from graph_model.port import GraphStore, WriteContext
+from graph_model.retry import retrying
 from graph_model.stored import TerritoryLookup, actor_properties
 from importers.merge import actor_from_props, rebuilt
 
@@ -73,22 +74,29 @@ class FieldChanges:
         graph, run = self.graph, context.run
 
         def record() -> None:
-            at = datetime.now(UTC)
-            with graph.edit(WriteContext(run=run, at=at, by=context.by or "import")) as tx:
-                for n, (actor_id, change) in enumerate(sorted(taken.items())):
-                    tx.record_change(
-                        ChangeRecord(
-                            id=f"fields-{run}-{actor_id}-{at.strftime('%H%M%S%f')}-{n}",
-                            at=at,
-                            by=context.by or "import",
-                            operation=OPERATION,
-                            target=actor_id,
-                            detail=detail(run=run, **change),
-                            run=run,
-                        )
-                    )
+            # the run's next batch may be committing at the same moment: a transient conflict
+            # (both took the same sequence number) runs the whole transaction again
+            retrying(lambda: _record(graph, run, context.by or "import", taken))
 
         return record
+
+
+def _record(graph: GraphStore, run: str, by: str, taken: Mapping[str, Mapping[str, Any]]) -> None:
+    """One transaction: the audit entries of one batch's field changes."""
+    at = datetime.now(UTC)
+    with graph.edit(WriteContext(run=run, at=at, by=by)) as tx:
+        for n, (actor_id, change) in enumerate(sorted(taken.items())):
+            tx.record_change(
+                ChangeRecord(
+                    id=f"fields-{run}-{actor_id}-{at.strftime('%H%M%S%f')}-{n}",
+                    at=at,
+                    by=by,
+                    operation=OPERATION,
+                    target=actor_id,
+                    detail=detail(run=run, **change),
+                    run=run,
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -130,33 +138,37 @@ def revert(
         for name, (before, after) in fields.items():
             first.setdefault(name, before)
             last[name] = after
-    at = datetime.now(UTC)
-    with graph.edit(WriteContext(at=at, by=by or "revert")) as tx:
-        stored = tx.actors_by_id([actor_id]).get(actor_id)
-        if stored is None:
-            raise NotFound(f"no actor {actor_id}")
-        restored = {n: [last[n], first[n]] for n in first if stored.props.get(n) == last[n]}
-        kept = {n: stored.props.get(n) for n in first if n not in restored}
-        if restored:
-            actor = rebuilt(
-                actor_from_props(actor_id, stored.props), {n: v[1] for n, v in restored.items()}
+
+    def attempt() -> Reverted:
+        at = datetime.now(UTC)
+        with graph.edit(WriteContext(at=at, by=by or "revert")) as tx:
+            stored = tx.actors_by_id([actor_id]).get(actor_id)
+            if stored is None:
+                raise NotFound(f"no actor {actor_id}")
+            restored = {n: [last[n], first[n]] for n in first if stored.props.get(n) == last[n]}
+            kept = {n: stored.props.get(n) for n in first if n not in restored}
+            if restored:
+                actor = rebuilt(
+                    actor_from_props(actor_id, stored.props), {n: v[1] for n, v in restored.items()}
+                )
+                props = actor_properties(actor, territories)
+                batch = GraphBatch(WriteContext(at=at).stamp())
+                located = "commune" in restored
+                batch.add_actor(actor, props, [], located=located)
+                tx.write(batch)
+            tx.record_change(
+                ChangeRecord(
+                    id=f"revert-{run_id}-{actor_id}-{at.strftime('%Y%m%dT%H%M%S%f')}",
+                    at=at,
+                    by=by or "revert",
+                    operation=REVERTED,
+                    target=actor_id,
+                    detail=detail(run=run_id, restored=restored, kept=kept),
+                )
             )
-            props = actor_properties(actor, territories)
-            batch = GraphBatch(WriteContext(at=at).stamp())
-            located = "commune" in restored
-            batch.add_actor(actor, props, [], located=located)
-            tx.write(batch)
-        tx.record_change(
-            ChangeRecord(
-                id=f"revert-{run_id}-{actor_id}-{at.strftime('%Y%m%dT%H%M%S%f')}",
-                at=at,
-                by=by or "revert",
-                operation=REVERTED,
-                target=actor_id,
-                detail=detail(run=run_id, restored=restored, kept=kept),
-            )
-        )
-    return Reverted(actor_id, run_id, restored, kept)
+        return Reverted(actor_id, run_id, restored, kept)
+
+    return retrying(attempt)
 
 
 def reverts_of(graph: GraphStore, actor_id: str) -> Iterable[dict[str, Any]]:

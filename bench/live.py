@@ -277,6 +277,60 @@ def _report(args: argparse.Namespace, workers: list[Worker], m: Measured) -> int
     return 0 if all(checks.values()) else 1
 
 
+def warm_start(args: argparse.Namespace) -> int:
+    """A restart after ``--writes`` writes: load the projection's snapshot and replay the
+    log's tail, against loading the snapshot alone and a full rebuild (in memory: the store's
+    own pulls are not what is measured here)."""
+    from api.listing import listing_index
+    from api.search import search_index
+    from bench.api_bench import load_generated
+    from graph_model.model import Actor, ActorKind, Link, LinkKind
+    from graph_model.port import WriteContext
+    from queries.deltas import follow
+    from queries.projection import build_projection, load_snapshot, save_snapshot
+    from queries.store.memory import MemoryGraph
+
+    graph = MemoryGraph()
+    started = time.monotonic()
+    load_generated(graph, args.actors, args.links_per_actor, args.seed)
+    print(f"generated {args.actors:,} actors in {time.monotonic() - started:.0f} s", flush=True)
+    projection = build_projection(graph)
+    path = args.data_dir / "warm-start.snapshot"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_snapshot(projection, path)
+    ids = [i for i in projection.graph if i.startswith("org-")]
+    rng = random.Random(args.seed)
+    context = WriteContext(run="bench-live", by="bench")
+    for n in range(args.writes):
+        a, b = rng.sample(ids, 2)
+        if n % 2:
+            link = Link(source_id=a, target_id=b, kind=LinkKind.COOPERATES_WITH, subkind=f"w{n}")
+            graph.write_links([link], context)
+        else:
+            graph.write_actors([Actor(id=a, kind=ActorKind.ORGANISATION, name=f"Nom {n}")], context)
+    timings: dict[str, float] = {}
+    clock = time.monotonic()
+    saved = load_snapshot(path)
+    timings["load the snapshot"] = time.monotonic() - clock
+    assert saved is not None
+    clock = time.monotonic()
+    followed = follow(saved, graph).projection
+    timings[f"replay the log's tail ({args.writes} writes)"] = time.monotonic() - clock
+    clock = time.monotonic()
+    listing_index(followed), search_index(followed)
+    timings["build the search and list indexes"] = time.monotonic() - clock
+    clock = time.monotonic()
+    rebuilt = build_projection(graph)
+    timings["a full rebuild from the store, for comparison"] = time.monotonic() - clock
+    assert rebuilt.graph.number_of_edges() == followed.graph.number_of_edges()
+    path.unlink()
+    title = f"bench.live --warm-start — {args.actors:,} actors, {args.writes} writes after"
+    print(f"\n### {title} the snapshot\n")
+    for what, seconds in timings.items():
+        print(f"- {what}: {seconds:.2f} s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.live", description=__doc__.split("\n\n")[0]
@@ -290,9 +344,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-seconds", type=float, default=20.0)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--write", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument(
+        "--warm-start",
+        action="store_true",
+        help="measure a restart instead: snapshot, then the log's tail replayed",
+    )
     args = parser.parse_args(argv)
     args.data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"maillage-soak-{args.actors}"
-    return live(args)
+    return warm_start(args) if args.warm_start else live(args)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1_000
 #: log entries read per round trip
 READ_CHUNK = 2_000
+#: the ids (targets, links) one page names at most: an import's transaction names thousands
+MAX_WEIGHT = 20_000
 #: log entries one page reads at most, whatever its filter keeps (the page then ends early,
 #: with ``more``, so that a filter matching nothing cannot make one request scan the whole log)
 SCAN_LIMIT = 50_000
@@ -471,14 +473,15 @@ async def read_page(
     *,
     matcher: Matcher | None = None,
 ) -> Page:
-    """The changes after ``after`` that pass the filter, at most ``limit`` (a transaction is
-    never cut: one alone over the limit is shown whole), reading at most :data:`SCAN_LIMIT`
-    entries of the log."""
+    """The changes after ``after`` that pass the filter, at most ``limit`` and about
+    :data:`MAX_WEIGHT` ids (a transaction is never cut: one alone over either is shown
+    whole), reading at most :data:`SCAN_LIMIT` entries of the log."""
     matcher = matcher or Matcher(feed_filter)
     projection = await services.projection.get()
     items: list[dict[str, Any]] = []
     cursor = after
     scanned = 0
+    weight = 0
     while True:
         chunk, more = await services.guard.run(read_sequences, services.graph, cursor, READ_CHUNK)
         if not chunk:
@@ -491,9 +494,11 @@ async def read_page(
                 for c in group
                 if matcher.matches(c, facts, projection)
             ]
-            if items and len(items) + len(kept) > limit:
+            heavy = sum(len(i["targets"]) + len(i["links"]) for i in kept)
+            if items and (len(items) + len(kept) > limit or weight + heavy > MAX_WEIGHT):
                 return Page(items, cursor, True)
             items.extend(kept)
+            weight += heavy
             cursor = seq
             if len(items) >= limit:
                 return Page(items, cursor, more or position < len(groups) - 1)

@@ -67,10 +67,19 @@ class Subscription:
         #: where a dropped subscriber resumes (``after``)
         self.resume = cursor
 
-    def offer(self, changes: Sequence[ChangeRecord], facts: Facts, projection: Projection) -> None:
+    def offer(
+        self,
+        changes: Sequence[ChangeRecord],
+        facts: Facts,
+        projection: Projection,
+        rendered: dict[tuple[str, bool], dict[str, Any]] | None = None,
+    ) -> None:
+        """Queue the changes that pass the filter (``rendered``: the lines already made for
+        other subscribers of the same changes, shared)."""
         if self.dropped is not None:
             return
         editor = self.matcher.filter.editor
+        shared = rendered if rendered is not None else {}
         for change in changes:
             if change.seq <= self.cursor or not self.matcher.matches(change, facts, projection):
                 continue
@@ -85,7 +94,11 @@ class Subscription:
                     resume,
                 )
                 return
-            self.waiting.append(render(change, facts, editor=editor))
+            key = (change.id, editor)
+            line = shared.get(key)
+            if line is None:
+                line = shared[key] = render(change, facts, editor=editor)
+            self.waiting.append(line)
             self._news.set()
         if changes:
             self.cursor = max(self.cursor, changes[-1].seq)
@@ -248,8 +261,9 @@ class ChangeFeed:
         self, changes: Sequence[ChangeRecord], facts: Facts, projection: Projection
     ) -> None:
         """Hand ``changes`` (whole sequences, after :attr:`position`) to every subscriber."""
+        rendered: dict[tuple[str, bool], dict[str, Any]] = {}  # one line a change, shared
         for subscription in list(self._subscribers):
-            subscription.offer(changes, facts, projection)
+            subscription.offer(changes, facts, projection, rendered)
         if changes:
             self.position = max(self.position or 0, changes[-1].seq)
 

@@ -295,3 +295,30 @@ def test_the_atom_view_pages_with_a_next_link(
     first_id = root.findtext(f"{ATOM}entry/{ATOM}id")
     assert second.findtext(f"{ATOM}entry/{ATOM}title") == "Acteur créé : Atom page 1"
     assert second.findtext(f"{ATOM}entry/{ATOM}id") != first_id
+
+
+def test_a_page_names_a_bounded_number_of_ids_in_whole_writes(
+    client: httpx.Client, dataset: GraphStore, editor_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import's write names thousands of actors: a page stops at about ``MAX_WEIGHT`` ids
+    (here 3), at a write's end, and a write over it comes whole, alone."""
+    import api.feed
+
+    monkeypatch.setattr(api.feed, "MAX_WEIGHT", 3)
+    start_version = dataset.graph_version()
+    for n in range(3):
+        upsert(client, editor_token, name=f"Weighed {n}")  # 3 changes or more, 1 id each
+    pages: list[list[dict[str, Any]]] = []
+    after = start_version
+    while True:
+        page, cursor = feed(client, after=after)
+        pages.append(page)
+        after = cursor["next"]
+        if not cursor["more"]:
+            break
+    writes = [{item["seq"] for item in page} for page in pages if page]
+    assert len(writes) == 3 and all(len(seqs) == 1 for seqs in writes)
+    assert [len(page) for page in pages if page] == [
+        len([c for c in dataset.changes_since(s - 1) if c.seq == s and c.kind in PUBLIC_KINDS])
+        for (s,) in writes
+    ]

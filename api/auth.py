@@ -11,7 +11,9 @@ sees the same tokens, and a revocation is seen by all of them at the next check,
 API container of ``docker compose`` whose data directory is a volume of its own. A plain SHA-256
 is enough (no slow password hash): the secret is 256 random bits, not a guessable password.
 
-Roles are ordered: ``reader`` < ``editor`` < ``admin``. Writes need ``editor``; reads need
+Roles are ordered: ``reader`` < ``contributor`` < ``editor`` < ``admin``. A contributor
+proposes (``proposeActor``, ``proposeLink``: nothing changes until an editor confirms);
+direct writes need ``editor``; reads need
 ``reader`` only when ``MAILLAGE_PUBLIC_READ=false``. A verified token is trusted for reads for
 ``MAILLAGE_TOKEN_CACHE_SECONDS``; a write always checks the graph again, so a revoked token
 cannot write once the revocation is committed.
@@ -38,12 +40,13 @@ _NAME_SHAPE = re.compile(r"^[\w .@'-]{1,80}$")
 
 class Role(StrEnum):
     READER = "reader"
+    CONTRIBUTOR = "contributor"
     EDITOR = "editor"
     ADMIN = "admin"
 
     @property
     def rank(self) -> int:
-        return {"reader": 1, "editor": 2, "admin": 3}[self.value]
+        return {"reader": 1, "contributor": 2, "editor": 3, "admin": 4}[self.value]
 
     def allows(self, needed: Role) -> bool:
         return self.rank >= needed.rank
@@ -63,15 +66,24 @@ class Unauthenticated(AuthError):
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who makes a request: a token's name and role, or the anonymous public."""
+    """Who makes a request: a token's name and role, a signed-in person's (``user``: their
+    account's id; ``network``: the network an editor's rights are limited to, see
+    :mod:`api.accounts`), or the anonymous public."""
 
     token_id: str | None
     name: str
     role: Role | None
+    user: str | None = None
+    network: str | None = None
 
     @property
     def anonymous(self) -> bool:
-        return self.token_id is None
+        return self.token_id is None and self.user is None
+
+    @property
+    def national(self) -> bool:
+        """An editor or admin whose rights are not limited to one network."""
+        return self.network is None and self.may(Role.EDITOR)
 
     def may(self, needed: Role) -> bool:
         return self.role is not None and self.role.allows(needed)

@@ -19,6 +19,12 @@ ones answer ``DuplicateLink`` naming it (as a repeated call does); one ``upsertA
 the actor, the identical ones update it. A transaction the store refuses for a transient
 conflict runs again (:func:`graph_model.retry.retrying`), and a create that meets the actor
 created meanwhile by another process is resolved again and becomes an update.
+
+Each audit entry says what changed: ``before`` and ``after`` in its detail, read from the
+stored actor or link in the same transaction (the fields that changed only), so that the
+history can show it and :mod:`api.history` can revert it. A network editor
+(:attr:`Author.network`) edits that network and the actors that are its members only
+(:func:`check_scope`, in the transaction).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
+from api.auth import AuthError
 from graph_model.batch import GraphBatch, link_row
 from graph_model.changes import ChangeRecord
 from graph_model.errors import (
@@ -46,6 +53,7 @@ from graph_model.errors import (
     UnknownTerritory,
     ValidationError,
 )
+from graph_model.i18n import _
 from graph_model.identifiers import check_actor_id, mint_actor_id
 from graph_model.model import Actor, ActorKind, Link, LinkKind, SourceRef, parse
 from graph_model.port import GraphEdit, GraphStore, StoredLink, WriteContext
@@ -115,10 +123,48 @@ class LinkNotFound(NotFound):
 
 @dataclass(frozen=True)
 class Author:
-    """Who makes a change: the token's name and id."""
+    """Who makes a change: the token's or the person's name, the token id, the account id,
+    and the network an editor's rights are limited to (``None``: national)."""
 
     name: str
     token_id: str | None
+    user: str | None = None
+    network: str | None = None
+
+
+class OutsideNetwork(AuthError):
+    """A network editor asked to change an actor that is neither the network nor a member."""
+
+    code = "outside_network"
+
+
+def in_network(tx: GraphEdit | GraphStore, actor_id: str, network: str) -> bool:
+    """Whether ``actor_id`` is the network or one of its members today (an open
+    ``MEMBER_OF`` link to it)."""
+    if actor_id == network:
+        return True
+    today = datetime.now(UTC).date()
+    return any(
+        link.until is None or link.until >= today
+        for link in tx.links_between(actor_id, network, LinkKind.MEMBER_OF)
+    )
+
+
+def check_scope(tx: GraphEdit | GraphStore, author: Author, *actor_ids: str) -> None:
+    """Refuse (:class:`OutsideNetwork`) unless a network editor's network holds every one of
+    ``actor_ids``; anyone else passes (their role was checked before)."""
+    if author.network is None:
+        return
+    for actor_id in actor_ids:
+        if not in_network(tx, actor_id, author.network):
+            raise OutsideNetwork(
+                _(
+                    "{actor} is outside the network {network} you edit: propose the change "
+                    "instead (proposeActor, proposeLink), an editor of its side will confirm it",
+                    actor=actor_id,
+                    network=author.network,
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -270,9 +316,33 @@ def _merged(actor_id: str, given: Mapping[str, Any], stored: Mapping[str, Any]) 
     return parse(Actor, {k: v for k, v in merged.items() if v is not None})
 
 
+#: the fields an audit entry keeps before/after of (and a revert restores)
+REVERTIBLE = (*_ACTOR_FIELDS, "location_precision")
+
+
+def actor_diff(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The revertible fields that differ: (their values before, their values after)."""
+    changed = [f for f in REVERTIBLE if _plain(before.get(f)) != _plain(after.get(f))]
+    return (
+        {f: _plain(before.get(f)) for f in changed},
+        {f: _plain(after.get(f)) for f in changed},
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit's JSON holds it (lists as lists, the rest as is or as text)."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
 def _write_actor(
     tx: GraphEdit, actor: Actor, context: WriteContext, *, created: bool, replace_areas: bool
-) -> None:
+) -> dict[str, Any]:
     """The actor through the one write path of actors (a :class:`GraphBatch`): its seat
     replaces the stored one, its areas of action replace the stored ones when given; the
     ``WORKS_ON`` links are the importers' (an edit keeps the themes as a property)."""
@@ -291,6 +361,7 @@ def _write_actor(
         replace_areas=replace_areas,
     )
     tx.write(batch)
+    return props
 
 
 def upsert_actor(
@@ -321,27 +392,57 @@ def _upsert(
 ) -> tuple[str, bool, Change]:
     context = _context(author)
     with graph.edit(context) as tx:
-        found = tx.actors_by_id([actor_id]).get(actor_id)
-        stored = dict(found.props) if found is not None else {}
-        created = found is None
-        kind = ActorKind(given["kind"])
-        if not created and stored.get("kind") != kind.value:
-            raise KindChangeRefused(actor_id, str(stored.get("kind")), kind.value)
-        actor = _merged(actor_id, given, stored)
-        _write_actor(
-            tx,
-            actor,
-            context,
-            created=created,
-            replace_areas=given.get("active_in") is not None,
-        )
-        detail = {k: v for k, v in given.items() if v is not None and k != "source"}
-        source = given.get("source")
-        if source is not None:
-            detail["source"] = source.alias
-        operation = "create_actor" if created else "update_actor"
-        change = _change(tx, author, operation, actor_id, detail)
+        created, change = upsert_in(tx, actor_id, given, author, context)
     return actor_id, created, change
+
+
+def upsert_in(
+    tx: GraphEdit,
+    actor_id: str,
+    given: Mapping[str, Any],
+    author: Author,
+    context: WriteContext,
+    *,
+    operation: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    stored_override: Mapping[str, Any] | None = None,
+) -> tuple[bool, Change]:
+    """The upsert inside a running edit: (whether it created the actor, the change).
+    ``operation``/``extra``: the audit's operation and more detail (a revert, a confirmed
+    proposal); ``stored_override``: the stored fields to merge over (a revert's)."""
+    found = tx.actors_by_id([actor_id]).get(actor_id)
+    stored = dict(found.props) if found is not None else {}
+    created = found is None
+    if created:
+        if author.network is not None:
+            raise OutsideNetwork(
+                _(
+                    "a network editor cannot create actors: propose it (proposeActor), a "
+                    "national editor will confirm it"
+                )
+            )
+    else:
+        check_scope(tx, author, actor_id)
+    kind = ActorKind(given["kind"])
+    if not created and stored.get("kind") != kind.value:
+        raise KindChangeRefused(actor_id, str(stored.get("kind")), kind.value)
+    actor = _merged(actor_id, given, stored if stored_override is None else stored_override)
+    props = _write_actor(
+        tx,
+        actor,
+        context,
+        created=created,
+        replace_areas=given.get("active_in") is not None,
+    )
+    detail = {k: v for k, v in given.items() if v is not None and k != "source"}
+    source = given.get("source")
+    if source is not None:
+        detail["source"] = source.alias
+    detail["before"], detail["after"] = actor_diff(stored, props)
+    detail.update(extra or {})
+    if operation is None:
+        operation = "create_actor" if created else "update_actor"
+    return created, _change(tx, author, operation, actor_id, detail)
 
 
 # -- links --------------------------------------------------------------------------------------
@@ -372,33 +473,62 @@ def link_actors(graph: GraphStore, link: Link, author: Author) -> tuple[StoredLi
 def _link(graph: GraphStore, link: Link, author: Author) -> tuple[StoredLink, Change]:
     context = _context(author)
     with graph.edit(context) as tx:
-        _check_ends(tx, link.source_id, link.target_id)
-        for current in tx.links_between(link.source_id, link.target_id, link.kind):
-            if _overlaps(current.since, current.until, link.since, link.until):
-                raise DuplicateLink(current)
-        row = link_row(link)
-        # a new link (an overlapping one, the same id included, was refused above)
-        row["props"] |= {"created_by": context.by, "updated_by": context.by}
-        batch = GraphBatch(context.stamp())
-        batch.links[link.kind].append(row)
-        batch.created.add(row["id"])
-        tx.write(batch)
-        written = next(
-            stored
-            for stored in tx.links_between(link.source_id, link.target_id, link.kind)
-            if stored.id == link.id
-        )
-        detail = {
-            "kind": link.kind.value,
-            "from": link.source_id,
-            "to": link.target_id,
-            "subkind": link.subkind,
-            "since": link.since,
-            "until": link.until,
-            "sources": [s.alias for s in link.sources],
-        }
-        change = _change(tx, author, "link_actors", link.id, detail)
-    return written, change
+        check_scope(tx, author, link.source_id, link.target_id)
+        return link_in(tx, link, author, context)
+
+
+def link_in(
+    tx: GraphEdit,
+    link: Link,
+    author: Author,
+    context: WriteContext,
+    *,
+    extra: Mapping[str, Any] | None = None,
+) -> tuple[StoredLink, Change]:
+    """The new link inside a running edit (the caller checked the author's scope)."""
+    _check_ends(tx, link.source_id, link.target_id)
+    for current in tx.links_between(link.source_id, link.target_id, link.kind):
+        if _overlaps(current.since, current.until, link.since, link.until):
+            raise DuplicateLink(current)
+    row = link_row(link)
+    # a new link (an overlapping one, the same id included, was refused above)
+    row["props"] |= {"created_by": context.by, "updated_by": context.by}
+    batch = GraphBatch(context.stamp())
+    batch.links[link.kind].append(row)
+    batch.created.add(row["id"])
+    tx.write(batch)
+    written = next(
+        stored
+        for stored in tx.links_between(link.source_id, link.target_id, link.kind)
+        if stored.id == link.id
+    )
+    detail = {
+        "kind": link.kind.value,
+        "from": link.source_id,
+        "to": link.target_id,
+        "subkind": link.subkind,
+        "since": link.since,
+        "until": link.until,
+        "sources": [s.alias for s in link.sources],
+        "before": None,
+        "after": link_state(written),
+        **(extra or {}),
+    }
+    return written, _change(tx, author, "link_actors", link.id, detail)
+
+
+def link_state(link: StoredLink) -> dict[str, Any]:
+    """What an audit entry keeps of a link (and a revert compares and restores)."""
+    return {
+        "id": link.id,
+        "kind": link.kind,
+        "from": link.source,
+        "to": link.target,
+        "subkind": link.subkind,
+        "since": _plain(link.since),
+        "until": _plain(link.until),
+        "sources": list(link.sources),
+    }
 
 
 def unlink_actors(
@@ -443,6 +573,7 @@ def _unlink(
 ) -> tuple[list[StoredLink], Change]:
     context = _context(author)
     with graph.edit(context) as tx:
+        check_scope(tx, author, source_id, target_id)
         _check_ends(tx, source_id, target_id)
         open_links = [
             link
@@ -478,6 +609,8 @@ def _unlink(
             "source": source.alias,
             "removed": remove,
             "links": ids,
+            "before": [link_state(link) for link in open_links],
+            "after": None if remove else [link_state(link) for link in ended],
         }
         change = _change(tx, author, "remove_link" if remove else "end_link", ids[0], detail)
     return ended, change

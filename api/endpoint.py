@@ -35,6 +35,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.auth import AuthError, Unauthenticated, bearer
+from api.csrf import HEADER as CSRF_HEADER
+from api.csrf import check_csrf
 from api.request_errors import describe
 from api.schema import build_schema
 from api.schema.context import Context
@@ -65,7 +67,10 @@ logger = logging.getLogger(__name__)
 
 _STATUS = {
     "unauthenticated": 401,
+    "session_expired": 401,
     "forbidden": 403,
+    "csrf_refused": 403,
+    "outside_network": 403,
     "store_unavailable": 503,
     "timeout": 504,
     "limit_exceeded": 400,
@@ -82,6 +87,12 @@ class BadRequest(MaillageError):
 
 class RequestTimeout(MaillageError):
     code = "timeout"
+
+
+def session_secret(request: Request) -> str | None:
+    """The session cookie's value (:mod:`api.sessions`), if any."""
+    value = request.cookies.get("maillage_session")
+    return value if value and len(value) <= 128 else None
 
 
 def request_id(request: Request) -> str:
@@ -198,7 +209,11 @@ class GraphQLEndpoint:
         settings = services.settings
         services.guard.check()
         token = bearer(request.headers.get("authorization"))
-        context = Context.create(services, request_id=rid, token=token)
+        # a signed-in person (no token): a POST with the session cookie needs its CSRF token
+        session = session_secret(request) if token is None else None
+        if session is not None and request.method == "POST":
+            check_csrf(request.headers.get(CSRF_HEADER), session)
+        context = Context.create(services, request_id=rid, token=token, session=session)
         if token is not None or not settings.public_read:
             principal = await context.principal()
             if principal.anonymous:

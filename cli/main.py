@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import analytics, db, importing, init, report, review, serve, token
+from cli import analytics, db, importing, init, report, review, serve, token, user
 from cli.context import choose_language, configure_logging
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(importing.app, name="import")
 app.add_typer(review.app, name="review")
 app.add_typer(token.app, name="token")
+app.add_typer(user.app, name="user")  # people's accounts (cli/user.py)
 app.add_typer(report.app, name="report")
 app.command(name="serve")(serve.serve)
 app.command(name="init")(init.init)

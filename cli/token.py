@@ -20,7 +20,10 @@ app = typer.Typer(help="API tokens: create (shown once), revoke, list.", no_args
 @app.command()
 def create(
     role: str = typer.Option(
-        ..., "--role", help="reader (when reads are not public), editor (writes) or admin."
+        ...,
+        "--role",
+        help="reader (when reads are not public), contributor (proposes), editor (writes) "
+        "or admin.",
     ),
     name: str = typer.Option(
         ..., "--name", help="Who or what uses it (recorded with every change it makes)."
@@ -33,7 +36,8 @@ def create(
         chosen = Role(role.strip().lower())
     except ValueError as exc:
         err_console.print(
-            f"[red]--role {escape(repr(role))}:[/red] " + escape(_("use reader, editor or admin"))
+            f"[red]--role {escape(repr(role))}:[/red] "
+            + escape(_("use reader, contributor, editor or admin"))
         )
         raise typer.Exit(2) from exc
     with handled(), graph() as opened:

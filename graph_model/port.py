@@ -551,6 +551,10 @@ class GraphStore(Protocol):
         below ``before`` only (the list is not indexed)."""
         ...
 
+    def change(self, change_id: str) -> ChangeRecord | None:
+        """One entry of the change log by its id."""
+        ...
+
     # what the importers read
     def name_index(self) -> Iterator[Row]:
         """Every actor's ``id, kind, name, commune, departement, siren, rna, website, email``."""

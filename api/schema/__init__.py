@@ -23,7 +23,9 @@ The modules, each importing only those listed before it (no import loop):
   :mod:`~api.schema.neighbourhood`;
 * :mod:`~api.schema.records` — import runs, changes, duplicate candidates;
 * :mod:`~api.schema.queries`, :mod:`~api.schema.mutations`,
-  :mod:`~api.schema.subscriptions` — the roots.
+  :mod:`~api.schema.subscriptions` — the roots; :mod:`~api.schema.proposals` (proposals,
+  history, revert, stale entries) and :mod:`~api.schema.accounts` (``me``, ``users``) add
+  their fields to the query and mutation roots.
 """
 
 from __future__ import annotations
@@ -35,11 +37,14 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.schema.accounts import AccountQuery
 from api.schema.actors import AdvocacyBody, Network, Organisation, Project
 from api.schema.context import Context
 from api.schema.mutations import Mutation
+from api.schema.proposals import ProposalMutation, ProposalQuery
 from api.schema.queries import Query
 from api.schema.subscriptions import Subscription
 
@@ -95,8 +100,8 @@ def build_schema() -> MaillageSchema:
         LimitsExtension,
     ]
     return MaillageSchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, ProposalQuery, AccountQuery)),
+        mutation=merge_types("Mutation", (Mutation, ProposalMutation)),
         subscription=Subscription,
         types=[Network, Organisation, Project, AdvocacyBody],
         extensions=extensions,

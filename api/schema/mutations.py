@@ -20,6 +20,7 @@ from api.editing import (
     Author,
     DuplicateLink,
     LinkNotFound,
+    OutsideNetwork,
     check_source,
     link_actors,
     unlink_actors,
@@ -32,6 +33,7 @@ from api.schema.fields import mutation
 from api.schema.inputs import ActorInput, LinkInput, UnlinkInput
 from api.schema.records import ChangeRecord, change_from
 from graph_model.errors import NotFound, ValidationError
+from graph_model.i18n import _
 from graph_model.limits import MAX_DESCRIPTION, MAX_ID, check_text
 from graph_model.model import ActorKind, parse
 from graph_model.model import Link as LinkModel
@@ -131,8 +133,15 @@ def invalid(exc: ValidationError) -> InvalidInput:
 
 
 async def _author(info: Info) -> Author:
+    """An editor (a contributor proposes instead: api.schema.proposals); a network editor's
+    network goes with it (api.editing checks the actors are in it)."""
     principal = await info.context.require(Role.EDITOR)
-    return Author(name=principal.name, token_id=principal.token_id)
+    return Author(
+        name=principal.name,
+        token_id=principal.token_id,
+        user=principal.user,
+        network=principal.network,
+    )
 
 
 def _link(info: Info, stored: StoredLink) -> Link:
@@ -262,6 +271,8 @@ class Mutation:
         self, info: Info, candidate: strawberry.ID, accept: bool, note: str | None = None
     ) -> ResolveDuplicateResult:
         author = await _author(info)
+        if author.network is not None:
+            raise OutsideNetwork(_("duplicate candidates are decided by national editors"))
         from importers import review
 
         decide = review.accept if accept else review.reject

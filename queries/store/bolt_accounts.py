@@ -205,3 +205,7 @@ class BoltAccounts:
         found = {str(r["props"]["id"]): change_record(r["props"]) for r in [*audit, *others]}
         ordered = sorted(found.values(), key=lambda c: (c.seq, c.n), reverse=True)
         return ordered[:limit]
+
+    def change(self, change_id: str) -> ChangeRecord | None:
+        rows = self.store.read(cypher("change_get"), id=change_id)
+        return change_record(rows[0]["props"]) if rows else None

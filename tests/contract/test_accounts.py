@@ -195,3 +195,5 @@ def test_the_history_of_an_actor_holds_its_edits_and_imports(graph: GraphStore) 
     recent = graph.history("net-mes", scan=2)
     assert [c.id for c in recent] == ["chg-audit-2", "chg-audit-1", "chg-audit-0"]
     assert graph.history("nobody") == []
+    assert graph.change("chg-audit-1") == next(c for c in history if c.id == "chg-audit-1")
+    assert graph.change("chg-nothing") is None

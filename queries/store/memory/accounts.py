@@ -267,3 +267,8 @@ class MemoryAccounts(MemoryBase):
             ]
         rows.sort(key=lambda p: (p["seq"], p["n"]), reverse=True)
         return [ChangeRecord.from_props(p) for p in rows[:limit]]
+
+    def change(self, change_id: str) -> ChangeRecord | None:
+        with self._lock:
+            props = self._state.get("Change", change_id)
+            return ChangeRecord.from_props(copied(props)) if props is not None else None

@@ -1,0 +1,596 @@
+"""Proposals, history, revert and stale entries in GraphQL (:mod:`api.proposals`,
+:mod:`api.history`): for scripts (tokens) and the web map (sessions) alike.
+
+A contributor (token or account) proposes; an editor who may decide confirms or rejects; a
+proposed link is no link (the analytics never see it) and is listed here, for the map to draw
+it dashed. ``history`` reads an actor's or a link's changes; ``revertChange`` restores one;
+``staleEntries`` lists what a network has not confirmed for a long time, ``confirmEntry``
+confirms it or ends a link. Expected failures are typed results (``Problem``), as the other
+mutations'; a missing right is a GraphQL error (``unauthenticated``, ``forbidden``,
+``outside_network``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.auth import AuthError, Principal, Role
+from api.editing import DuplicateLink, check_source
+from api.history import (
+    HistoryItem,
+    RevertRefused,
+    confirm_entry,
+    history,
+    revert,
+    stale_entries,
+)
+from api.proposals import (
+    ProposalNotFound,
+    ProposalTaken,
+    check_text_note,
+    decide,
+    network_actors,
+    payload_of,
+    propose_actor,
+    propose_link,
+)
+from api.schema.actors import Actor, Link, actor_from_props, link_from_stored
+from api.schema.context import Info
+from api.schema.enums import LinkKind
+from api.schema.fields import field, mutation
+from api.schema.inputs import ActorInput, LinkInput
+from api.schema.mutations import (
+    ActorNotFound,
+    DuplicateLinkProblem,
+    InvalidInput,
+    Problem,
+    invalid,
+)
+from api.schema.pagination import check_first
+from api.schema.records import ChangeRecord, change_from
+from graph_model.errors import NotFound, ValidationError
+from graph_model.i18n import _
+from graph_model.limits import MAX_ID, check_text
+from graph_model.model import Link as LinkModel
+from graph_model.model import LinkKind as DomainLinkKind
+from graph_model.model import parse
+from graph_model.port import ProposalRecord
+
+HIDDEN = "hidden"
+
+
+@strawberry.enum(description="Where a proposal stands.")
+class ProposalStatus(Enum):
+    PENDING = "pending"
+    DECIDING = "deciding"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+@strawberry.enum(description="What a proposal proposes.")
+class ProposalKind(Enum):
+    ACTOR = "actor"
+    LINK = "link"
+
+
+@strawberry.type(description="The link a proposal would record (not a link until confirmed).")
+class ProposedLink:
+    kind: LinkKind
+    from_: strawberry.ID = strawberry.field(name="from")
+    to: strawberry.ID
+    subkind: str | None
+    since: date | None
+    until: date | None
+    sources: list[str] = strawberry.field(description="where it is attested (system:key)")
+
+
+@strawberry.type(description="A proposed actor, edit or link, until an editor decides it.")
+class Proposal:
+    id: strawberry.ID
+    kind: ProposalKind
+    status: ProposalStatus
+    actors: list[strawberry.ID] = strawberry.field(description="the actors it concerns")
+    side: strawberry.ID | None = strawberry.field(
+        description="the end of the link the proposer speaks for (its network's), if any"
+    )
+    created_at: datetime | None
+    decided_at: datetime | None
+    note: str | None = strawberry.field(description="the decider's note (why it was rejected)")
+    result: str | None = strawberry.field(description="the link or actor written on confirmation")
+    proposed_by: str | None = strawberry.field(
+        description="who proposed it: for editors and the proposer only ('hidden' otherwise)"
+    )
+    decided_by: str | None = strawberry.field(description="who decided: for editors only")
+    link: ProposedLink | None
+    actor: JSON | None = strawberry.field(description="the proposed actor's fields")
+
+
+def _sources(values: Any) -> list[str]:
+    return [f"{s.get('system')}:{s.get('key')}" for s in values or () if isinstance(s, dict)]
+
+
+def proposal_from(record: ProposalRecord, *, private: bool) -> Proposal:
+    payload = payload_of(record)
+    link = None
+    if record.kind == "link":
+        link = ProposedLink(
+            kind=LinkKind(payload["kind"]),
+            from_=strawberry.ID(str(payload["from"])),
+            to=strawberry.ID(str(payload["to"])),
+            subkind=payload.get("subkind"),
+            since=date.fromisoformat(payload["since"]) if payload.get("since") else None,
+            until=date.fromisoformat(payload["until"]) if payload.get("until") else None,
+            sources=_sources(payload.get("sources")),
+        )
+    return Proposal(
+        id=strawberry.ID(record.id),
+        kind=ProposalKind(record.kind),
+        status=ProposalStatus(record.status),
+        actors=[strawberry.ID(a) for a in record.actors],
+        side=strawberry.ID(record.side) if record.side else None,
+        created_at=record.created_at,
+        decided_at=record.decided_at,
+        note=record.note,
+        result=record.result,
+        proposed_by=record.proposed_by if private else HIDDEN,
+        decided_by=record.decided_by if private else (HIDDEN if record.decided_by else None),
+        link=link,
+        actor=cast(JSON, payload) if record.kind == "actor" else None,
+    )
+
+
+def _own(principal: Principal, record: ProposalRecord) -> bool:
+    mine = principal.user or principal.token_id
+    return mine is not None and mine == record.proposer
+
+
+async def _private(info: Info, record: ProposalRecord) -> bool:
+    if await info.context.sees_editors():
+        return True
+    try:
+        return _own(await info.context.principal(), record)
+    except AuthError:
+        return False
+
+
+@strawberry.type(description="A page of proposals, oldest first.")
+class ProposalPage:
+    items: list[Proposal]
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@strawberry.type(description="A proposal decided: what it wrote, if confirmed.")
+class ProposalDecided:
+    proposal: Proposal
+    link: Link | None
+    actor: Actor | None
+    change: strawberry.ID | None = strawberry.field(description="the change it made (history)")
+
+
+@strawberry.type(description="No proposal has this id.")
+class ProposalNotFoundProblem(Problem):
+    id: strawberry.ID
+
+
+@strawberry.type(
+    name="ProposalTaken",
+    description="Another editor decided it (or is deciding it right now).",
+)
+class ProposalTakenProblem(Problem):
+    proposal: Proposal | None
+
+
+@strawberry.type(description="One change of an actor or a link: who, when, what before/after.")
+class HistoryEntry:
+    id: strawberry.ID
+    seq: int = strawberry.field(description="its place in the change log")
+    at: datetime
+    by: str | None = strawberry.field(description="who (editors only; 'hidden' otherwise)")
+    operation: str
+    kind: str = strawberry.field(description="edit (the API), actor.updated (an import)…")
+    run: str | None = strawberry.field(description="the import run that made it, if one did")
+    before: JSON | None
+    after: JSON | None
+    detail: JSON | None = strawberry.field(description="the rest: input, source, proposal…")
+    revertible: bool
+
+
+def entry_from(item: HistoryItem, *, private: bool) -> HistoryEntry:
+    change = item.change
+    rest = {k: v for k, v in item.detail.items() if k not in ("before", "after")}
+    return HistoryEntry(
+        id=strawberry.ID(change.id),
+        seq=change.seq,
+        at=change.at,
+        by=(change.by or None) if private else HIDDEN,
+        operation=change.operation,
+        kind=change.kind,
+        run=change.run,
+        before=cast(JSON, item.before),
+        after=cast(JSON, item.after),
+        detail=cast(JSON, rest) if rest else None,
+        revertible=item.revertible,
+    )
+
+
+@strawberry.type(description="A page of history, newest first.")
+class HistoryPage:
+    items: list[HistoryEntry]
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@strawberry.type(description="The change a revert made (a change too: it can be reverted).")
+class Reverted:
+    change: ChangeRecord
+    reverts: strawberry.ID
+
+
+@strawberry.type(
+    name="RevertRefused",
+    description="The change cannot be reverted: later changes touched the same fields.",
+)
+class RevertRefusedProblem(Problem):
+    conflicts: list[strawberry.ID] = strawberry.field(description="the later changes, oldest first")
+
+
+@strawberry.type(description="No change made through the API has this id.")
+class ChangeNotFound(Problem):
+    id: strawberry.ID
+
+
+@strawberry.type(description="An actor of the network not confirmed nor changed for long.")
+class StaleActor:
+    actor: Actor
+    last_changed: datetime | None
+
+
+@strawberry.type(description="An open link of the network not confirmed nor changed for long.")
+class StaleLink:
+    link: Link
+    last_changed: datetime | None
+
+
+@strawberry.type(description="What a network has not confirmed for `months` months.")
+class StaleEntries:
+    network: strawberry.ID
+    months: int
+    actors: list[StaleActor]
+    links: list[StaleLink]
+
+
+@strawberry.type(description="An entry confirmed (still true) or a link ended.")
+class EntryConfirmed:
+    change: ChangeRecord
+
+
+ProposeResult = Annotated[
+    Proposal | InvalidInput | ActorNotFound | DuplicateLinkProblem,
+    strawberry.union("ProposeResult"),
+]
+DecideResult = Annotated[
+    ProposalDecided
+    | ProposalNotFoundProblem
+    | ProposalTakenProblem
+    | InvalidInput
+    | ActorNotFound
+    | DuplicateLinkProblem,
+    strawberry.union("DecideProposalResult"),
+]
+RevertResult = Annotated[
+    Reverted | RevertRefusedProblem | ChangeNotFound | InvalidInput | ActorNotFound,
+    strawberry.union("RevertChangeResult"),
+]
+ConfirmEntryResult = Annotated[
+    EntryConfirmed | InvalidInput | ActorNotFound,
+    strawberry.union("ConfirmEntryResult"),
+]
+
+
+def _link_model(input: LinkInput) -> LinkModel:
+    source = check_source(input.source.system, input.source.key, input.source.url)
+    return parse(
+        LinkModel,
+        {
+            "kind": DomainLinkKind(input.kind.value),
+            "source_id": str(input.from_),
+            "target_id": str(input.to),
+            "subkind": input.subkind,
+            "since": input.since,
+            "until": input.until,
+            "sources": [source],
+        },
+    )
+
+
+def _given(input: ActorInput) -> dict[str, Any]:
+    given: dict[str, Any] = {
+        "id": input.id,
+        "kind": input.kind,
+        "name": input.name,
+        "legal_form": input.legal_form,
+        "level": input.level,
+        "siren": input.siren,
+        "siret": input.siret,
+        "rna": input.rna,
+        "website": input.website,
+        "email": input.email,
+        "description": input.description,
+        "commune": input.commune,
+        "latitude": input.latitude,
+        "longitude": input.longitude,
+        "active_in": input.active_in,
+        "themes": input.themes,
+        "methods": input.methods,
+        "aliases": input.aliases,
+    }
+    given["source"] = (
+        check_source(input.source.system, input.source.key, input.source.url)
+        if input.source is not None
+        else None
+    )
+    # enums as their values: the proposal's payload is JSON
+    for name in ("kind", "level"):
+        value = given[name]
+        if isinstance(value, Enum):
+            given[name] = value.value
+    return given
+
+
+async def _decide(
+    info: Info, id: strawberry.ID, note: str | None, *, confirm: bool
+) -> DecideResult:
+    principal = await info.context.require(Role.EDITOR)
+    services = info.context.services
+    try:
+        check_text(str(id), field="id", limit=MAX_ID)
+        check_text_note(note)
+        decided = await services.guard.run(
+            lambda: decide(services.graph, str(id), principal, confirm=confirm, note=note)
+        )
+    except ProposalNotFound as exc:
+        return ProposalNotFoundProblem(code=exc.code, message=str(exc), id=id)
+    except ProposalTaken as exc:
+        taken = proposal_from(exc.proposal, private=True) if exc.proposal else None
+        return ProposalTakenProblem(code=exc.code, message=str(exc), proposal=taken)
+    except DuplicateLink as exc:
+        return DuplicateLinkProblem(
+            code=exc.code, message=str(exc), existing=link_from_stored(exc.existing, info.context)
+        )
+    except ValidationError as exc:
+        return invalid(exc)
+    except NotFound as exc:
+        return ActorNotFound(code=exc.code, message=str(exc), id=None)
+    await services.projection.catch_up()
+    actor = None
+    if decided.actor is not None:
+        info.context.loaders.actors.clear(decided.actor)
+        props = await info.context.loaders.actors.load(decided.actor)
+        actor = actor_from_props(props) if props else None
+    return ProposalDecided(
+        proposal=proposal_from(decided.proposal, private=True),
+        link=link_from_stored(decided.link, info.context) if decided.link else None,
+        actor=actor,
+        change=strawberry.ID(decided.change_id) if decided.change_id else None,
+    )
+
+
+async def _may_edit_network(info: Info, network: str) -> Principal:
+    principal = await info.context.require(Role.EDITOR)
+    if principal.network is not None and principal.network != network:
+        raise AuthError(
+            _(
+                "you edit the network {mine}: the stale entries of {other} are for its editors",
+                mine=principal.network,
+                other=network,
+            )
+        )
+    return principal
+
+
+@strawberry.type
+class ProposalQuery:
+    @field(description="Proposals, oldest first: by status, and those of a network's actors.")
+    async def proposals(
+        self,
+        info: Info,
+        status: ProposalStatus | None = None,
+        network: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProposalPage:
+        size = check_first(info, first)
+        graph = info.context.services.graph
+        guard = info.context.services.guard
+        actors = None
+        if network is not None:
+            actors = await guard.run(network_actors, graph, str(network))
+        records = await guard.run(
+            lambda: graph.proposals(
+                status.value if status else None, actors, after=after, limit=size + 1
+            )
+        )
+        page = records[:size]
+        items = [proposal_from(r, private=await _private(info, r)) for r in page]
+        return ProposalPage(
+            items=items,
+            end_cursor=page[-1].id if page else None,
+            has_next_page=len(records) > size,
+        )
+
+    @field(description="A proposal by id.")
+    async def proposal(self, info: Info, id: strawberry.ID) -> Proposal | None:
+        graph = info.context.services.graph
+        record = await info.context.services.guard.run(graph.proposal, str(id))
+        if record is None:
+            return None
+        return proposal_from(record, private=await _private(info, record))
+
+    @field(
+        description="An actor's or a link's changes, newest first: who, when, what before and "
+        "after, from which source or import run."
+    )
+    async def history(
+        self, info: Info, of: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> HistoryPage:
+        size = check_first(info, first)
+        check_text(str(of), field="of", limit=MAX_ID)
+        try:
+            before = int(after) if after else None
+        except ValueError as exc:
+            raise ValidationError(_("after: not a cursor of history"), field="after") from exc
+        services = info.context.services
+        items, cursor = await services.guard.run(
+            lambda: history(services.graph, str(of), first=size, before=before)
+        )
+        private = await info.context.sees_editors()
+        return HistoryPage(
+            items=[entry_from(i, private=private) for i in items],
+            end_cursor=str(cursor) if cursor is not None else None,
+            has_next_page=cursor is not None,
+        )
+
+    @field(
+        description="A network's actors and open links not confirmed nor changed for `months` "
+        "months (MAILLAGE_STALE_MONTHS, 24): for that network's editors and national ones."
+    )
+    async def stale_entries(
+        self, info: Info, network: strawberry.ID, months: int | None = None
+    ) -> StaleEntries:
+        await _may_edit_network(info, str(network))
+        from api.accounts import AccountSettings
+
+        span = months if months is not None else AccountSettings().stale_months
+        if span < 1:
+            raise ValidationError(_("months: give 1 or more"), field="months")
+        services = info.context.services
+        actors, links = await services.guard.run(stale_entries, services.graph, str(network), span)
+        return StaleEntries(
+            network=network,
+            months=span,
+            actors=[
+                StaleActor(actor=actor_from_props(dict(a.actor.props)), last_changed=a.last)
+                for a in actors
+            ],
+            links=[
+                StaleLink(link=link_from_stored(s.link, info.context), last_changed=s.last)
+                for s in links
+            ],
+        )
+
+
+@strawberry.type
+class ProposalMutation:
+    @mutation(
+        description="Propose a link (contributors and up): recorded as a proposal, no link, "
+        "until an editor of the other side (or a national one) confirms it."
+    )
+    async def propose_link(self, info: Info, input: LinkInput) -> ProposeResult:
+        principal = await info.context.require(Role.CONTRIBUTOR)
+        services = info.context.services
+        try:
+            link = _link_model(input)
+            record = await services.guard.run(propose_link, services.graph, link, principal)
+        except DuplicateLink as exc:
+            return DuplicateLinkProblem(
+                code=exc.code,
+                message=str(exc),
+                existing=link_from_stored(exc.existing, info.context),
+            )
+        except ValidationError as exc:
+            return invalid(exc)
+        except NotFound as exc:
+            return ActorNotFound(code=exc.code, message=str(exc), id=None)
+        return proposal_from(record, private=True)
+
+    @mutation(description="Propose a new actor or an edit (contributors and up).")
+    async def propose_actor(self, info: Info, input: ActorInput) -> ProposeResult:
+        principal = await info.context.require(Role.CONTRIBUTOR)
+        services = info.context.services
+        try:
+            given = _given(input)
+            record = await services.guard.run(propose_actor, services.graph, given, principal)
+        except ValidationError as exc:
+            return invalid(exc)
+        except NotFound as exc:
+            return ActorNotFound(code=exc.code, message=str(exc), id=input.id)
+        return proposal_from(record, private=True)
+
+    @mutation(
+        description="Confirm a proposal: it is written, in one transaction with the decision."
+    )
+    async def confirm_proposal(
+        self, info: Info, id: strawberry.ID, note: str | None = None
+    ) -> DecideResult:
+        return await _decide(info, id, note, confirm=True)
+
+    @mutation(description="Reject a proposal; the note goes back to the proposer.")
+    async def reject_proposal(
+        self, info: Info, id: strawberry.ID, note: str | None = None
+    ) -> DecideResult:
+        return await _decide(info, id, note, confirm=False)
+
+    @mutation(
+        description="Restore what a change made through the API replaced (editors); refused "
+        "with the reason when later changes touched the same fields."
+    )
+    async def revert_change(self, info: Info, change: strawberry.ID) -> RevertResult:
+        principal = await info.context.require(Role.EDITOR)
+        services = info.context.services
+        try:
+            check_text(str(change), field="change", limit=MAX_ID)
+            made = await services.guard.run(revert, services.graph, str(change), principal)
+        except RevertRefused as exc:
+            return RevertRefusedProblem(
+                code=exc.code,
+                message=str(exc),
+                conflicts=[strawberry.ID(c) for c in exc.conflicts],
+            )
+        except ValidationError as exc:
+            return invalid(exc)
+        except NotFound as exc:
+            if str(change) in str(exc):
+                return ChangeNotFound(code=exc.code, message=str(exc), id=change)
+            return ActorNotFound(code=exc.code, message=str(exc), id=None)
+        await services.projection.catch_up()
+        return Reverted(change=change_from(made), reverts=change)
+
+    @mutation(
+        description="Confirm a stale entry (still true: 'toujours d'actualité'), or end a link "
+        "on `until`. A link is named by its id and one of its ends (`from`)."
+    )
+    async def confirm_entry(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        from_: Annotated[strawberry.ID | None, strawberry.argument(name="from")] = None,
+        until: date | None = None,
+    ) -> ConfirmEntryResult:
+        principal = await info.context.require(Role.EDITOR)
+        services = info.context.services
+        try:
+            check_text(str(id), field="id", limit=MAX_ID)
+            made = await services.guard.run(
+                lambda: confirm_entry(
+                    services.graph,
+                    str(id),
+                    principal,
+                    end=str(from_) if from_ is not None else None,
+                    until=until,
+                )
+            )
+        except ValidationError as exc:
+            return invalid(exc)
+        except NotFound as exc:
+            return ActorNotFound(code=exc.code, message=str(exc), id=id)
+        await services.projection.catch_up()
+        return EntryConfirmed(change=change_from(made))
+
+
+__all__ = ["ProposalMutation", "ProposalQuery"]

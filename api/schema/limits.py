@@ -56,6 +56,7 @@ from graphql import (
 
 from api.settings import ApiSettings
 from graph_model.errors import MaillageError
+from graph_model.i18n import _
 
 #: fields that return a list sized by ``first`` (their children are multiplied by it)
 PAGED = frozenset(
@@ -93,7 +94,13 @@ class LimitExceeded(MaillageError):
 
     def __init__(self, limit: str, value: float, variable: str, detail: str) -> None:
         super().__init__(
-            f"{detail}: over the limit {limit} of {value:g} (set by MAILLAGE_{variable})"
+            _(
+                "{detail}: over the limit {limit} of {value} (set by {variable})",
+                detail=detail,
+                limit=limit,
+                value=f"{value:g}",
+                variable=f"MAILLAGE_{variable}",
+            )
         )
         self.limit = limit
         self.value = value
@@ -163,7 +170,12 @@ class _Walker:
                 "max_page_size",
                 settings.max_page_size,
                 "MAX_PAGE_SIZE",
-                f"{name}(first: {first}) asks for a page larger than allowed; page with `after`",
+                _(
+                    "{field}(first: {first}) asks for a page larger than allowed; page with "
+                    "`after`",
+                    field=name,
+                    first=first,
+                ),
             )
         size = first if isinstance(first, int) and first >= 0 else settings.default_page_size
         if name == "cooperationPaths":
@@ -271,10 +283,10 @@ def check(found: Estimate, settings: ApiSettings) -> Estimate:
             "max_depth",
             settings.max_depth,
             "MAX_DEPTH",
-            f"the query nests {found.depth} levels deep",
+            _("the query nests {depth} levels deep", depth=found.depth),
         )
     if found.cost > settings.max_query_cost:
-        detail = f"the query's estimated cost is {found.cost:,}"
+        detail = _("the query's estimated cost is {cost}", cost=f"{found.cost:,}")
         if found.expensive:
             detail += f" ({'; '.join(found.expensive)})"
         raise LimitExceeded("max_query_cost", settings.max_query_cost, "MAX_QUERY_COST", detail)

@@ -86,3 +86,13 @@ def test_graphiql_is_served_from_the_api_itself(french_client: httpx.Client) -> 
         assert french_client.get(f"/{source}").status_code == 200, source
     policy = page.headers["content-security-policy"]
     assert "script-src 'self';" in policy and "unpkg" not in policy
+
+
+def test_a_limit_is_explained_in_the_request_s_language(french_client: httpx.Client) -> None:
+    query = "{ actors(first: 5000) { totalCount } }"
+    french = french_client.post("/graphql", json={"query": query}, headers=FRENCH).json()
+    english = french_client.post("/graphql", json={"query": query}, headers=ENGLISH).json()
+    assert "demande une page plus grande que permis" in french["errors"][0]["message"]
+    assert "(réglée par MAILLAGE_MAX_PAGE_SIZE)" in french["errors"][0]["message"]
+    assert "asks for a page larger than allowed" in english["errors"][0]["message"]
+    assert french["errors"][0]["extensions"]["code"] == "limit_exceeded"  # codes never change

@@ -27,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.context import console, err_console, graph, handled
+from graph_model.errors import ImportFailure
 from graph_model.i18n import _, format_number
 
 app = typer.Typer(
@@ -48,7 +49,9 @@ SOURCE = typer.Option(
     "export of the same list.",
 )
 BATCH = typer.Option(None, "--batch-size", hidden=True, min=1)
-FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The file to import.")
+# the file is checked by its reader (a missing or unreadable file is refused in the user's
+# language, with what to do), not by the option parser, whose messages are English only
+FILE = typer.Argument(..., help="The file to import.")
 
 
 class RateColumn(ProgressColumn):
@@ -66,6 +69,9 @@ def _run(reader: object, rejects: Path | None, dry_run: bool, batch_size: int | 
     from importers.records import Outcome
 
     assert isinstance(reader, Reader)
+    with handled():  # before the store is opened: a mistyped path is said at once
+        if not Path(reader.path).is_file():
+            raise ImportFailure(_("{path}: no such file", path=reader.path))
     with handled(), graph() as opened:
         if not dry_run:
             opened.setup_schema()
@@ -169,7 +175,7 @@ _mapped_command("essglobal", "EssGlobalReader", "An ESSGlobal standard CSV (RIPE
 def gogocarto(
     file: Path = FILE,
     taxonomy: Path | None = typer.Option(
-        None, "--taxonomy", exists=True, dir_okay=False, help="The map's taxonomy.json."
+        None, "--taxonomy", help="The map's taxonomy.json."
     ),
     mapping: Path | None = MAPPING,
     source: str | None = SOURCE,

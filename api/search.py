@@ -202,8 +202,11 @@ class SearchIndex:
         took; a new actor takes the next document number, a removed one leaves its number
         unused. Work in proportion to the words touched (and a copy of the postings dict, and
         of the vocabulary when a word appears or disappears)."""
+        moved = {actor: change for actor, change in names.items() if change[0] != change[1]}
+        if not moved:  # links only, or attributes other than the name: nothing to do
+            return self
         edit = _Edit(self)
-        for actor, (before, after) in names.items():
+        for actor, (before, after) in moved.items():
             edit.rename(actor, before, after)
         return edit.result()
 
@@ -391,9 +394,13 @@ def _name_changes(applied: Applied) -> dict[str, tuple[str | None, str | None]]:
 
 
 def carry_folded_names(folded: dict[str, str], applied: Applied) -> dict[str, str]:
-    """The folded names after a change (a copy of the dict, the actors changed set again)."""
+    """The folded names after a change (a copy of the dict, the actors renamed, made or
+    removed set again; the same dict when there are none)."""
+    moved = {a: change for a, change in _name_changes(applied).items() if change[0] != change[1]}
+    if not moved:
+        return folded
     carried = dict(folded)
-    for actor, (_, after) in _name_changes(applied).items():
+    for actor, (_, after) in moved.items():
         if after is None:
             carried.pop(actor, None)
         else:

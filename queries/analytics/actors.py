@@ -50,6 +50,8 @@ def _ref_memo(_: Projection) -> dict[str, ActorRef]:
 def _carry_refs(memo: dict[str, ActorRef], applied: Applied) -> dict[str, ActorRef]:
     """The refs made so far, but those of the actors the change touched (made again when
     asked)."""
+    if not applied.actors:
+        return memo  # no actor changed: both projections may share (and fill) one memo
     carried = dict(memo)
     for actor in applied.actors:
         carried.pop(actor, None)
@@ -85,12 +87,14 @@ def _names(projection: Projection) -> dict[str, list[str]]:
 def _carry_names(index: dict[str, list[str]], applied: Applied) -> dict[str, list[str]]:
     """The folded names after a change: only the names an actor lost or took are made again
     (each list in id order, as a build gives)."""
-    carried = dict(index)
+    carried = index
     for actor, (before, after) in applied.actors.items():
         old = fold(before["name"]) if before is not None else None
         new = fold(after["name"]) if after is not None else None
         if old == new:
             continue
+        if carried is index:
+            carried = dict(index)
         if old is not None:
             left = [a for a in carried.get(old, ()) if a != actor]
             if left:

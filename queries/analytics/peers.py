@@ -207,25 +207,36 @@ def _index(projection: Projection) -> _Index:
     )
 
 
-def _carry_index(index: _Index, applied: Applied) -> _Index:
-    """The index after a change: the facets of the actors it touched are read again (and of
-    those an actor whose kind changed carries); only the postings and counts of the items they
-    lost or took are copied."""
+def _moved(index: _Index, applied: Applied) -> list[tuple[str, _Facets | None, _Facets | None]]:
+    """The actors whose facets a change moved (those it touched, and those an actor whose kind
+    changed carries), with their facets before and after (``None``: absent)."""
     old, new = applied.old.graph, applied.new.graph
     again = set(applied.touched)
     for actor, (before, after) in applied.actors.items():
         if before is not None and after is not None and before["kind"] != after["kind"]:
             for graph in (old, new):  # their carrier kinds changed
                 again.update(graph._succ.get(actor, ()))
+    moved = []
+    for actor in sorted(again):
+        before_facets = index.facets.get(actor)
+        after_facets = _facets(applied.new, actor, None) if actor in new._node else None
+        if before_facets != after_facets:
+            moved.append((actor, before_facets, after_facets))
+    return moved
+
+
+def _carry_index(index: _Index, applied: Applied) -> _Index:
+    """The index after a change: the facets of the actors it moved are read again
+    (:func:`_moved`); only the postings and counts of the items they lost or took are
+    copied."""
+    moved = _moved(index, applied)
+    if not moved:  # a link no facet reads (a cooperation, a support…)
+        return index
     facets = dict(index.facets)
     postings = {facet: dict(items) for facet, items in index.postings.items()}
     counts = {facet: dict(items) for facet, items in index.counts.items()}
     empty: frozenset[str] = frozenset()
-    for actor in sorted(again):
-        before_facets = index.facets.get(actor)
-        after_facets = _facets(applied.new, actor, None) if actor in new._node else None
-        if before_facets == after_facets:
-            continue
+    for actor, before_facets, after_facets in moved:
         if after_facets is None:
             del facets[actor]
         else:

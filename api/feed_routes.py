@@ -12,7 +12,7 @@
 * the WebSocket of ``/graphql`` serves subscriptions only (a query or a mutation is answered
   by an ``error`` message: they go by HTTP); the token, when reads need one or to be seen as
   an editor, is the ``connection_init`` payload's ``{"authorization": "Bearer …"}``; a refused
-  one closes the socket (4403) with the reason.
+  one closes the socket (4403) with the reason; while the store is down, 1013 (try again later).
 
 Reads follow ``MAILLAGE_PUBLIC_READ`` as every route does.
 """
@@ -50,7 +50,7 @@ from api.feed_live import ChangeFeed
 from api.schema import build_schema
 from api.schema.subscriptions import SocketContext
 from api.services import Services
-from graph_model.errors import MaillageError
+from graph_model.errors import MaillageError, StoreUnavailable
 from graph_model.i18n import _, negotiate, ngettext, set_language, use_language
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -317,11 +317,13 @@ class _Handler(BaseGraphQLTransportWSHandler[SocketContext, None]):
             if self.connection_init_timeout_task:
                 self.connection_init_timeout_task.cancel()
             self.connection_init_received = True
-            await self.context.close(4403, refusal)
+            await self.context.close(*refusal)
             return
         await super().handle_connection_init(message)
 
-    async def _refusal(self, payload: Mapping[str, object]) -> str | None:
+    async def _refusal(self, payload: Mapping[str, object]) -> tuple[int, str] | None:
+        """Why the connection is refused (a close code and reason), or ``None``: 4403 for a
+        token, 1013 (try again later) while the store is down."""
         context = self.context
         services = context.services
         try:
@@ -332,8 +334,10 @@ class _Handler(BaseGraphQLTransportWSHandler[SocketContext, None]):
                 await principal_of(services, None)  # refused when reads need a token
             else:
                 await context.principal()
+        except StoreUnavailable as exc:
+            return 1013, str(exc)
         except MaillageError as exc:
-            return str(exc)
+            return 4403, str(exc)
         return None
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:

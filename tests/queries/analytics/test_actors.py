@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 import queries.analytics.actors as actors_module
 from queries.analytics.actors import actor_ref, name_index, resolve_actor
-from queries.deltas import follow
+from queries.deltas import Delta, apply_delta, follow
 from queries.projection import Projection, build_projection
 from tests.queries.live import IDS, follow_plan, make_actor, plans, start_graph, write_actors
 
@@ -35,3 +35,12 @@ def test_refs_of_changed_actors_are_made_again_the_others_shared() -> None:
     assert actor_ref(projection, IDS[0]) is before[IDS[0]]  # the old projection unchanged
     name = followed.graph.nodes[IDS[0]]["name"]
     assert resolve_actor(followed, name.upper(), field="actor") == IDS[0]
+
+
+def test_a_removed_actor_leaves_the_name_index() -> None:
+    # the port removes no actor; a delta may (an actor merged away)
+    projection = build_projection(start_graph())
+    name_index(projection)
+    new, _ = apply_delta(projection, Delta(projection.version + 1, {IDS[3]: None}))
+    assert name_index(new) == actors_module._names(new)
+    assert IDS[3] in {a for ids in name_index(projection).values() for a in ids}

@@ -222,3 +222,12 @@ def test_a_carrier_whose_kind_changes_changes_what_it_carries() -> None:
     _same_index(peer_index(new), peers_module._index(new))
     assert peer_index(new).facets[IDS[3]].carrier_kinds == {"AdvocacyBody"}
     assert peer_index(projection).facets[IDS[3]].carrier_kinds == {"Project"}
+
+
+def test_a_removed_actor_leaves_the_peer_index_and_its_networks() -> None:
+    projection = build_projection(start_graph())
+    peer_index(projection)
+    # org-01 is a network org-00 is a member of (MEMBER_OF, the first link of the start)
+    new, _ = apply_delta(projection, Delta(projection.version + 1, {IDS[1]: None}))
+    _same_index(peer_index(new), peers_module._index(new))
+    assert IDS[1] not in peer_index(new).facets[IDS[0]].networks

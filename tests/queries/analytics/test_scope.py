@@ -18,7 +18,7 @@ from queries.analytics.scope import (
     territory_index,
     touched_places,
 )
-from queries.deltas import follow
+from queries.deltas import Delta, apply_delta, follow
 from queries.projection import Projection, build_projection
 from tests.queries.live import follow_plan, make_actor, plans, start_graph, write_actors
 
@@ -148,3 +148,11 @@ def test_an_actor_that_moves_touches_its_neighbours_territories() -> None:
     assert {("commune", "69266"), ("commune", "14118")} <= touched
     assert {("commune", "69123"), ("commune", "69381")} <= touched  # its neighbours'
     assert ("commune", "75101") not in touched
+
+
+def test_a_removed_actor_leaves_its_territories() -> None:
+    projection = build_projection(start_graph())
+    territory_index(projection)
+    new, applied = apply_delta(projection, Delta(projection.version + 1, {"org-00": None}))
+    assert territory_index(new) == scope_module._territory_index(new)
+    assert ("commune", "69123") in touched_places(applied)

@@ -171,13 +171,17 @@ class _Behind:
                 changed: set[str] = set()
                 tied: set[str] = set()
                 renumbered = False
+                base = self.base
                 link: _Behind | None = self
                 while link is not None:
+                    if link is not self and link._made:  # an earlier one caught up already
+                        base = link._made[0]
+                        break
                     changed |= link.changed
                     tied |= link.tied
                     renumbered = renumbered or link.renumbered
                     link = link.parent
-                self._made.append(_catch_up(self.base, projection, changed, tied, renumbered))
+                self._made.append(_catch_up(base, projection, changed, tied, renumbered))
             return self._made[0]
 
 

@@ -88,3 +88,19 @@ def test_actors_made_and_removed_renumber_the_vertices() -> None:
     assert isinstance(dict(removed.derived_items())["engine"], _Behind)
     same_engine(engine_of(removed), engine_module._build(removed))
     same_engine(engine_of(followed), engine_module._build(followed))
+
+
+def test_an_engine_caught_up_on_an_older_projection_serves_the_newer_ones() -> None:
+    graph = start_graph()
+    projection = build_projection(graph)
+    engine_of(projection)
+    write_actors(graph, [make_actor(6, 1)])
+    middle = follow(projection, graph).projection
+    write_actors(graph, [make_actor(7, 2)])
+    last = follow(middle, graph).projection  # carried from middle's _Behind: a chain of two
+    same_engine(engine_of(middle), engine_module._build(middle))  # middle caught up first
+    behind = dict(last.derived_items())["engine"]
+    assert isinstance(behind, _Behind) and behind.parent is not None and behind.parent._made
+    with mock.patch.object(engine_module, "_catch_up", wraps=engine_module._catch_up) as spy:
+        same_engine(engine_of(last), engine_module._build(last))
+    assert spy.call_args.args[0] is engine_of(middle)  # from middle's engine, one change

@@ -190,6 +190,8 @@ def _carry_engine(value: Engine | _Behind, applied: Applied) -> Engine | _Behind
     caught up when a cluster or broker question first needs it."""
     if not applied.actors and not applied.links:
         return value
+    if isinstance(value, _Behind) and value._made:  # caught up meanwhile: start from it
+        value = value._made[0]
     base, parent = (value, None) if isinstance(value, Engine) else (value.base, value)
     depth = 1 if parent is None else parent.depth + 1
     if depth > MAX_BEHIND:

@@ -123,3 +123,27 @@ def test_a_write_elsewhere_updates_the_open_map(
         message="the new link on the map",
     )
     print(f"write → new actor on the open map: {seen:.2f} s")
+
+
+def test_the_map_reconnects_and_takes_what_it_missed(
+    driver: Any, app_url: str, editor_token: str, shot: Any
+) -> None:
+    wait_for(lambda: js(driver, "return document.body.dataset.live") == "open", message="live")
+    # the connection drops; a write lands before the map is back: it must still arrive
+    js(driver, "window.maillage.live.retry = 4000")  # back in about 4 s: the write is before
+    js(driver, "window.maillage.live.socket.close(4000, 'test')")
+    wait_for(lambda: js(driver, "return document.body.dataset.live") != "open", message="closed")
+    actor = "mai-" + secrets.token_hex(6)
+    fields = {
+        "id": actor,
+        "kind": "PROJECT",
+        "name": "Projet pendant la coupure",
+        "commune": "31555",
+        "source": {"system": "test", "key": actor},
+    }
+    assert mutate(app_url, editor_token, UPSERT, {"input": fields})["upsertActor"] == {
+        "__typename": "ActorSaved"
+    }
+    wait_for(lambda: js(driver, "return document.body.dataset.live") == "open", message="back")
+    wait_for(lambda: shown(driver, actor), timeout=30, message="the actor written meanwhile")
+    shot(driver, "after-reconnection")

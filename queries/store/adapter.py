@@ -42,6 +42,7 @@ from graph_model.errors import (
     QueryError,
     StoreUnavailable,
 )
+from graph_model.i18n import _
 from graph_model.retry import StoreConflict, retrying
 from graph_model.schema import Dialect, schema_statements
 from queries.store.catalog import cypher
@@ -164,10 +165,12 @@ class Store:
     # -- error translation ----------------------------------------------------------------
     def _unavailable(self, exc: BaseException) -> NoReturn:
         if self.embedded is not None:
-            hint = "start it with `maillage db start` (or check `maillage db status`)"
+            hint = _("start it with `maillage db start` (or check `maillage db status`)")
         else:
-            hint = "check that Neo4j runs (`docker compose up -d neo4j`) and MAILLAGE_NEO4J_URI"
-        raise StoreUnavailable(f"the graph store at {self.uri} is unavailable: {hint}") from exc
+            hint = _("check that Neo4j runs (`docker compose up -d neo4j`) and MAILLAGE_NEO4J_URI")
+        raise StoreUnavailable(
+            _("the graph store at {uri} is unavailable: {hint}", uri=self.uri, hint=hint)
+        ) from exc
 
     def _translate(self, exc: Exception) -> NoReturn:
         if isinstance(exc, MaillageError):

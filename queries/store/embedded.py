@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph_model.errors import AlreadyRunning, EmbeddedServerError
+from graph_model.i18n import _
 from queries.store.settings import private_directory
 
 logger = logging.getLogger(__name__)
@@ -76,12 +77,20 @@ class Status:
 
     def describe(self) -> str:
         if self.running and self.state:
-            return (
-                f"running: pid {self.state.pid}, Bolt on {self.state.uri}, "
-                f"since {self.state.started_at}, data in {self.data_dir}"
+            return _(
+                "running: pid {pid}, Bolt on {uri}, since {since}, data in {data}",
+                pid=self.state.pid,
+                uri=self.state.uri,
+                since=self.state.started_at,
+                data=self.data_dir,
             )
-        suffix = " (a stale state left by a crash was cleaned)" if self.stale_cleaned else ""
-        return f"stopped{suffix}; start it with `maillage db start` (data in {self.data_dir})"
+        if self.stale_cleaned:
+            return _(
+                "stopped (a stale state left by a crash was cleaned); start it with "
+                "`maillage db start` (data in {data})",
+                data=self.data_dir,
+            )
+        return _("stopped; start it with `maillage db start` (data in {data})", data=self.data_dir)
 
 
 def _package_dir() -> Path:
@@ -228,8 +237,12 @@ class EmbeddedServer:
             state, cleaned = self._live_state()
             if state is not None:
                 raise AlreadyRunning(
-                    f"the embedded server already runs (pid {state.pid}, {state.uri}); "
-                    "`maillage db stop` first if you want to restart it"
+                    _(
+                        "the embedded server already runs (pid {pid}, {uri}); `maillage db stop` "
+                        "first if you want to restart it",
+                        pid=state.pid,
+                        uri=state.uri,
+                    )
                 )
             if cleaned:
                 logger.info("recovered from a crash of the previous server")
@@ -328,8 +341,11 @@ class EmbeddedServer:
             # (not _process_alive: while `env` execs java, its command line may read empty)
             if not _pid_exists(state.pid):
                 raise EmbeddedServerError(
-                    "the embedded server exited while starting; "
-                    f"last lines of {self.log_file}:\n{self.log_tail()}"
+                    _(
+                        "the embedded server exited while starting; last lines of {log}:\n{tail}",
+                        log=self.log_file,
+                        tail=self.log_tail(),
+                    )
                 )
             if _port_open(self.host, state.bolt_port) and self._database_ready():
                 tmp = self.state_file.with_suffix(".tmp")
@@ -340,8 +356,13 @@ class EmbeddedServer:
             time.sleep(0.2)
         os.kill(state.pid, signal.SIGKILL)
         raise EmbeddedServerError(
-            f"the embedded server did not answer within {timeout:.0f} s; "
-            f"last lines of {self.log_file}:\n{self.log_tail()}"
+            _(
+                "the embedded server did not answer within {seconds} s; last lines of {log}:\n"
+                "{tail}",
+                seconds=f"{timeout:.0f}",
+                log=self.log_file,
+                tail=self.log_tail(),
+            )
         )
 
     def _ports(self) -> tuple[int, int]:

@@ -28,6 +28,7 @@ def maillage(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "MAILLAGE_DATA_DIR": str(data_dir),
         "MAILLAGE_BACKEND": "embedded",
         "COLUMNS": "200",
+        "MAILLAGE_LANG": "en",  # the words checked are the English ones
     }
     return subprocess.run(
         [sys.executable, "-m", "cli", *args],

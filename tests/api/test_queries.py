@@ -83,7 +83,7 @@ def test_kinds_implement_the_actor_interface(client: httpx.Client) -> None:
     query = """{
       mes: actor(id: "net-mes") { __typename ... on Network { members(first: 5) { totalCount } } }
       body: actor(id: "adv-ess-france") {
-        __typename ... on AdvocacyBody { level participants { totalCount nodes { id } } }
+        __typename ... on AdvocacyBody { level participants(first: 100) { totalCount nodes { id } } }
       }
       project: actor(id: "prj-generateur-bfc") { __typename ... on Project {
         carriers { totalCount } supporters { totalCount } } }

@@ -5,7 +5,11 @@
   (one row per territory; columns: the figures, then the legal families and the kinds); CSV
   with a byte-order mark, every text cell escaped against formulas, as the other exports;
 * ``GET /fiche/{territory}.pdf?asOf=…`` — the territory sheet (:mod:`api.sheet`), in the
-  request's language (``Accept-Language``); what the map opens on a click.
+  request's language (``Accept-Language``); what the map opens on a click;
+* ``GET /reseau/{id}`` — the page of a network (``web/static/reseau.html``: its members on a
+  map, their links, figures, its peers elsewhere; ``?embed=1`` without the page's chrome, for a
+  network's own website, framed where ``MAILLAGE_FRAME_ANCESTORS`` allows, as every page). An
+  id that is no actor, or an actor that is not a network, is a 404 page saying so.
 
 Reads follow ``MAILLAGE_PUBLIC_READ`` like the other exports; errors are the same JSON.
 ``add_territory_routes`` is handed the helpers of :mod:`api.http` (the caller's check of a
@@ -15,6 +19,7 @@ reader, its error response) so that neither module imports the other.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
@@ -22,7 +27,7 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from api.endpoint import request_id
 from api.services import Services
@@ -31,6 +36,7 @@ from graph_model.i18n import _, language
 from importers.cells import safe_row
 from queries.analytics import territories
 from queries.analytics.legal import FAMILIES
+from web import STATIC_DIR
 
 CheckReader = Callable[[Services, Request], Awaitable[None]]
 ErrorResponse = Callable[[MaillageError, str], Response]
@@ -140,7 +146,7 @@ def _level(value: str | None) -> territories.Level:
     )
 
 
-def add_territory_routes(
+def add_territory_routes(  # noqa: PLR0915 — one closure a route
     router: APIRouter,
     services_of: Callable[[Request], Services],
     check_reader: CheckReader,
@@ -231,5 +237,54 @@ def add_territory_routes(
             headers={"Content-Disposition": f'inline; filename="{name}"', "X-Request-ID": rid},
         )
 
+    @router.get("/reseau/{actor_id}")
+    async def network_page(actor_id: str, request: Request) -> Response:
+        rid = request_id(request)
+        services = services_of(request)
+        try:
+            services.guard.check()
+            await check_reader(services, request)
+            projection = await services.projection.get()
+        except MaillageError as exc:
+            return error(exc, rid)
+        graph = projection.graph
+        reason = not_a_network(actor_id, graph.nodes[actor_id] if actor_id in graph else None)
+        if reason is not None:
+            return _refusal_page(reason, 404)
+        return FileResponse(STATIC_DIR / "reseau.html", media_type="text/html")
 
-__all__ = ["add_territory_routes", "table_rows", "to_csv", "to_xlsx"]
+
+def not_a_network(actor_id: str, attrs: Any) -> str | None:
+    """Why ``actor_id`` has no network page (None: it has one)."""
+    if attrs is None:
+        return _(
+            "no actor has the id {id}: a network page is at /reseau/ followed by the id of a "
+            "network (net-mes, for example)",
+            id=repr(actor_id),
+        )
+    if attrs["kind"] != "Network":
+        kinds = {
+            "Organisation": _("an organisation"),
+            "Project": _("a project"),
+            "AdvocacyBody": _("an advocacy body"),
+        }
+        return _(
+            "{name} ({id}) is {kind}, not a network: only a network has a page here",
+            name=str(attrs["name"]),
+            id=actor_id,
+            kind=kinds.get(attrs["kind"], str(attrs["kind"])),
+        )
+    return None
+
+
+def _refusal_page(reason: str, status: int) -> HTMLResponse:
+    title = _("No network page")
+    body = (
+        f'<!doctype html><html lang="{html.escape(language())}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+        f'<p id="reason">{html.escape(reason)}</p></body></html>'
+    )
+    return HTMLResponse(body, status_code=status)
+
+
+__all__ = ["add_territory_routes", "not_a_network", "table_rows", "to_csv", "to_xlsx"]

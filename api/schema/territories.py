@@ -62,6 +62,10 @@ class TerritoryRow:
     as_of: date | None
     population: int | None
     epci_perimeter_year: int | None
+    latitude: float | None = strawberry.field(
+        description="a point for the territory (an EPCI: the mean of its communes' centres)"
+    )
+    longitude: float | None
     before_data: bool
     actors: int
     per_10000: float | None = strawberry.field(name="perTenThousand")
@@ -117,6 +121,8 @@ def row_from(f: analytics.TerritoryFigures) -> TerritoryRow:
         as_of=f.as_of,
         population=f.population,
         epci_perimeter_year=f.epci_perimeter_year,
+        latitude=f.latitude,
+        longitude=f.longitude,
         before_data=f.before_data,
         actors=f.actors,
         per_10000=f.per_10000,

@@ -87,6 +87,23 @@ class TerritoryRef:
     level: Level
     population: int | None
     parent: str | None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@cache
+def _epci_centres() -> dict[str, tuple[float, float]]:
+    """EPCI SIREN → the mean of its communes' centres (where the map draws an EPCI)."""
+    ref = load_reference()
+    sums: dict[str, list[float]] = {}
+    for commune in ref.communes.values():
+        if commune.kind != "commune" or not commune.epci or commune.lat is None:
+            continue
+        total = sums.setdefault(commune.epci, [0.0, 0.0, 0.0])
+        total[0] += commune.lat
+        total[1] += commune.lon or 0.0
+        total[2] += 1
+    return {code: (round(a / n, 4), round(b / n, 4)) for code, (a, b, n) in sums.items()}
 
 
 @cache
@@ -158,18 +175,23 @@ def _record(ref: TerritoryReference, level: Level, code: str) -> TerritoryRef | 
     key = f"{level}:{code}"
     if level == "region":
         r = ref.regions.get(code)
-        return None if r is None else TerritoryRef(key, code, r.name, level, pops.get(key), "FR")
+        if r is None:
+            return None
+        return TerritoryRef(key, code, r.name, level, pops.get(key), "FR", r.lat, r.lon)
     if level == "departement":
         d = ref.departements.get(code)
         if d is None:
             return None
-        return TerritoryRef(key, code, d.name, level, pops.get(key), f"region:{d.region}")
+        return TerritoryRef(
+            key, code, d.name, level, pops.get(key), f"region:{d.region}", d.lat, d.lon
+        )
     if level == "epci":
         e = ref.epcis.get(code)
         if e is None:
             return None
         parent = f"departement:{e.departements[0]}" if e.departements else None
-        return TerritoryRef(key, code, e.name, level, e.population, parent)
+        lat, lon = _epci_centres().get(code, (None, None))
+        return TerritoryRef(key, code, e.name, level, e.population, parent, lat, lon)
     c = ref.communes.get(code)
     if c is None:
         return None
@@ -294,6 +316,8 @@ class TerritoryFigures:
     as_of: date | None
     population: int | None
     epci_perimeter_year: int | None
+    latitude: float | None
+    longitude: float | None
     record_start: date | None
     before_data: bool
     actors: int
@@ -411,6 +435,8 @@ def _figures(projection: Projection, place: TerritoryRef, day: date | None) -> T
         as_of=day,
         population=place.population,
         epci_perimeter_year=EPCI_PERIMETER_YEAR if place.level == "epci" else None,
+        latitude=place.latitude,
+        longitude=place.longitude,
         record_start=dates.record_start,
         before_data=before,
         actors=n,

@@ -138,3 +138,18 @@ def test_the_sheet_as_pdf(client: httpx.Client) -> None:
     assert "Territory sheet" in text
     missing = client.get("/fiche/region:99.pdf")
     assert missing.status_code == 404
+
+
+def test_a_network_has_a_page_and_anything_else_a_404_saying_why(client: httpx.Client) -> None:
+    page = client.get("/reseau/net-mes")
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert "network-page.js" in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    refused = client.get("/reseau/adv-ess-france", headers={"Accept-Language": "fr"})
+    assert refused.status_code == 404
+    assert "pas un réseau" in refused.text
+    assert "une instance de plaidoyer" in refused.text
+    unknown = client.get("/reseau/org-nobody")
+    assert unknown.status_code == 404
+    assert "no actor has the id" in unknown.text

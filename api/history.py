@@ -154,16 +154,23 @@ def revert(graph: GraphStore, change_id: str, principal: Principal) -> Change:
 
 
 def _later(graph: GraphStore, record: ChangeRecord, fields: set[str]) -> list[ChangeRecord]:
-    """The later changes of the same target that touched these fields (or any field: an
-    import's entries do not say which)."""
-    found = []
+    """The later changes of the same target that touched these fields (an import's entries
+    do not say which fields: they count), oldest first, one per transaction."""
+    by_seq: dict[int, list[ChangeRecord]] = {}
     for change in graph.history(record.target, limit=200, scan=HISTORY_SCAN):
-        if change.seq <= record.seq:
+        if change.seq > record.seq:
+            by_seq.setdefault(change.seq, []).append(change)
+    found = []
+    for seq in sorted(by_seq):
+        entries = by_seq[seq]
+        audit = next((e for e in entries if e.kind == ChangeKind.EDIT.value), None)
+        if audit is None:
+            found.append(_main(entries))
             continue
-        after = _detail(change).get("after")
+        after = _detail(audit).get("after")
         touched = set(after) if isinstance(after, dict) else None
-        if change.kind != ChangeKind.EDIT.value or touched is None or touched & fields:
-            found.append(change)
+        if touched is None or touched & fields:
+            found.append(audit)
     return found
 
 
@@ -171,7 +178,7 @@ def _conflict(graph: GraphStore, record: ChangeRecord, fields: set[str]) -> Reve
     later = _later(graph, record, fields)
     names = ", ".join(sorted(fields))
     if later:
-        last = later[-1]
+        last = later[0]
         return RevertRefused(
             _(
                 "{fields} changed since this change ({count} later change(s), the first "

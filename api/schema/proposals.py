@@ -12,6 +12,7 @@ mutations'; a missing right is a GraphQL error (``unauthenticated``, ``forbidden
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, cast
@@ -183,7 +184,7 @@ class ProposalNotFoundProblem(Problem):
     description="Another editor decided it (or is deciding it right now).",
 )
 class ProposalTakenProblem(Problem):
-    proposal: Proposal | None
+    current: Proposal | None = strawberry.field(description="the proposal as it stands now")
 
 
 @strawberry.type(description="One change of an actor or a link: who, when, what before/after.")
@@ -358,7 +359,7 @@ async def _decide(
         return ProposalNotFoundProblem(code=exc.code, message=str(exc), id=id)
     except ProposalTaken as exc:
         taken = proposal_from(exc.proposal, private=True) if exc.proposal else None
-        return ProposalTakenProblem(code=exc.code, message=str(exc), proposal=taken)
+        return ProposalTakenProblem(code=exc.code, message=str(exc), current=taken)
     except DuplicateLink as exc:
         return DuplicateLinkProblem(
             code=exc.code, message=str(exc), existing=link_from_stored(exc.existing, info.context)
@@ -370,7 +371,8 @@ async def _decide(
     await services.projection.catch_up()
     actor = None
     if decided.actor is not None:
-        info.context.loaders.actors.clear(decided.actor)
+        with contextlib.suppress(KeyError):  # read again: this request may hold the old one
+            info.context.loaders.actors.clear(decided.actor)
         props = await info.context.loaders.actors.load(decided.actor)
         actor = actor_from_props(props) if props else None
     return ProposalDecided(

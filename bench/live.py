@@ -172,11 +172,19 @@ def _workers(data_dir: Path) -> Iterator[list[Worker]]:
         yield [Worker("A", ports[0], a.pid), Worker("B", ports[1], b.pid)]
 
 
+def _organisations(args: argparse.Namespace) -> list[str]:
+    """The generated organisations (what the writer renames and links)."""
+    from bench.generator import generate
+
+    movement = generate(args.actors, args.links_per_actor, args.seed)
+    return [a["id"] for a in movement.actors() if a["kind"] == "Organisation"]
+
+
 def live(args: argparse.Namespace) -> int:
     _prepare_store(args)
     token = _editor_token(args.data_dir)
     ids, words = _movement(args)
-    organisations = [i for i in ids if i.startswith("org-")] or ids
+    organisations = _organisations(args)
     try:
         with _workers(args.data_dir) as workers:
             soaks = [Soak(w.port, token, ids, words, args.data_dir) for w in workers]
@@ -298,7 +306,8 @@ def warm_start(args: argparse.Namespace) -> int:
     path = args.data_dir / "warm-start.snapshot"
     path.parent.mkdir(parents=True, exist_ok=True)
     save_snapshot(projection, path)
-    ids = [i for i in projection.graph if i.startswith("org-")]
+    nodes = projection.graph.nodes(data="kind")
+    ids = [actor for actor, kind in nodes if kind == ActorKind.ORGANISATION.value]
     rng = random.Random(args.seed)
     context = WriteContext(run="bench-live", by="bench")
     for n in range(args.writes):

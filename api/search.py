@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph_model.identifiers import fold
+from queries.analytics.layered import GONE, layered
 from queries.projection import Projection
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ STOP_WORDS = frozenset(
     ]
 )
 _DIGITS = re.compile(r"[\s.]")
+_MISSING: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +162,8 @@ class SearchIndex:
             if _max_edits(word):
                 for variant in _deletions(word):
                     neighbours[variant].append(word)
-        self._neighbours = dict(neighbours)
-        self._docs = {actor: doc for doc, actor in enumerate(ids)}
+        self._neighbours: Mapping[str, list[str]] = dict(neighbours)
+        self._docs: Mapping[str, int] = {actor: doc for doc, actor in enumerate(ids)}
         self._total = max(1, len(ids))
 
     def __len__(self) -> int:
@@ -278,83 +280,92 @@ class SearchIndex:
 
 
 class _Edit:
-    """A new :class:`SearchIndex` being made from an old one, copying what changes."""
+    """A new :class:`SearchIndex` being made from an old one: the changes are gathered in
+    small dicts, laid over the old index's mappings at the end (:class:`Layered`), so nothing
+    of the old index's size is copied but its id list (when actors come) and lengths."""
 
     def __init__(self, old: SearchIndex) -> None:
         self.old = old
-        self.ids, self.docs, self.keys = old.ids, old._docs, old._keys
+        self.ids = old.ids
         self.lengths = array("H", old._lengths)
-        self.postings = dict(old._postings)
+        self.postings: dict[str, Any] = {}
+        self.docs: dict[str, Any] = {}
+        self.keys: dict[str, Any] = {}
         self.touched: set[str] = set()
-        self._grown = False
 
-    def _own_ids(self) -> None:
-        if not self._grown:
-            self.ids, self.docs, self._grown = list(self.ids), dict(self.docs), True
-            self.keys = dict(self.keys)
+    def _posting(self, word: str) -> array[int] | None:
+        found = self.postings.get(word, _MISSING)
+        if found is _MISSING:
+            return self.old._postings.get(word)
+        return None if found is GONE else found
+
+    def _doc(self, actor: str) -> int | None:
+        found = self.docs.get(actor, _MISSING)
+        if found is _MISSING:
+            return self.old._docs.get(actor)
+        return None if found is GONE else found
 
     def rename(self, actor: str, before: str | None, after: str | None) -> None:
-        doc = self.docs.get(actor)
+        doc = self._doc(actor)
         if doc is None:
             if after is None:
                 return
-            self._own_ids()
+            if self.ids is self.old.ids:
+                self.ids = list(self.ids)
             doc = len(self.ids)
             self.ids.append(actor)
             self.lengths.append(0)
             self.docs[actor] = doc
-            self.keys[actor.lower()] = doc  # type: ignore[index]
+            self.keys[actor.lower()] = doc
         old_words = set(before.split()) if before is not None else set()
         new_words = set(after.split()) if after is not None else set()
-        postings = self.postings
         for word in old_words - new_words:
-            kept = _without(postings.get(word), doc)
-            if kept:
-                postings[word] = kept
-            else:
-                postings.pop(word, None)
+            self.postings[word] = _without(self._posting(word), doc) or GONE
         for word in new_words - old_words:
-            postings[word] = _with(postings.get(word), doc)
+            self.postings[word] = _with(self._posting(word), doc)
         self.touched |= old_words ^ new_words
         if after is None:
-            self._own_ids()
-            del self.docs[actor]
-            if self.keys.get(actor.lower()) == doc:
-                del self.keys[actor.lower()]  # type: ignore[attr-defined]
+            self.docs[actor] = GONE
+            if self.keys.get(actor.lower(), self.old._keys.get(actor.lower())) == doc:
+                self.keys[actor.lower()] = GONE
             self.lengths[doc] = 0
         else:
             self.lengths[doc] = min(len(after), 65_535)
 
     def result(self) -> SearchIndex:
-        old, postings = self.old, self.postings
+        old = self.old
+        postings = layered(old._postings).changed(self.postings)
         born = sorted(w for w in self.touched if w in postings and w not in old._postings)
         died = sorted(w for w in self.touched if w not in postings and w in old._postings)
-        vocabulary, neighbours = old._vocabulary, old._neighbours
+        vocabulary = old._vocabulary
+        neighbours: dict[str, Any] = {}
+
+        def listed(variant: str) -> list[str]:
+            found = neighbours.get(variant, _MISSING)
+            if found is _MISSING:
+                return list(old._neighbours.get(variant, ()))
+            return [] if found is GONE else list(found)
+
         if born or died:
-            vocabulary, neighbours = list(vocabulary), dict(neighbours)
+            vocabulary = list(vocabulary)
             for word in died:
                 del vocabulary[bisect.bisect_left(vocabulary, word)]
                 for variant in _deletions(word) if _max_edits(word) else ():
-                    left = [w for w in neighbours.get(variant, ()) if w != word]
-                    if left:
-                        neighbours[variant] = left
-                    else:
-                        neighbours.pop(variant, None)
+                    left = [w for w in listed(variant) if w != word]
+                    neighbours[variant] = left or GONE
             for word in born:
                 bisect.insort(vocabulary, word)
                 for variant in _deletions(word) if _max_edits(word) else ():
-                    listed = list(neighbours.get(variant, ()))
-                    bisect.insort(listed, word)
-                    neighbours[variant] = listed
+                    words = listed(variant)
+                    bisect.insort(words, word)
+                    neighbours[variant] = words
         new = object.__new__(SearchIndex)
-        new.ids, new._lengths, new._postings, new._keys = (
-            self.ids,
-            self.lengths,
-            postings,
-            self.keys,
-        )
-        new._vocabulary, new._neighbours, new._docs = vocabulary, neighbours, self.docs
-        new._total = max(1, len(self.docs))
+        new.ids, new._lengths, new._postings = self.ids, self.lengths, postings
+        new._keys = layered(old._keys).changed(self.keys)
+        new._docs = layered(old._docs).changed(self.docs)
+        new._vocabulary = vocabulary
+        new._neighbours = layered(old._neighbours).changed(neighbours)
+        new._total = max(1, len(new._docs))
         return new
 
 

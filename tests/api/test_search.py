@@ -4,10 +4,13 @@ index built on the rebuilt projection, and nothing is built again."""
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import api.search
+import queries.analytics.layered as layered_module
 from api.search import SearchIndex, folded_names, search_index
 from queries.deltas import Delta, apply_delta
 from queries.projection import Projection, build_projection
@@ -33,14 +36,16 @@ def _check(followed: Projection, rebuilt: Projection) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plans)
-def test_the_search_index_is_carried_and_equals_a_build(plan: list[Any]) -> None:
-    follow_plan(
-        plan,
-        search_index,
-        no_build=[(api.search, "_folded"), (api.search.SearchIndex, "build")],
-        check=_check,
-    )
+@given(plans, st.booleans())
+def test_the_search_index_is_carried_and_equals_a_build(plan: list[Any], fold: bool) -> None:
+    """(``fold``: the changes laid over the first index are folded into new bases often.)"""
+    with mock.patch.object(layered_module, "FOLD_AT_LEAST", 2 if fold else 256):
+        follow_plan(
+            plan,
+            search_index,
+            no_build=[(api.search, "_folded"), (api.search.SearchIndex, "build")],
+            check=_check,
+        )
 
 
 def test_a_removed_actor_is_no_longer_found_and_its_words_go() -> None:

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from graph_model.errors import ValidationError
 from queries.analytics.actors import ActorRef, actor_ref, resolve_actor
 from queries.analytics.checks import check_actor_kind, check_int, parse_day
+from queries.analytics.layered import GONE, layered
 from queries.analytics.links import valid_on
 from queries.projection import Projection
 
@@ -154,7 +155,8 @@ _POSTED = ("themes", "methods", "networks")
 class _Index:
     """Every actor's facets (links of any date), and the actors by theme, method, network."""
 
-    facets: dict[str, _Facets]
+    #: (a :class:`~queries.analytics.layered.Layered` once carried: no copy per change)
+    facets: Mapping[str, _Facets]
     #: facet -> item -> the actors holding it (id order)
     postings: dict[str, dict[str, tuple[str, ...]]]
     #: facet -> item -> how many actors hold it
@@ -232,15 +234,12 @@ def _carry_index(index: _Index, applied: Applied) -> _Index:
     moved = _moved(index, applied)
     if not moved:  # a link no facet reads (a cooperation, a support…)
         return index
-    facets = dict(index.facets)
+    facets: dict[str, Any] = {}
     postings = {facet: dict(items) for facet, items in index.postings.items()}
     counts = {facet: dict(items) for facet, items in index.counts.items()}
     empty: frozenset[str] = frozenset()
     for actor, before_facets, after_facets in moved:
-        if after_facets is None:
-            del facets[actor]
-        else:
-            facets[actor] = after_facets
+        facets[actor] = GONE if after_facets is None else after_facets
         for facet in (*_POSTED, "carrier_kinds"):
             had = getattr(before_facets, facet) if before_facets is not None else empty
             has = getattr(after_facets, facet) if after_facets is not None else empty
@@ -254,7 +253,7 @@ def _carry_index(index: _Index, applied: Applied) -> _Index:
                     holders = list(postings[facet].get(item, ()))
                     bisect.insort(holders, actor)
                     postings[facet][item] = tuple(holders)
-    return _Index(facets=facets, postings=postings, counts=counts)
+    return _Index(facets=layered(index.facets).changed(facets), postings=postings, counts=counts)
 
 
 def _count(counts: dict[str, int], item: str, step: int) -> None:

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import typer
+from typer.main import get_command
 
 from cli import analytics, db, importing, init, report, review, serve, token, user
 from cli.context import choose_language, configure_logging
+from cli.help import language_argument, translate_help
+from graph_model.i18n import use_language
 
-app = typer.Typer(
+
+class _Maillage(typer.Typer):
+    """Typer, whose help is translated before the command line is parsed (``--help`` is
+    answered before any option is), in the language ``--lang`` names, else ``MAILLAGE_LANG``,
+    else French (:mod:`cli.help`)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with use_language(language_argument(sys.argv)):
+            command = get_command(self)
+            translate_help(command)
+            return command(*args, **kwargs)
+
+
+app = _Maillage(
     name="maillage",
     help="Maillage: the solidarity-economy movement as a graph.",
     no_args_is_help=True,

@@ -44,6 +44,9 @@ logger = logging.getLogger(__name__)
 PAGE = 5_000
 #: ids read again per round trip
 CHUNK = 5_000
+#: a change naming more actors and links than this (a whole import) is followed by a rebuild:
+#: one pull of the graph is then cheaper than reading each of them again by id
+LARGE = 200_000
 
 Attrs = dict[str, Any]
 #: a link as the projection holds it: (source, target, attributes)
@@ -341,6 +344,11 @@ def delta_of(source: LogSource, changes: Sequence[ChangeRecord], version: int) -
             actor_ids.update(dict.fromkeys(change.targets))
         elif change.kind in LINK_KINDS:
             refs.update((ref.id, ref) for ref in change.links)
+    if len(actor_ids) + len(refs) > LARGE:
+        raise LogGap(
+            f"the changes name {len(actor_ids):,} actors and {len(refs):,} links: a rebuild "
+            "is faster than reading each again"
+        )
     actors: dict[str, Mapping[str, Any] | None] = dict.fromkeys(actor_ids)
     ids = list(actor_ids)
     for start in range(0, len(ids), CHUNK):

@@ -238,3 +238,21 @@ def test_carried_indexes_follow_and_others_are_rebuilt() -> None:
         IDS[0]: "Structure 0 v0",
         IDS[1]: "Structure 1 v1",
     }
+
+
+def test_a_change_naming_a_large_part_of_the_graph_asks_for_a_rebuild(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import queries.deltas
+
+    graph = MemoryGraph()
+    graph.write_actors([_actor(0, 0)], CTX)
+    projection = build_projection(graph)
+    monkeypatch.setattr(queries.deltas, "LARGE", 3)
+    graph.write_actors([_actor(n, 1) for n in range(1, 5)], CTX)
+    with pytest.raises(LogGap, match="rebuild is faster"):
+        follow(projection, graph)
+    graph.write_actors([_actor(0, 2)], CTX)  # a small change after it is followed again
+    rebuilt = build_projection(graph)
+    graph.write_actors([_actor(1, 3)], CTX)
+    assert canonical(follow(rebuilt, graph).projection) == canonical(build_projection(graph))

@@ -83,7 +83,8 @@ def test_kinds_implement_the_actor_interface(client: httpx.Client) -> None:
     query = """{
       mes: actor(id: "net-mes") { __typename ... on Network { members(first: 5) { totalCount } } }
       body: actor(id: "adv-ess-france") {
-        __typename ... on AdvocacyBody { level participants(first: 100) { totalCount nodes { id } } }
+        __typename ... on AdvocacyBody {
+          level participants(first: 100) { totalCount nodes { id } } }
       }
       project: actor(id: "prj-generateur-bfc") { __typename ... on Project {
         carriers { totalCount } supporters { totalCount } } }
@@ -148,10 +149,27 @@ def test_actors_pages_follow_one_another_without_gaps(client: httpx.Client) -> N
     assert total >= N_ACTORS
 
 
+def _shipped_in(departement: str) -> set[str]:
+    """The reference dataset's actors whose seat's commune is in ``departement``."""
+    from graph_model.territories import load_reference
+    from importers.formats.movement import MovementReader
+
+    reference = load_reference()
+    reader = MovementReader()
+    reader.prepare()
+    found = set()
+    for entry in reader.data.actors:
+        commune = reference.resolve_commune(entry.commune) if entry.commune else None
+        if commune is not None and commune.departement == departement:
+            found.add(entry.id)
+    return found
+
+
 def test_filters(client: httpx.Client) -> None:
     actors, links = _generated()
     departement = Counter(a["departement"] for a in actors).most_common(1)[0][0]
     in_dep = {a["id"] for a in actors if a["departement"] == departement}
+    in_dep |= _shipped_in(departement)  # the reference dataset's actors seated there
     query = """query($f: ActorFilter) { actors(filter: $f, first: 100) {
       totalCount edges { node { id kind } } } }"""
     found = data(client, query, {"f": {"territory": f"departement:{departement}"}})["actors"]
@@ -161,7 +179,7 @@ def test_filters(client: httpx.Client) -> None:
     projects = data(client, query, {"f": {"kinds": ["PROJECT"], "territory": departement}})
     assert projects["actors"]["totalCount"] == sum(
         1 for a in actors if a["departement"] == departement and a["kind"] == "Project"
-    )
+    ) + sum(1 for i in _shipped_in(departement) if i.startswith("prj-"))
     assert {e["node"]["kind"] for e in projects["actors"]["edges"]} <= {"PROJECT"}
 
     themed = data(client, query, {"f": {"themes": ["habitat"]}})["actors"]

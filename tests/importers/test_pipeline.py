@@ -365,7 +365,7 @@ def test_links_file(graph: GraphStore, fixtures: Path, tmp_path: Path) -> None:
     bocage = actor_by_alias(graph, "rna:W141234567")["id"]
     assert ("siren-812345676", "COOPERATES_WITH", bocage) in links_of(graph, "siren-812345676")
     sources = graph.links_between("net-mes", "adv-ess-france", LinkKind.MEMBER_OF)[0].sources
-    assert len(sources) == 2  # the movement dataset's and this file's
+    assert len(sources) == 3  # the movement dataset's two and this file's
     before = snapshot(graph)
     again = run(graph, LinksReader(fixtures / "links.csv"))
     assert again.outcomes == {S: 3, R: 5, K: 1}

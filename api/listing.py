@@ -41,13 +41,13 @@ class ListingIndex:
 
     ids: list[str]
     #: actor id -> folded name
-    names: dict[str, str]
+    names: Mapping[str, str]
     by_kind: dict[str, list[str]]
     by_place: dict[tuple[str, str], list[str]]
     by_theme: dict[str, list[str]]
 
     @classmethod
-    def build(cls, projection: Projection, folded: dict[str, str]) -> ListingIndex:
+    def build(cls, projection: Projection, folded: Mapping[str, str]) -> ListingIndex:
         ids: list[str] = []
         by_kind: defaultdict[str, list[str]] = defaultdict(list)
         by_place: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
@@ -82,7 +82,7 @@ class ListingIndex:
             by_theme.move(actor, _themes(before), _themes(after))
         # the names the search carried already to the new projection, when they are there
         names = dict(applied.new.derived_items()).get("api.folded_names")
-        if not isinstance(names, dict):
+        if not isinstance(names, Mapping):
             names = carry_folded_names(self.names, applied)
         return ListingIndex(ids, names, by_kind.result(), by_place.result(), by_theme.result())
 

@@ -389,7 +389,7 @@ def _with(docs: array[int] | None, doc: int) -> array[int]:
     return docs[:i] + array("I", [doc]) + docs[i:]
 
 
-def _folded(projection: Projection) -> dict[str, str]:
+def _folded(projection: Projection) -> Mapping[str, str]:
     return {actor_id: fold(str(name)) for actor_id, name in projection.graph.nodes(data="name")}
 
 
@@ -404,22 +404,18 @@ def _name_changes(applied: Applied) -> dict[str, tuple[str | None, str | None]]:
     }
 
 
-def carry_folded_names(folded: dict[str, str], applied: Applied) -> dict[str, str]:
-    """The folded names after a change (a copy of the dict, the actors renamed, made or
-    removed set again; the same dict when there are none)."""
+def carry_folded_names(folded: Mapping[str, str], applied: Applied) -> Mapping[str, str]:
+    """The folded names after a change: the actors renamed, made or removed laid over the old
+    names (:class:`~queries.analytics.layered.Layered`; the same mapping when there are none)."""
     moved = {a: change for a, change in _name_changes(applied).items() if change[0] != change[1]}
     if not moved:
         return folded
-    carried = dict(folded)
-    for actor, (_, after) in moved.items():
-        if after is None:
-            carried.pop(actor, None)
-        else:
-            carried[actor] = after
-    return carried
+    return layered(folded).changed(
+        {actor: GONE if after is None else after for actor, (_, after) in moved.items()}
+    )
 
 
-def folded_names(projection: Projection) -> dict[str, str]:
+def folded_names(projection: Projection) -> Mapping[str, str]:
     """Actor id -> folded name, computed once per projection (search and lists share it) and
     carried along the live graph's changes."""
     return projection.derived("api.folded_names", _folded, carry_folded_names)

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph_model.errors import AmbiguousReference, NotFound, ValidationError
 from graph_model.identifiers import fold
+from queries.analytics.layered import GONE, layered
 from queries.projection import Projection
 
 if TYPE_CHECKING:
@@ -77,38 +79,38 @@ def actor_ref(projection: Projection, actor_id: str) -> ActorRef:
     return ref
 
 
-def _names(projection: Projection) -> dict[str, list[str]]:
+def _names(projection: Projection) -> Mapping[str, list[str]]:
     index: defaultdict[str, list[str]] = defaultdict(list)
     for actor_id, name in projection.graph.nodes(data="name"):
         index[fold(name)].append(actor_id)
     return dict(index)
 
 
-def _carry_names(index: dict[str, list[str]], applied: Applied) -> dict[str, list[str]]:
+def _carry_names(index: Mapping[str, list[str]], applied: Applied) -> Mapping[str, list[str]]:
     """The folded names after a change: only the names an actor lost or took are made again
-    (each list in id order, as a build gives)."""
-    carried = index
+    (each list in id order, as a build gives), laid over the old index
+    (:class:`~queries.analytics.layered.Layered`)."""
+    changes: dict[str, Any] = {}
+
+    def holders(name: str) -> list[str]:
+        found = changes.get(name)
+        return list(index.get(name, ()) if found is None else () if found is GONE else found)
+
     for actor, (before, after) in applied.actors.items():
         old = fold(before["name"]) if before is not None else None
         new = fold(after["name"]) if after is not None else None
         if old == new:
             continue
-        if carried is index:
-            carried = dict(index)
         if old is not None:
-            left = [a for a in carried.get(old, ()) if a != actor]
-            if left:
-                carried[old] = left
-            else:
-                carried.pop(old, None)
+            changes[old] = [a for a in holders(old) if a != actor] or GONE
         if new is not None:
-            holders = list(carried.get(new, ()))
-            bisect.insort(holders, actor)
-            carried[new] = holders
-    return carried
+            bearing = holders(new)
+            bisect.insort(bearing, actor)
+            changes[new] = bearing
+    return layered(index).changed(changes) if changes else index
 
 
-def name_index(projection: Projection) -> dict[str, list[str]]:
+def name_index(projection: Projection) -> Mapping[str, list[str]]:
     """Folded name -> the actors bearing it (id order), once per projection and carried along
     the live graph's changes."""
     return projection.derived("names", _names, _carry_names)

@@ -53,6 +53,8 @@ from graph_model.port import GraphEdit, GraphStore, StoredActor, StoredLink
 HISTORY_SCAN = 50_000
 ACTOR_OPERATIONS = frozenset({"create_actor", "update_actor", "revert_actor", "confirm_entry"})
 LINK_OPERATIONS = frozenset({"link_actors", "end_link", "remove_link", "revert_link"})
+#: the fields an import changed on an actor it matched (importers.field_changes)
+IMPORT_FIELDS = "import.fields"
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,22 @@ class HistoryItem:
 
     @property
     def before(self) -> Any:
+        if self.change.operation == IMPORT_FIELDS:
+            return {k: v[0] for k, v in (self.detail.get("fields") or {}).items()}
         return self.detail.get("before")
 
     @property
     def after(self) -> Any:
+        if self.change.operation == IMPORT_FIELDS:
+            return {k: v[1] for k, v in (self.detail.get("fields") or {}).items()}
         return self.detail.get("after")
 
     @property
     def revertible(self) -> bool:
         if self.change.kind != ChangeKind.EDIT.value:
             return False
+        if self.change.operation == IMPORT_FIELDS:
+            return bool(self.change.run and self.after)
         if self.change.operation in LINK_OPERATIONS:
             return bool(self.before or self.after)
         return self.change.operation != "create_actor" and bool(self.after)
@@ -141,6 +149,8 @@ def revert(graph: GraphStore, change_id: str, principal: Principal) -> Change:
     if record.operation in LINK_OPERATIONS:
         key = (str(detail.get("from")), str(detail.get("to")), str(detail.get("kind")))
         return _once(key, lambda: _revert_links(graph, record, detail, author))
+    if record.operation == IMPORT_FIELDS:
+        return _revert_import(graph, record, author)
     if record.operation == "create_actor":
         raise RevertRefused(
             _(
@@ -235,6 +245,30 @@ def _revert_actor(
             extra=extra,
             stored_override=override,
         )[1]
+
+
+def _revert_import(graph: GraphStore, record: ChangeRecord, author: Author) -> Change:
+    """What an import run changed on an actor, undone by the importers' own revert (the
+    fields changed since are kept, and named when none could be restored)."""
+    from graph_model.stored import territory_lookup
+    from graph_model.territories import load_reference
+    from importers.field_changes import revert as revert_run
+
+    if not record.run:
+        raise RevertRefused(_("this change holds nothing to restore (it is older than history)"))
+    check_scope(graph, author, record.target)
+    done = revert_run(
+        graph,
+        record.target,
+        record.run,
+        territories=territory_lookup(load_reference()),
+        by=author.name,
+    )
+    if not done.restored:
+        raise _conflict(graph, record, set(done.kept))
+    latest = graph.history(record.target, limit=1, scan=0)
+    made = latest[0] if latest else record
+    return Change(made.id, made.at, made.by, made.operation, made.target)
 
 
 def _states(value: Any) -> list[dict[str, Any]]:

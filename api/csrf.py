@@ -11,6 +11,10 @@ worthless with another. The page reads it from ``GET /auth/session`` (same origi
 lets another origin read it with the cookie) or from the ``maillage_csrf`` cookie, which is not
 HttpOnly, is set at sign-in and is scoped to the same site. Requests with a bearer token need no
 CSRF token: a browser never adds that header by itself.
+
+On ``POST /graphql`` a missing or wrong token does not refuse the request outright: the session
+is not used. A query reads as the anonymous public (the map's own reads keep working); a field
+that needs a role is refused with ``csrf_refused`` (:class:`api.schema.context.Context`).
 """
 
 from __future__ import annotations
@@ -37,12 +41,21 @@ def csrf_token(session_secret: str) -> str:
     return hmac.new(session_secret.encode("utf-8"), _LABEL, hashlib.sha256).hexdigest()
 
 
+def csrf_matches(given: str | None, session_secret: str) -> bool:
+    """Whether ``given`` is the session's CSRF token (compared in constant time)."""
+    return bool(given) and hmac.compare_digest(str(given).strip(), csrf_token(session_secret))
+
+
+def refusal() -> CsrfRefused:
+    return CsrfRefused(
+        _(
+            "this request comes with your session but without its CSRF token (header "
+            "X-CSRF-Token): reload the page and try again"
+        )
+    )
+
+
 def check_csrf(given: str | None, session_secret: str) -> None:
     """Refuse unless ``given`` is the session's CSRF token."""
-    if not given or not hmac.compare_digest(given.strip(), csrf_token(session_secret)):
-        raise CsrfRefused(
-            _(
-                "this request comes with your session but without its CSRF token (header "
-                "X-CSRF-Token): reload the page and try again"
-            )
-        )
+    if not csrf_matches(given, session_secret):
+        raise refusal()

@@ -36,7 +36,7 @@ from strawberry.types.graphql import OperationType
 
 from api.auth import AuthError, Unauthenticated, bearer
 from api.csrf import HEADER as CSRF_HEADER
-from api.csrf import check_csrf
+from api.csrf import csrf_matches
 from api.request_errors import describe
 from api.schema import build_schema
 from api.schema.context import Context
@@ -209,11 +209,16 @@ class GraphQLEndpoint:
         settings = services.settings
         services.guard.check()
         token = bearer(request.headers.get("authorization"))
-        # a signed-in person (no token): a POST with the session cookie needs its CSRF token
+        # a signed-in person (no token): a POST with the session cookie that lacks its CSRF
+        # token does not use the session — a query reads as the public, anything needing a
+        # role is refused (csrf_refused)
         session = session_secret(request) if token is None else None
+        forged = False
         if session is not None and request.method == "POST":
-            check_csrf(request.headers.get(CSRF_HEADER), session)
-        context = Context.create(services, request_id=rid, token=token, session=session)
+            forged = not csrf_matches(request.headers.get(CSRF_HEADER), session)
+        context = Context.create(
+            services, request_id=rid, token=token, session=session, csrf_refused=forged
+        )
         if token is not None or not settings.public_read:
             principal = await context.principal()
             if principal.anonymous:

@@ -9,6 +9,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from api.accounts import session_principal
 from api.auth import ANONYMOUS, AuthError, Principal, Role, Unauthenticated
+from api.csrf import refusal as csrf_refusal
 from api.schema.loaders import Loaders, make_loaders
 from api.services import Services
 from api.settings import ApiSettings
@@ -23,6 +24,8 @@ class Context:
     token: str | None = None
     #: the secret of the session cookie (a signed-in person), when there is no token
     session: str | None = field(default=None, repr=False)
+    #: the session came without its CSRF token (a POST): it is not used (see api.csrf)
+    csrf_refused: bool = False
     _principal: Principal | None = field(default=None, repr=False)
 
     @classmethod
@@ -33,6 +36,7 @@ class Context:
         request_id: str,
         token: str | None,
         session: str | None = None,
+        csrf_refused: bool = False,
     ) -> Context:
         return cls(
             services=services,
@@ -40,6 +44,7 @@ class Context:
             request_id=request_id,
             token=token,
             session=session,
+            csrf_refused=csrf_refused,
         )
 
     @property
@@ -50,6 +55,9 @@ class Context:
         """Who asks (the anonymous public without a token); a read may use the token cache."""
         if self._principal is not None:
             return self._principal
+        if self.token is None and self.session is not None and self.csrf_refused:
+            self._principal = ANONYMOUS
+            return ANONYMOUS
         if self.token is None and self.session is not None:
             found = await self.services.guard.run(
                 session_principal, self.services.graph, self.session
@@ -80,6 +88,8 @@ class Context:
 
     async def require(self, role: Role) -> Principal:
         """The caller, checked against the graph now (never the cache), if it has ``role``."""
+        if self.token is None and self.session is not None and self.csrf_refused:
+            raise csrf_refusal()
         if self.token is None and self.session is not None:
             principal = await self.services.guard.run(
                 session_principal, self.services.graph, self.session

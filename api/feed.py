@@ -20,6 +20,9 @@ changed. The feed shows it to readers through ``GET /feed`` (JSON Lines), ``GET 
 * **network** — the network itself and the actors that are its members now (``MEMBER_OF``
   links of the projection not ended, and those the same write creates).
 
+With a territory or a network, a change shows only its actors and links that touch them (an
+import's write names thousands; :meth:`Matcher.select`).
+
 A page (:func:`read_page`) is whole transactions: a sequence number is never cut in two, so
 ``next`` (the last sequence read) is a cursor that loses nothing. The live source is
 :class:`api.feed_live.ChangeFeed`, one per process.
@@ -29,8 +32,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -343,8 +346,8 @@ async def gather_facts(
 
 
 class Matcher:
-    """Whether a change passes a filter. A change is placed by its own actors' seats (a few
-    look-ups, whatever the size of the graph); the network's members are worked out once per
+    """Which part of a change passes a filter. A change is placed by its own actors' seats (a
+    few look-ups, whatever the size of the graph); the network's members are worked out once per
     projection (its incoming links)."""
 
     def __init__(self, feed_filter: FeedFilter) -> None:
@@ -353,22 +356,43 @@ class Matcher:
         self._members: frozenset[str] = frozenset()
 
     def matches(self, change: ChangeRecord, facts: Facts, projection: Projection | None) -> bool:
+        return self.select(change, facts, projection) is not None
+
+    def select(
+        self, change: ChangeRecord, facts: Facts, projection: Projection | None
+    ) -> ChangeRecord | None:
+        """The change as the filter shows it: itself; with a territory or a network, only the
+        actors and links of it that touch them (an import's write names thousands, a few of
+        them in the territory); ``None`` when nothing of it does."""
         flt = self.filter
         if change.kind not in flt.kinds:
-            return False
-        if flt.territory is None and flt.network is None:
-            return True
-        if change.kind == ChangeKind.GRAPH_CLEARED:
-            return True
-        actors = involved(change, facts.links)
+            return None
+        if (
+            flt.territory is None and flt.network is None
+        ) or change.kind == ChangeKind.GRAPH_CLEARED:
+            return change
+        network = flt.network
+        if network is not None and projection is not None and projection is not self._projection:
+            self._projection = projection
+            self._members = members_of(projection, network)
+        if change.kind in _ACTOR_TARGETS:
+            targets = tuple(t for t in change.targets if self._touches((t,), facts))
+            return _narrowed(change, targets, None)
+        if change.links:
+            links = tuple(r for r in change.links if self._touches((r.source, r.target), facts))
+            return _narrowed(change, None, links)
+        touched = change.kind == ChangeKind.EDIT and self._touches(
+            involved(change, facts.links), facts
+        )
+        return change if touched else None
+
+    def _touches(self, actors: Sequence[str], facts: Facts) -> bool:
+        """Whether these actors (one, or a link's ends) touch the territory and the network."""
+        flt = self.filter
         if flt.territory is not None and not any(self._located(a, facts) for a in actors):
             return False
-        if flt.network is None:
-            return True
-        if projection is not None and projection is not self._projection:
-            self._projection = projection
-            self._members = members_of(projection, flt.network)
-        return self._in_network(change, actors, flt.network)
+        network = flt.network
+        return network is None or any(a == network or a in self._members for a in actors)
 
     def _located(self, actor: str, facts: Facts) -> bool:
         known = facts.actors.get(actor)
@@ -377,10 +401,22 @@ class Matcher:
             return False
         return known.places.get(territory.level.value) in self.filter.codes
 
-    def _in_network(self, change: ChangeRecord, actors: Iterable[str], network: str) -> bool:
-        if any(a == network or a in self._members for a in actors):
-            return True
-        return any(ref.kind == LinkKind.MEMBER_OF and ref.target == network for ref in change.links)
+
+def _narrowed(
+    change: ChangeRecord, targets: tuple[str, ...] | None, links: tuple[LinkRef, ...] | None
+) -> ChangeRecord | None:
+    """``change`` keeping only ``targets`` (its actors) or ``links`` (and their ids among its
+    targets); ``None`` when none is kept; the change itself when all are."""
+    if targets is not None:
+        if not targets:
+            return None
+        return change if len(targets) == len(change.targets) else replace(change, targets=targets)
+    if not links:
+        return None
+    if len(links) == len(change.links):
+        return change
+    kept = {ref.id for ref in links}
+    return replace(change, links=links, targets=tuple(t for t in change.targets if t in kept))
 
 
 def members_of(projection: Projection, network: str) -> frozenset[str]:
@@ -489,11 +525,8 @@ async def read_page(
         facts = await gather_facts(services, chunk, projection)
         groups = [(seq, list(group)) for seq, group in groupby(chunk, key=lambda c: c.seq)]
         for position, (seq, group) in enumerate(groups):
-            kept = [
-                render(c, facts, editor=feed_filter.editor)
-                for c in group
-                if matcher.matches(c, facts, projection)
-            ]
+            chosen = (matcher.select(c, facts, projection) for c in group)
+            kept = [render(c, facts, editor=feed_filter.editor) for c in chosen if c is not None]
             heavy = sum(len(i["targets"]) + len(i["links"]) for i in kept)
             if items and (len(items) + len(kept) > limit or weight + heavy > MAX_WEIGHT):
                 return Page(items, cursor, True)

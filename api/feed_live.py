@@ -81,7 +81,10 @@ class Subscription:
         editor = self.matcher.filter.editor
         shared = rendered if rendered is not None else {}
         for change in changes:
-            if change.seq <= self.cursor or not self.matcher.matches(change, facts, projection):
+            if change.seq <= self.cursor:
+                continue
+            chosen = self.matcher.select(change, facts, projection)
+            if chosen is None:
                 continue
             if len(self.waiting) >= self.size:
                 resume = self.resume_point()
@@ -94,10 +97,13 @@ class Subscription:
                     resume,
                 )
                 return
-            key = (change.id, editor)
-            line = shared.get(key)
-            if line is None:
-                line = shared[key] = render(change, facts, editor=editor)
+            if chosen is change:  # whole: the same line as every subscriber's
+                key = (change.id, editor)
+                line = shared.get(key)
+                if line is None:
+                    line = shared[key] = render(change, facts, editor=editor)
+            else:  # the part of it this subscriber's filter keeps
+                line = render(chosen, facts, editor=editor)
             self.waiting.append(line)
             self._news.set()
         if changes:

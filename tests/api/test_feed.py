@@ -322,3 +322,33 @@ def test_a_page_names_a_bounded_number_of_ids_in_whole_writes(
         len([c for c in dataset.changes_since(s - 1) if c.seq == s and c.kind in PUBLIC_KINDS])
         for (s,) in writes
     ]
+
+
+def test_a_filtered_feed_shows_the_part_of_a_write_that_touches_it(
+    client: httpx.Client, dataset: GraphStore, editor_token: str
+) -> None:
+    """An import's write names thousands of actors and links at once: a feed on a territory
+    shows those of them that touch it, not the whole write."""
+    from graph_model.model import Link, LinkKind, SourceRef
+
+    avignon = upsert(client, editor_token, name="Importée Avignon", commune="84007")
+    toulouse = upsert(client, editor_token, name="Importée Toulouse", commune="31555")
+    lyon = upsert(client, editor_token, name="Importée Lyon", commune="69381")
+    start_version = dataset.graph_version()
+    source = SourceRef(system="test", key="import")
+    links = [
+        Link(
+            kind=LinkKind.COOPERATES_WITH, source_id=avignon, target_id=toulouse, sources=[source]
+        ),
+        Link(kind=LinkKind.COOPERATES_WITH, source_id=toulouse, target_id=lyon, sources=[source]),
+    ]
+    dataset.write_links(links, WriteContext(by="importer"))  # one write, both links
+    kinds = "link.created,link.updated"  # the port's bulk write logs its links as written
+    (whole,), _cursor = feed(client, after=start_version, kinds=kinds)
+    assert len(whole["links"]) == 2 and len(whole["targets"]) == 2
+    (vaucluse,), _cursor = feed(client, after=start_version, kinds=kinds, territory="84")
+    assert [(r["source"], r["target"]) for r in vaucluse["links"]] == [(avignon, toulouse)]
+    assert vaucluse["targets"] == [vaucluse["links"][0]["id"]]
+    assert {a["id"] for a in vaucluse["actors"]} == {avignon, toulouse}
+    (rhone,), _cursor = feed(client, after=start_version, kinds=kinds, territory="69")
+    assert [(r["source"], r["target"]) for r in rhone["links"]] == [(toulouse, lyon)]

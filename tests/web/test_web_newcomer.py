@@ -180,3 +180,19 @@ def test_clusters_say_the_members_link_only_to_a_national_network(
     assert "3 acteurs ne sont liés qu'à des acteurs hors de ce territoire" in why
     assert "sans lien avec les autres" not in driver.find_element("id", "clusters-result").text
     shot(driver, "clusters-outside-only")
+
+
+def test_the_api_answers_in_the_pages_language_not_the_browsers(driver: Any) -> None:
+    ask = """
+        const done = arguments[arguments.length - 1];
+        import('./js/graphql.js')
+          .then((m) => m.gql(arguments[0]))
+          .then(() => done('no error'), (e) => done(e.message));
+    """
+    query = '{ cooperationPaths(from: "net-mes", to: "adv-cac", k: 21) { found } }'
+    assert "est hors de" in driver.execute_async_script(ask, query)  # French browser and page
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: js(driver, "return document.documentElement.lang") == "en", message="en")
+    assert "is outside" in driver.execute_async_script(ask, query)  # the page switched: English
+    driver.find_element("id", "lang-switch").click()
+    wait_for(lambda: js(driver, "return document.documentElement.lang") == "fr", message="fr")

@@ -8,6 +8,8 @@
 //            territories:[{id,code,name,level}], aliases:[], sources:[{system,key,url}]}
 //   link    {id, kind, subkind, from, to, since, until, sources:[...]}   (from/to are actor ids)
 
+import { lang } from "./i18n.js";
+
 const ENDPOINT = "graphql";
 export const PAGE_SIZE = 100; // the API's maximum page size
 export const MAX_ACTORS = 20_000; // beyond this the page asks the visitor to filter
@@ -26,7 +28,9 @@ export async function gql(query, variables = {}, { signal } = {}) {
   try {
     response = await fetch(ENDPOINT, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      // the API answers (its errors, its path explanations) in the page's language, which the
+      // visitor may have switched away from the browser's
+      headers: { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": lang() },
       body: JSON.stringify({ query, variables }),
       signal,
     });

@@ -25,6 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from api.search import carry_folded_names, folded_names
+from queries.analytics.layered import GONE, SortedIds, layered
 from queries.projection import Projection
 
 if TYPE_CHECKING:
@@ -39,12 +40,12 @@ class ListingIndex:
     """The actors by what lists filter on: every list of ids sorted (a page is cut after a
     key by bisection), carried along the live graph's changes (:meth:`changed`)."""
 
-    ids: list[str]
+    ids: SortedIds
     #: actor id -> folded name
     names: Mapping[str, str]
-    by_kind: dict[str, list[str]]
-    by_place: dict[tuple[str, str], list[str]]
-    by_theme: dict[str, list[str]]
+    by_kind: Mapping[str, SortedIds]
+    by_place: Mapping[tuple[str, str], SortedIds]
+    by_theme: Mapping[str, SortedIds]
 
     @classmethod
     def build(cls, projection: Projection, folded: Mapping[str, str]) -> ListingIndex:
@@ -61,22 +62,26 @@ class ListingIndex:
                 by_place[place].append(actor_id)
             for theme in attrs.get("themes") or ():
                 by_theme[str(theme)].append(actor_id)
-        return cls(ids, folded, dict(by_kind), dict(by_place), dict(by_theme))
+        return cls(
+            SortedIds(ids),
+            folded,
+            {k: SortedIds(v) for k, v in by_kind.items()},
+            {k: SortedIds(v) for k, v in by_place.items()},
+            {k: SortedIds(v) for k, v in by_theme.items()},
+        )
 
     def changed(self, applied: Applied) -> ListingIndex:
-        """The index after a change: only the lists an actor left or joined are copied (and
-        the id list when actors came or went), every other list is shared."""
+        """The index after a change: the lists an actor left or joined are made again from
+        the old ones, sharing all their chunks but one (:class:`SortedIds`), laid over the old
+        index's (:class:`Layered`); nothing of the index's size is copied."""
         ids = self.ids
-        by_kind, by_place, by_theme = (
-            _Lists(self.by_kind),
-            _Lists(self.by_place),
-            _Lists(self.by_theme),
-        )
+        by_kind, by_place = _Lists(self.by_kind), _Lists(self.by_place)
+        by_theme = _Lists(self.by_theme)
         for actor, (before, after) in applied.actors.items():
-            if (before is None) != (after is None):
-                if ids is self.ids:
-                    ids = list(ids)
-                (_insert if before is None else _remove)(ids, actor)
+            if before is None and after is not None:
+                ids = ids.with_id(actor)
+            elif before is not None and after is None:
+                ids = ids.without_id(actor)
             by_kind.move(actor, _kinds(before), _kinds(after))
             by_place.move(actor, set(_places(before)), set(_places(after)))
             by_theme.move(actor, _themes(before), _themes(after))
@@ -112,42 +117,30 @@ def _places(attrs: Attrs | None) -> Iterator[tuple[str, str]]:
             yield ("commune", city)
 
 
-def _insert(ids: list[str], actor: str) -> None:
-    i = bisect.bisect_left(ids, actor)
-    if i == len(ids) or ids[i] != actor:
-        ids.insert(i, actor)
-
-
-def _remove(ids: list[str], actor: str) -> None:
-    i = bisect.bisect_left(ids, actor)
-    if i < len(ids) and ids[i] == actor:
-        del ids[i]
-
-
 K = TypeVar("K")
 
 
 class _Lists(Generic[K]):
-    """Sorted id lists by key, copied (the dict, then each list) the first time they change."""
+    """Sorted id lists by key: the lists changed gathered, then laid over the old ones."""
 
-    def __init__(self, lists: dict[K, list[str]]) -> None:
+    def __init__(self, lists: Mapping[K, SortedIds]) -> None:
         self.lists = lists
-        self._copied: set[K] | None = None
+        self.changes: dict[K, Any] = {}
+
+    def _list(self, key: K) -> SortedIds:
+        found = self.changes.get(key)
+        if found is None:
+            return self.lists.get(key) or SortedIds()
+        return SortedIds() if found is GONE else found
 
     def move(self, actor: str, old: set[K], new: set[K]) -> None:
-        for key in old ^ new:
-            if self._copied is None:
-                self.lists, self._copied = dict(self.lists), set()
-            if key not in self._copied:
-                self.lists[key] = list(self.lists.get(key, ()))
-                self._copied.add(key)
-            (_remove if key in old else _insert)(self.lists[key], actor)
-            if not self.lists[key]:
-                del self.lists[key]
-                self._copied.discard(key)
+        for key in old - new:
+            self.changes[key] = self._list(key).without_id(actor) or GONE
+        for key in new - old:
+            self.changes[key] = self._list(key).with_id(actor)
 
-    def result(self) -> dict[K, list[str]]:
-        return self.lists
+    def result(self) -> Mapping[K, SortedIds]:
+        return layered(self.lists).changed(self.changes) if self.changes else self.lists
 
 
 def _carry_listing(index: ListingIndex, applied: Applied) -> ListingIndex:
@@ -196,7 +189,9 @@ class Selection:
     checks: list[Callable[[str], bool]]
 
     def after(self, index: ListingIndex, key: str | None) -> Iterator[str]:
-        ids = index.ids if self.candidates is None else self.candidates
+        if self.candidates is None:
+            return index.ids.after(key)
+        ids = self.candidates
         start = 0 if key is None else bisect.bisect_right(ids, key)
         return (ids[i] for i in range(start, len(ids)))
 
@@ -215,11 +210,11 @@ def select(
     as_of: date | None,
     member_of: str | None,
 ) -> Selection:
-    sets: list[set[str] | list[str]] = []
+    sets: list[set[str] | list[str] | SortedIds] = []
     if kinds is not None:
         sets.append(sorted(a for k in kinds for a in index.by_kind.get(k, ())))
     if place is not None:
-        sets.append(index.by_place.get(place, []))
+        sets.append(index.by_place.get(place) or SortedIds())
     if themes is not None:
         sets.append(sorted({a for t in themes for a in index.by_theme.get(t, ())}))
     if member_of is not None:

@@ -17,7 +17,8 @@ per change on average. Reading a key costs one more dict look-up.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import bisect
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
@@ -104,4 +105,101 @@ def layered(mapping: Mapping[K, V]) -> Layered[K, V]:
     return mapping if isinstance(mapping, Layered) else Layered(mapping, None, len(mapping))
 
 
-__all__ = ["FOLD", "GONE", "Layered", "layered"]
+#: ids a chunk of a :class:`SortedIds` holds, at most twice that
+CHUNK = 512
+
+
+class SortedIds:
+    """A sorted sequence of distinct strings the versions of an index share: chunks of at
+    most ``2 * CHUNK`` ids, never changed once made; :meth:`with_id` and :meth:`without_id`
+    copy the list of chunks and the one chunk they change (a few hundred references at 100k
+    ids), not the whole.
+
+    >>> ids = SortedIds(["b", "d"]).with_id("c").without_id("b")
+    >>> list(ids), len(ids), "c" in ids, list(ids.after("c"))
+    (['c', 'd'], 2, True, ['d'])
+    """
+
+    __slots__ = ("_chunks", "_last", "_size")
+
+    def __init__(self, ids: Iterable[str] = (), *, _chunks: list[tuple[str, ...]] | None = None):
+        if _chunks is None:
+            ordered = list(ids)
+            _chunks = [tuple(ordered[i : i + CHUNK]) for i in range(0, len(ordered), CHUNK)]
+        self._chunks = _chunks
+        self._last = [chunk[-1] for chunk in _chunks]
+        self._size = sum(len(chunk) for chunk in _chunks)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._chunks:
+            yield from chunk
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, str):
+            return False
+        c = bisect.bisect_left(self._last, item)
+        if c == len(self._chunks):
+            return False
+        chunk = self._chunks[c]
+        i = bisect.bisect_left(chunk, item)
+        return i < len(chunk) and chunk[i] == item
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SortedIds | list | tuple):
+            return len(self) == len(other) and all(
+                a == b for a, b in zip(self, other, strict=False)
+            )
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SortedIds({len(self)} ids)"
+
+    def after(self, key: str | None) -> Iterator[str]:
+        """The ids greater than ``key`` (all for ``None``), in order."""
+        if key is None:
+            yield from self
+            return
+        c = bisect.bisect_right(self._last, key)
+        if c == len(self._chunks):
+            return
+        chunk = self._chunks[c]
+        yield from chunk[bisect.bisect_right(chunk, key) :]
+        for chunk in self._chunks[c + 1 :]:
+            yield from chunk
+
+    def with_id(self, item: str) -> SortedIds:
+        """These ids and ``item`` (itself when it is there)."""
+        if item in self:
+            return self
+        chunks = list(self._chunks)
+        if not chunks:
+            return SortedIds(_chunks=[(item,)])
+        c = min(bisect.bisect_left(self._last, item), len(chunks) - 1)
+        grown = list(chunks[c])
+        bisect.insort(grown, item)
+        if len(grown) > 2 * CHUNK:
+            chunks[c : c + 1] = [tuple(grown[:CHUNK]), tuple(grown[CHUNK:])]
+        else:
+            chunks[c] = tuple(grown)
+        return SortedIds(_chunks=chunks)
+
+    def without_id(self, item: str) -> SortedIds:
+        """These ids but ``item`` (itself when it is not there)."""
+        if item not in self:
+            return self
+        chunks = list(self._chunks)
+        c = bisect.bisect_left(self._last, item)
+        left = tuple(x for x in chunks[c] if x != item)
+        if left:
+            chunks[c] = left
+        else:
+            del chunks[c]
+        return SortedIds(_chunks=chunks)
+
+
+__all__ = ["CHUNK", "FOLD", "GONE", "Layered", "SortedIds", "layered"]

@@ -4,10 +4,13 @@ built on the rebuilt projection (every list, sorted), without a build, and pages
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import api.listing
+import queries.analytics.layered as layered_module
 from api import listing
 from api.listing import ListingIndex, listing_index
 from api.search import folded_names
@@ -44,14 +47,19 @@ def _check(followed: Projection, rebuilt: Projection) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plans)
-def test_the_listing_index_is_carried_and_equals_a_build(plan: list[Any]) -> None:
-    follow_plan(
-        plan,
-        listing_index,
-        no_build=[(api.listing.ListingIndex, "build"), (api.search, "_folded")],
-        check=_check,
-    )
+@given(plans, st.booleans())
+def test_the_listing_index_is_carried_and_equals_a_build(plan: list[Any], small: bool) -> None:
+    """(``small``: chunks of two ids, split and emptied often, and frequent folds.)"""
+    with (
+        mock.patch.object(layered_module, "CHUNK", 2 if small else 512),
+        mock.patch.object(layered_module, "FOLD_AT_LEAST", 2 if small else 256),
+    ):
+        follow_plan(
+            plan,
+            listing_index,
+            no_build=[(api.listing.ListingIndex, "build"), (api.search, "_folded")],
+            check=_check,
+        )
 
 
 def test_a_removed_actor_leaves_every_list() -> None:

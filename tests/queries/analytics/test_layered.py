@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import queries.analytics.layered as layered_module
-from queries.analytics.layered import GONE, Layered, layered
+from queries.analytics.layered import GONE, Layered, SortedIds, layered
 
 keys = st.integers(0, 30)
 changes = st.dictionaries(keys, st.one_of(st.integers(), st.just(GONE)), max_size=8)
@@ -45,3 +45,25 @@ def test_changes_fold_into_a_new_base() -> None:
         for n in range(10, 16):
             mapping = mapping.changed({n: n})
     assert len(mapping._top) < 4 and dict(mapping) == {n: n for n in range(16)}
+
+
+words = st.text(alphabet="abcdef", min_size=1, max_size=3)
+
+
+@given(st.sets(words, max_size=30), st.lists(st.tuples(st.booleans(), words), max_size=40))
+def test_sorted_ids_are_the_sorted_list_they_stand_for(
+    start: set[str], steps: list[tuple[bool, str]]
+) -> None:
+    with mock.patch.object(layered_module, "CHUNK", 2):  # chunks split and empty often
+        versions = [(SortedIds(sorted(start)), sorted(start))]
+        for add, word in steps:
+            ids, model = versions[-1]
+            if add:
+                versions.append((ids.with_id(word), sorted({*model, word})))
+            else:
+                versions.append((ids.without_id(word), [w for w in model if w != word]))
+        for ids, model in versions:  # every version still as it was made
+            assert list(ids) == model and len(ids) == len(model) and ids == model
+            for key in (None, "", "b", "cc", "fff"):
+                assert list(ids.after(key)) == [w for w in model if key is None or w > key]
+            assert all(w in ids for w in model) and "z" not in ids

@@ -169,8 +169,17 @@ class Query:
         resolution: float = 1.0,
         seed: int = 0,
         min_size: int = 2,
+        through_hubs: Annotated[
+            bool,
+            strawberry.argument(
+                description="also tie two actors of the scope linked to the same actor "
+                "elsewhere (a national network without a position), which is no member"
+            ),
+        ] = False,
     ) -> TerritorialClusters:
-        query = ClusterQuery.build(scope, resolution=resolution, seed=seed, min_size=min_size)
+        query = ClusterQuery.build(
+            scope, resolution=resolution, seed=seed, min_size=min_size, through_hubs=through_hubs
+        )
         return await territorial_clusters(info, query)
 
     @field(description="Actors like this one (themes, methods, networks) outside its territory.")

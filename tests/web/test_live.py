@@ -147,3 +147,47 @@ def test_the_map_reconnects_and_takes_what_it_missed(
     wait_for(lambda: js(driver, "return document.body.dataset.live") == "open", message="back")
     wait_for(lambda: shown(driver, actor), timeout=30, message="the actor written meanwhile")
     shot(driver, "after-reconnection")
+
+
+def test_a_map_filtered_on_a_territory_follows_that_territory(
+    driver: Any, app_url: str, editor_token: str, shot: Any
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    wait_for(lambda: js(driver, "return document.body.dataset.live") == "open", message="live")
+    wait_for(
+        lambda: js(
+            driver,
+            "return document.querySelector('#filter-territory option[value=\"departement:84\"]')",
+        ),
+        message="the territory list",
+    )
+    Select(driver.find_element("id", "filter-territory")).select_by_value("departement:84")
+    wait_for(
+        lambda: js(driver, "return window.maillage.live.scope?.territory") == "departement:84",
+        message="the subscription follows the filter",
+    )
+    wait_for(lambda: js(driver, "return document.getElementById('map').dataset.loaded") == "true")
+    updates = int(js(driver, "return window.maillage.live.updates"))
+
+    def write(name: str, commune: str) -> str:
+        actor = "mai-" + secrets.token_hex(6)
+        fields = {
+            "id": actor,
+            "kind": "ORGANISATION",
+            "name": name,
+            "commune": commune,
+            "source": {"system": "test", "key": actor},
+        }
+        assert mutate(app_url, editor_token, UPSERT, {"input": fields})["upsertActor"] == {
+            "__typename": "ActorSaved"
+        }
+        return actor
+
+    write("Ailleurs qu'en Vaucluse", "31555")
+    time.sleep(1.5)  # a change elsewhere does not reach this map: nothing to read again
+    assert int(js(driver, "return window.maillage.live.updates")) == updates
+    inside = write("En Vaucluse", "84007")
+    wait_for(lambda: shown(driver, inside), timeout=30, message="the actor of Vaucluse")
+    assert int(js(driver, "return window.maillage.live.updates")) == updates + 1
+    shot(driver, "territory")

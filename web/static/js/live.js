@@ -161,14 +161,16 @@ class LiveMap {
     return { territory: filter.territory ?? null, network: filter.memberOf ?? null };
   }
 
-  subscribe(socket) {
+  subscribe(socket, { fromNow = false } = {}) {
     if (this.op && this.opSocket === socket) {
       socket.send(JSON.stringify({ id: String(this.op), type: "complete" }));
     }
     this.op += 1;
     this.opSocket = socket;
     this.scope = this.currentScope();
-    const variables = { ...this.scope, kinds: KINDS, after: this.seq };
+    // after a reconnection, from the last change seen (none is missed); after a change of the
+    // filters, from now on (the map has just been read again for them)
+    const variables = { ...this.scope, kinds: KINDS, after: fromNow ? null : this.seq };
     socket.send(
       JSON.stringify({ id: String(this.op), type: "subscribe", payload: { query: SUBSCRIPTION, variables } }),
     );
@@ -178,7 +180,7 @@ class LiveMap {
   filtersChanged() {
     const scope = this.currentScope();
     if (this.scope && scope.territory === this.scope.territory && scope.network === this.scope.network) return;
-    if (this.socket?.readyState === WebSocket.OPEN && this.op) this.subscribe(this.socket);
+    if (this.socket?.readyState === WebSocket.OPEN && this.op) this.subscribe(this.socket, { fromNow: true });
   }
 
   touchesMap(change) {

@@ -9,8 +9,9 @@ runs the same five steps for every format, one module each:
 2. **normalise and place** — :mod:`importers.prepare`, over :mod:`importers.normalise` and
    :mod:`importers.places`: an actor record becomes an ``ActorRow``, the one record its row
    travels in until it is written;
-3. **identity** — :mod:`importers.identity` (keys, then the name index and score of
-   :mod:`importers.names`; review holds);
+3. **identity** — :mod:`importers.identity` (keys, review decisions, then the name index of
+   :mod:`importers.blocking` and the Fellegi–Sunter score of :mod:`importers.scoring`, names as
+   :mod:`importers.names` reads them; review holds);
 4. **merge and load** — :mod:`importers.load`, over :mod:`importers.merge` (the policy) and
    :mod:`importers.writer` (the write-behind: each batch a :class:`graph_model.batch.GraphBatch`
    written in one transaction through the store port);
@@ -18,7 +19,9 @@ runs the same five steps for every format, one module each:
    text) and :mod:`importers.spool` (links stated by actor rows).
 
 Every row is counted once (:mod:`importers.report`); every read of the graph is in
-:mod:`importers.lookups`, every write in :mod:`importers.writer`, both through the store port
+:mod:`importers.lookups`, every write in :mod:`importers.writer` (and the audit of the fields
+an import changed on the actors it matched, in :mod:`importers.field_changes`), all through the
+store port
 (:class:`graph_model.port.GraphStore`: ``queries.store.open_graph()`` for the server, or the
 in-memory ``queries.store.memory.MemoryGraph``). Records held as duplicate candidates are
 decided with :mod:`importers.review`.

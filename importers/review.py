@@ -11,7 +11,10 @@ record through the pipeline, as an ``ImportRun`` of format ``review``:
 
 Either way the decision is recorded on the candidate (status, who, when, note, the resulting
 actor, the run), and a later import of the same row finds the actor by its source key: the
-question is not asked twice. A decision first claims its candidate (status ``deciding``, in one
+question is not asked twice. The decisions are also *judgements* every run reads
+(:meth:`importers.lookups.Lookups.judgements`): a record judged not the same as an actor is never
+proposed or merged with it again, one judged the same joins it again, even when its key names
+no actor any more. A decision first claims its candidate (status ``deciding``, in one
 write that two concurrent decisions cannot both pass): an accept and a reject of the same
 candidate at the same time never both apply; the second is told the candidate is being decided.
 """

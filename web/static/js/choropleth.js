@@ -305,9 +305,9 @@ class Choropleth {
     const lowest = positive.length ? Math.min(...positive) : null;
     const items = [`<li><span class="swatch" style="background:${EMPTY}"></span>0 (${tr("none")})</li>`];
     if (lowest !== null) {
-      const starts = [lowest, ...cuts];
+      const starts = [lowest, ...cuts.filter((cut) => cut > lowest)];
       starts.forEach((low, i) => {
-        const high = cuts[i];
+        const high = starts[i + 1];
         const label = high === undefined ? `≥ ${formatNumber(low)}` : `${formatNumber(low)} – < ${formatNumber(high)}`;
         items.push(`<li><span class="swatch" style="background:${colourFor(low, cuts)}"></span>${label}</li>`);
       });

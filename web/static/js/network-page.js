@@ -126,7 +126,7 @@ const NETWORK = `
           nodes {
             id name kind
             location { latitude longitude }
-            seat { id name parent { id name parent { id name level } } }
+            territories { id name level parent { id name level parent { id name level } } }
             links(asOf: $asOf, first: 50) { nodes { id kind from { id } to { id } } }
           }
         }
@@ -156,23 +156,61 @@ async function load() {
     after = block.pageInfo.endCursor;
   }
   state.network = network;
-  state.members = members;
+  state.members = members.map((m) => ({ ...m, kind: kindOf(m.kind) }));
   let peers = [];
   try {
     peers = (await gql(PEERS, { id: state.id, asOf: state.asOf })).peerProjects.peers;
   } catch {
     peers = [];
   }
+  state.peers = peers;
   render(peers);
+}
+
+function kindFilter() {
+  let select = document.getElementById("network-kind");
+  if (!select) {
+    select = document.createElement("select");
+    select.id = "network-kind";
+    select.addEventListener("change", () => {
+      state.kind = select.value || null;
+      saveState();
+      render(state.peers ?? []);
+    });
+    document.getElementById("members-title").after(select);
+  }
+  const kinds = [...new Set(state.members.map((m) => m.kind))].sort();
+  select.replaceChildren(...[["", tr("allKinds")], ...kinds.map((k) => [k, tr("kinds")[k] ?? k])].map(([value, label]) => {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = label;
+    return option;
+  }));
+  select.value = state.kind ?? "";
+  select.setAttribute("aria-label", tr("members"));
 }
 
 function setStatus(text) {
   document.getElementById("network-status").textContent = text;
 }
 
+const KIND_OF_ENUM = { NETWORK: "Network", ORGANISATION: "Organisation", PROJECT: "Project", ADVOCACY_BODY: "AdvocacyBody" };
+
+function kindOf(value) {
+  return KIND_OF_ENUM[value] ?? value;
+}
+
+/** The région of a member: one it is active in or seated in, else its seat's or département's. */
 function regionOf(member) {
-  const region = member.seat?.parent?.parent;
-  return region && region.level === "REGION" ? region : member.seat?.parent?.parent ?? null;
+  for (const level of ["REGION", "DEPARTEMENT", "COMMUNE", "EPCI"]) {
+    for (const territory of member.territories ?? []) {
+      if (territory.level !== level) continue;
+      let current = territory;
+      while (current && current.level !== "REGION") current = current.parent;
+      if (current) return current;
+    }
+  }
+  return null;
 }
 
 function visibleMembers() {
@@ -233,6 +271,7 @@ function render(peers) {
     li.textContent = `${name} : ${number(count)}`;
     return li;
   }));
+  kindFilter();
   renderMembers(members);
   renderPeers(peers);
   drawMap(network, members, [...links.values()]);
@@ -270,7 +309,7 @@ function renderPeers(peers) {
     const a = document.createElement("a");
     a.href = `reseau/${encodeURIComponent(peer.actor.id)}${state.embed ? "?embed=1" : ""}`;
     a.textContent = `${peer.actor.name} (${Math.round(peer.score * 100)} %)`;
-    if (peer.actor.kind !== "Network") {
+    if (kindOf(peer.actor.kind) !== "Network") {
       li.textContent = a.textContent;
     } else {
       li.append(a);

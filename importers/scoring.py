@@ -211,6 +211,20 @@ def _lone_words(
     return penalty
 
 
+def _same_words(
+    tokens: tuple[str, ...], stats: TermStats, place_words: frozenset[str], out: list[str] | None
+) -> tuple[float, float]:
+    """:func:`compare_names` of two names with the very same words."""
+    weights = [min(stats.weight(t), 3.0) if t in place_words else stats.weight(t) for t in tokens]
+    heaviest = max(weights)
+    total = min(MAX_NAME, sum(weights))
+    if out is not None:
+        out.append(f"name {_signed(total)} ({' '.join(tokens)})")
+        if heaviest >= DISTINCTIVE:
+            out.append("same words")
+    return total + (2.0 if heaviest >= DISTINCTIVE else 0.0), heaviest
+
+
 def compare_names(
     probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str] | None
 ) -> tuple[float, float] | None:
@@ -219,15 +233,7 @@ def compare_names(
     towns = geo.words(probe.commune), geo.words(entry.commune)
     place_words = towns[0] | towns[1]
     if probe.tokens == entry.tokens:  # the same words (most look-alikes): no pairing to do
-        weights = [min(stats.weight(t), 3.0) if t in place_words else stats.weight(t)
-                   for t in probe.tokens]  # fmt: skip
-        heaviest = max(weights)
-        total = min(MAX_NAME, sum(weights)) + (2.0 if heaviest >= DISTINCTIVE else 0.0)
-        if out is not None:
-            out.append(f"name {_signed(min(MAX_NAME, sum(weights)))} ({' '.join(probe.tokens)})")
-            if heaviest >= DISTINCTIVE:
-                out.append("same words")
-        return total, heaviest
+        return _same_words(probe.tokens, stats, place_words, out)
     unused = list(entry.tokens)
     matched, typos, extras, best = 0.0, 0, [], 0.0
     shared: list[str] = []

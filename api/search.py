@@ -32,16 +32,17 @@ length to the query. A SIREN, SIRET, RNA number or actor id finds its actor dire
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph_model.identifiers import fold
-from queries.analytics.layered import GONE, layered
+from queries.analytics.layered import GONE, Appended, SortedIds, layered
 from queries.projection import Projection
 
 if TYPE_CHECKING:
@@ -152,11 +153,11 @@ class SearchIndex:
         postings: Mapping[str, array[int]],
         keys: Mapping[str, int],
     ) -> None:
-        self.ids = ids
+        self.ids: Sequence[str] = Appended(ids)
         self._lengths = lengths
         self._postings = postings
         self._keys = keys  # siren / siret / rna / id -> document
-        self._vocabulary = sorted(postings)
+        self._vocabulary = SortedIds(sorted(postings))
         neighbours: defaultdict[str, list[str]] = defaultdict(list)
         for word in self._vocabulary:
             if _max_edits(word):
@@ -222,8 +223,7 @@ class SearchIndex:
         if word in self._postings:
             found[word] = 1.0
         if last and len(word) >= 3:
-            start = bisect.bisect_left(self._vocabulary, word)
-            for other in self._vocabulary[start : start + 200]:
+            for other in itertools.islice(self._vocabulary.starting(word), 200):
                 if not other.startswith(word):
                     break
                 found.setdefault(other, 0.75)
@@ -310,10 +310,8 @@ class _Edit:
         if doc is None:
             if after is None:
                 return
-            if self.ids is self.old.ids:
-                self.ids = list(self.ids)
             doc = len(self.ids)
-            self.ids.append(actor)
+            self.ids = appended(self.ids).plus(actor)
             self.lengths.append(0)
             self.docs[actor] = doc
             self.keys[actor.lower()] = doc
@@ -347,14 +345,13 @@ class _Edit:
             return [] if found is GONE else list(found)
 
         if born or died:
-            vocabulary = list(vocabulary)
             for word in died:
-                del vocabulary[bisect.bisect_left(vocabulary, word)]
+                vocabulary = vocabulary.without_id(word)
                 for variant in _deletions(word) if _max_edits(word) else ():
                     left = [w for w in listed(variant) if w != word]
                     neighbours[variant] = left or GONE
             for word in born:
-                bisect.insort(vocabulary, word)
+                vocabulary = vocabulary.with_id(word)
                 for variant in _deletions(word) if _max_edits(word) else ():
                     words = listed(variant)
                     bisect.insort(words, word)
@@ -367,6 +364,10 @@ class _Edit:
         new._neighbours = layered(old._neighbours).changed(neighbours)
         new._total = max(1, len(new._docs))
         return new
+
+
+def appended(items: Sequence[str]) -> Appended:
+    return items if isinstance(items, Appended) else Appended(items)
 
 
 def _without(docs: array[int] | None, doc: int) -> array[int]:

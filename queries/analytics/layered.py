@@ -18,8 +18,8 @@ per change on average. Reading a key costs one more dict look-up.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -162,13 +162,19 @@ class SortedIds:
     def after(self, key: str | None) -> Iterator[str]:
         """The ids greater than ``key`` (all for ``None``), in order."""
         if key is None:
-            yield from self
-            return
-        c = bisect.bisect_right(self._last, key)
+            return iter(self)
+        return self._from(key, bisect.bisect_right)
+
+    def starting(self, key: str) -> Iterator[str]:
+        """The ids from ``key`` on (``key`` included when there), in order."""
+        return self._from(key, bisect.bisect_left)
+
+    def _from(self, key: str, cut: Callable[[Sequence[str], str], int]) -> Iterator[str]:
+        c = cut(self._last, key)
         if c == len(self._chunks):
             return
         chunk = self._chunks[c]
-        yield from chunk[bisect.bisect_right(chunk, key) :]
+        yield from chunk[cut(chunk, key) :]
         for chunk in self._chunks[c + 1 :]:
             yield from chunk
 
@@ -202,4 +208,59 @@ class SortedIds:
         return SortedIds(_chunks=chunks)
 
 
-__all__ = ["CHUNK", "FOLD", "GONE", "Layered", "SortedIds", "layered"]
+class Appended(Sequence[str]):
+    """A sequence the versions of an index share, that only grows at its end: chunks of
+    ``CHUNK`` items, the last one copied by :meth:`plus` (with the list of chunks), the others
+    shared.
+
+    >>> docs = Appended(["a", "b"]).plus("c")
+    >>> list(docs), docs[2], len(docs)
+    (['a', 'b', 'c'], 'c', 3)
+    """
+
+    __slots__ = ("_chunk", "_chunks", "_size")
+
+    def __init__(self, items: Iterable[str] = (), *, _chunks: list[tuple[str, ...]] | None = None):
+        self._chunk = CHUNK
+        if _chunks is None:
+            listed = list(items)
+            _chunks = [tuple(listed[i : i + CHUNK]) for i in range(0, len(listed), CHUNK)]
+        self._chunks = _chunks
+        self._size = sum(len(chunk) for chunk in _chunks)
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        size = len(self._chunks[0])
+        return self._chunks[index // size][index % size]
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._chunks:
+            yield from chunk
+
+    def plus(self, item: str) -> Appended:
+        """These items and ``item`` after them."""
+        chunks = list(self._chunks)
+        if chunks and len(chunks[-1]) < len(chunks[0]):
+            chunks[-1] = (*chunks[-1], item)
+        elif chunks and len(chunks) == 1 and len(chunks[0]) < self._chunk:
+            chunks[0] = (*chunks[0], item)
+        else:
+            chunks.append((item,))
+        return Appended(_chunks=chunks)
+
+
+__all__ = ["CHUNK", "FOLD", "GONE", "Appended", "Layered", "SortedIds", "layered"]

@@ -38,8 +38,12 @@ def _check(followed: Projection, rebuilt: Projection) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans, st.booleans())
 def test_the_search_index_is_carried_and_equals_a_build(plan: list[Any], fold: bool) -> None:
-    """(``fold``: the changes laid over the first index are folded into new bases often.)"""
-    with mock.patch.object(layered_module, "FOLD_AT_LEAST", 2 if fold else 256):
+    """(``fold``: the changes laid over the first index are folded into new bases often, and
+    chunks hold two ids.)"""
+    with (
+        mock.patch.object(layered_module, "FOLD_AT_LEAST", 2 if fold else 256),
+        mock.patch.object(layered_module, "CHUNK", 2 if fold else 512),
+    ):
         follow_plan(
             plan,
             search_index,

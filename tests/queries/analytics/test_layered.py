@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import queries.analytics.layered as layered_module
-from queries.analytics.layered import GONE, Layered, SortedIds, layered
+from queries.analytics.layered import GONE, Appended, Layered, SortedIds, layered
 
 keys = st.integers(0, 30)
 changes = st.dictionaries(keys, st.one_of(st.integers(), st.just(GONE)), max_size=8)
@@ -67,3 +67,18 @@ def test_sorted_ids_are_the_sorted_list_they_stand_for(
             for key in (None, "", "b", "cc", "fff"):
                 assert list(ids.after(key)) == [w for w in model if key is None or w > key]
             assert all(w in ids for w in model) and "z" not in ids
+
+
+@given(st.lists(words, max_size=20), st.lists(words, max_size=20))
+def test_appended_items_are_the_list_they_stand_for(start: list[str], more: list[str]) -> None:
+    with mock.patch.object(layered_module, "CHUNK", 3):
+        versions = [(Appended(start), list(start))]
+        for word in more:
+            items, model = versions[-1]
+            versions.append((items.plus(word), [*model, word]))
+        for items, model in versions:
+            assert list(items) == model and len(items) == len(model)
+            assert [items[i] for i in range(len(model))] == model
+            assert [items[-i] for i in range(1, len(model) + 1)] == [
+                model[-i] for i in range(1, len(model) + 1)
+            ]

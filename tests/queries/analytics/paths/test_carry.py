@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from queries.analytics.memo import remembered
-from queries.analytics.paths import cooperation_paths
 from queries.analytics.paths import columns as columns_module
+from queries.analytics.paths import cooperation_paths
 from queries.analytics.paths.columns import LinkColumns, link_columns
 from queries.analytics.paths.costs import pair_cost_function
 from queries.analytics.paths.neighbours import (
@@ -24,7 +24,7 @@ from queries.analytics.paths.neighbours import (
 )
 from queries.deltas import Delta, apply_delta
 from queries.projection import Projection
-from tests.queries.analytics.paths.test_neighbours import (
+from tests.queries.analytics.paths.random_graphs import (
     ACTOR_KINDS,
     KINDS,
     random_movement,
@@ -106,9 +106,7 @@ def _link(key: str, u: str, v: str, rng: random.Random, kind: str | None = None)
 
 def _ends(columns: LinkColumns, actor: str) -> list[tuple[str, int, int, int]]:
     kinds, since, until, slots = columns.ends_of(actor)
-    return sorted(
-        zip([columns.kinds[k] for k in kinds], since, until, slots, strict=True)
-    )
+    return sorted(zip([columns.kinds[k] for k in kinds], since, until, slots, strict=True))
 
 
 def _check(new: Projection) -> None:

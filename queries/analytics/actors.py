@@ -45,6 +45,10 @@ class ActorRef:
     region: str | None
 
 
+#: refs carried to the next projection when actors change, at most (beyond: made again)
+REFS_CARRIED = 4_096
+
+
 def _ref_memo(_: Projection) -> dict[str, ActorRef]:
     return {}
 
@@ -54,6 +58,8 @@ def _carry_refs(memo: dict[str, ActorRef], applied: Applied) -> dict[str, ActorR
     asked)."""
     if not applied.actors:
         return memo  # no actor changed: both projections may share (and fill) one memo
+    if len(memo) > REFS_CARRIED:
+        return {}  # a ref is cheap to make again: copying them all is not
     carried = dict(memo)
     for actor in applied.actors:
         carried.pop(actor, None)

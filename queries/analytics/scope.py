@@ -44,6 +44,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph_model.errors import ValidationError
+from queries.analytics.layered import GONE, layered
 from queries.projection import Projection
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ LEVELS: tuple[str, ...] = ("region", "departement", "epci", "commune")
 #: the levels a link's reach is told by (:mod:`queries.analytics.figures`)
 _REACH = ("region", "departement", "commune")
 
-TerritoryIndex = dict[str, dict[str, tuple[str, ...]]]
+TerritoryIndex = dict[str, Mapping[str, tuple[str, ...]]]
 
 
 def _territory_index(projection: Projection) -> TerritoryIndex:
@@ -217,28 +218,32 @@ def _territory_index(projection: Projection) -> TerritoryIndex:
 def _carry_territory_index(index: TerritoryIndex, applied: Applied) -> TerritoryIndex:
     """The index after a change: only the territories an actor left or joined are made again
     (each a tuple in id order, as a build gives); every other tuple is shared."""
-    carried = dict(index)
-    copied: set[str] = set()
+    changes: dict[str, dict[str, Any]] = {}
+
+    def members(level: str, code: str) -> list[str]:
+        found = changes.get(level, {}).get(code)
+        if found is None:
+            return list(index[level].get(code, ()))
+        return [] if found is GONE else list(found)
+
     for actor, (before, after) in applied.actors.items():
         for level in LEVELS:
             old = before[level] if before is not None else None
             new = after[level] if after is not None else None
             if old == new:
                 continue
-            if level not in copied:
-                carried[level] = dict(carried[level])
-                copied.add(level)
-            codes = carried[level]
             if old:
-                left = tuple(a for a in codes.get(old, ()) if a != actor)
-                if left:
-                    codes[old] = left
-                else:
-                    codes.pop(old, None)
+                left = tuple(a for a in members(level, old) if a != actor)
+                changes.setdefault(level, {})[old] = left or GONE
             if new:
-                members = list(codes.get(new, ()))
-                bisect.insort(members, actor)
-                codes[new] = tuple(members)
+                joined = members(level, new)
+                bisect.insort(joined, actor)
+                changes.setdefault(level, {})[new] = tuple(joined)
+    if not changes:
+        return index
+    carried = dict(index)
+    for level, codes in changes.items():
+        carried[level] = layered(index[level]).changed(codes)
     return carried
 
 
@@ -341,8 +346,7 @@ def _carry_changes(changes: TerritoryChanges, applied: Applied) -> TerritoryChan
     if not applied.actors and not applied.links:
         return changes
     version = applied.new.version
-    changed = dict(changes.changed)
-    changed.update(dict.fromkeys(touched_places(applied), version))
+    changed = layered(changes.changed).changed(dict.fromkeys(touched_places(applied), version))
     return TerritoryChanges(changes.since, version, changed)
 
 

@@ -180,6 +180,15 @@ def test_clusters_say_the_members_link_only_to_a_national_network(
     assert "3 acteurs ne sont liés qu'à des acteurs hors de ce territoire" in why
     assert "sans lien avec les autres" not in driver.find_element("id", "clusters-result").text
     shot(driver, "clusters-outside-only")
+    # tied through the MES, the three members form one cluster (the MES is no member)
+    driver.find_element("id", "clusters-hubs").click()
+    driver.find_element("css selector", "#clusters-form button[type=submit]").click()
+    items = wait_for(
+        lambda: driver.find_elements("css selector", "#clusters-list > li.cluster"),
+        message="a cluster through the hub",
+    )
+    assert len(items) == 1 and "3 acteurs" in items[0].text
+    shot(driver, "clusters-through-hubs")
 
 
 def test_the_api_answers_in_the_pages_language_not_the_browsers(driver: Any) -> None:

@@ -44,6 +44,7 @@ export class ClusterView {
       this.data = await fetchClusters(this.scope.value, {
         resolution: Number(this.resolution.value) || 1,
         asOf: isoDate(document.getElementById("filter-asof")) || null,
+        throughHubs: document.getElementById("clusters-hubs").checked,
       });
     } catch (error) {
       this.result.replaceChildren(el("p", { class: "error", role: "alert" }, t("clusters.error", { message: error.message })));
@@ -106,7 +107,8 @@ export class ClusterView {
     // only to actors outside the territory (a national network without a position, most often)
     const outsideOnly = Math.max(0, this.data.unclustered - this.data.isolatedTotal);
     if (!clusters.length) {
-      const why = outsideOnly ? "clusters.none_outside" : "clusters.none";
+      const hubs = document.getElementById("clusters-hubs").checked;
+      const why = outsideOnly && !hubs ? "clusters.none_outside" : "clusters.none";
       nodes.push(el("p", { class: "notice", id: "clusters-none" }, t(why)));
     }
     const causes = [];

@@ -353,8 +353,8 @@ const CLUSTER_SUMMARY = `
   members(first: 100) { pageInfo { hasNextPage endCursor } nodes { id } }`;
 
 const CLUSTERS = `
-  query Clusters($scope: String, $resolution: Float!, $seed: Int!, $asOf: Date) {
-    territorialClusters(scope: $scope, resolution: $resolution, seed: $seed) {
+  query Clusters($scope: String, $resolution: Float!, $seed: Int!, $throughHubs: Boolean!, $asOf: Date) {
+    territorialClusters(scope: $scope, resolution: $resolution, seed: $seed, throughHubs: $throughHubs) {
       scope modularity actors unclustered
       clusters { ${CLUSTER_SUMMARY} }
     }
@@ -371,8 +371,8 @@ const CLUSTERS = `
 
 // the next page of one cluster's members (the same clustering: same scope, resolution, seed)
 const CLUSTER_MEMBERS = `
-  query ClusterMembers($scope: String, $resolution: Float!, $seed: Int!, $after: String) {
-    territorialClusters(scope: $scope, resolution: $resolution, seed: $seed) {
+  query ClusterMembers($scope: String, $resolution: Float!, $seed: Int!, $throughHubs: Boolean!, $after: String) {
+    territorialClusters(scope: $scope, resolution: $resolution, seed: $seed, throughHubs: $throughHubs) {
       clusters { id members(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }
     }
   }`;
@@ -380,8 +380,12 @@ const CLUSTER_MEMBERS = `
 /** The seed the page always uses, so the same graph gives the same clusters (reproducible). */
 export const CLUSTER_SEED = 42;
 
-export async function fetchClusters(scope, { resolution = 1, asOf } = {}) {
-  const variables = { scope: scope || null, resolution, seed: CLUSTER_SEED };
+/**
+ * `throughHubs`: also tie the actors of the scope linked to the same actor elsewhere (a national
+ * network without a position), which is no member (the API's `throughHubs`).
+ */
+export async function fetchClusters(scope, { resolution = 1, asOf, throughHubs = false } = {}) {
+  const variables = { scope: scope || null, resolution, seed: CLUSTER_SEED, throughHubs: Boolean(throughHubs) };
   const data = await gql(CLUSTERS, { ...variables, asOf: asOf || null });
   const result = data.territorialClusters;
   const clusters = result.clusters.map((c) => ({

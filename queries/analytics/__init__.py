@@ -30,6 +30,7 @@ module                        offers
 :mod:`.links`                 a link's validity on a day, its sources (:class:`SourceInfo`)
 :mod:`.counts`                :class:`Count`, :class:`Share`
 :mod:`.memo`                  what a projection remembers (:func:`remembered`)
+:mod:`.layered`               mappings and id lists the versions of a carried index share
 :mod:`.example`               the small movement the examples and unit tests run on
 ============================  ==========================================================
 

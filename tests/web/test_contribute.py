@@ -1,0 +1,180 @@
+"""The map's "Contribuer" mode in a real browser: accounts made by the CLI, a one-time sign-in
+link, a link proposed by one side, confirmed by an editor of the other, then drawn solid and
+used by a path.
+
+The accounts and the scenery (two networks, a member of each) are made on the app's own graph:
+the accounts by ``maillage user create`` (whose printed link is what the test opens), the actors
+and links through the API with an editor token, as a script would.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+from tests.web.conftest import ROOT, graphql, wait_for, wait_ready
+
+PASSWORD = "une phrase de passe assez longue"
+SOURCE = {"system": "web-test", "key": "contribute"}
+
+
+def _cli(data_dir: str, app_url: str, *args: str) -> str:
+    env = {
+        **os.environ,
+        "MAILLAGE_DATA_DIR": data_dir,
+        "MAILLAGE_BACKEND": "embedded",
+        "MAILLAGE_PUBLIC_URL": app_url,
+    }
+    made = subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return made.stdout
+
+
+def _account(data_dir: str, app_url: str, name: str, role: str, network: str) -> str:
+    """The sign-in link ``maillage user create`` prints for a new account."""
+    out = _cli(data_dir, app_url, "user", "create", name, "--role", role, "--network", network)
+    found = re.search(r"(https?://\S+/signin\.html#link=\S+)", out)
+    assert found, out
+    return found.group(1)
+
+
+def _scenery(app_url: str, token: str) -> None:
+    upsert = """mutation($input: ActorInput!) { upsertActor(input: $input) { __typename
+      ... on Problem { message } } }"""
+    link = """mutation($input: LinkInput!) { linkActors(input: $input) { __typename
+      ... on Problem { message } } }"""
+    actors = [
+        {"id": "net-web-a", "kind": "NETWORK", "name": "Réseau Web Sud"},
+        {"id": "net-web-b", "kind": "NETWORK", "name": "Réseau Web Est"},
+        {"id": "org-web-a1", "kind": "ORGANISATION", "name": "Coopérative Garonne",
+         "latitude": 43.6, "longitude": 1.44},
+        {"id": "org-web-b1", "kind": "ORGANISATION", "name": "Épicerie Rhodanienne",
+         "latitude": 45.76, "longitude": 4.84},
+    ]  # fmt: skip
+    for actor in actors:
+        answer = graphql(app_url, upsert, {"input": {**actor, "source": SOURCE}}, token=token)
+        assert answer["upsertActor"]["__typename"] == "ActorSaved", answer
+    for member, network in (("org-web-a1", "net-web-a"), ("org-web-b1", "net-web-b")):
+        variables = {
+            "input": {"from": member, "to": network, "kind": "MEMBER_OF", "source": SOURCE}
+        }
+        assert graphql(app_url, link, variables, token=token)["linkActors"]["__typename"] == (
+            "LinkSaved"
+        )
+
+
+def js(driver: Any, script: str, *args: Any) -> Any:
+    return driver.execute_script(script, *args)
+
+
+def _sign_in_with_link(driver: Any, link: str) -> None:
+    driver.get(link)
+    form = wait_for(lambda: driver.find_element("id", "redeem-form"), message="redeem form")
+    wait_for(form.is_displayed, message="the redeem form shows")
+    assert "link=" not in driver.current_url  # the secret left the address bar
+    driver.find_element("id", "redeem-password").send_keys(PASSWORD)
+    driver.find_element("id", "redeem-again").send_keys(PASSWORD)
+    driver.find_element("id", "redeem-submit").click()
+    wait_for(lambda: driver.current_url.endswith("/#contribuer"), message="back to the map")
+    wait_ready(driver)
+    wait_for(
+        lambda: driver.find_element("id", "contribute").is_displayed(),
+        message="the Contribuer drawer opens",
+    )
+
+
+def _pick(driver: Any, field: str, text: str, actor_id: str) -> None:
+    box = driver.find_element("id", field)
+    box.clear()
+    box.send_keys(text)
+    option = wait_for(
+        lambda: driver.find_element("css selector", f"#{field}-list [data-actor-id='{actor_id}']"),
+        message=f"the suggestion {actor_id}",
+    )
+    option.click()
+
+
+def _sign_out(driver: Any) -> None:
+    driver.find_element("id", "contribute-signout").click()
+    # the page reloads: the sign-in link of the new page, then its actors
+    wait_for(lambda: driver.find_elements("id", "contribute-signin"), message="signed out")
+    wait_ready(driver)
+
+
+def _solid(driver: Any) -> bool:
+    return bool(
+        js(
+            driver,
+            "return window.maillage.state.links.some(l => l.from === 'org-web-a1' "
+            "&& l.to === 'org-web-b1')",
+        )
+    )
+
+
+def test_a_link_proposed_by_one_side_is_confirmed_by_the_other_and_drawn_solid(
+    driver: Any, app_url: str, app_data_dir: str, shot: Any
+) -> None:
+    token_out = _cli(app_data_dir, app_url, "--lang", "en", "token", "create", "--role",
+                     "editor", "--name", "web-contribute")  # fmt: skip
+    token = next(word for word in token_out.split() if word.startswith("mlg_"))
+    _scenery(app_url, token)
+    carla = _account(app_data_dir, app_url, "Carla Garonne", "contributor", "net-web-a")
+    bob = _account(app_data_dir, app_url, "Bob Rhône", "editor", "net-web-b")
+
+    # the contributor of one side signs in with her link and proposes the link
+    _sign_in_with_link(driver, carla)
+    assert driver.find_element("id", "contribute-who").text == "Carla Garonne"
+    tabs = [e.text for e in driver.find_elements("css selector", "#contribute [role=tab]")]
+    assert tabs == ["Acteur", "Lien", "Historique"]  # a contributor reviews nothing
+    driver.find_element("id", "contribute-tab-link").click()
+    _pick(driver, "cl-from", "Coopérative Garonne", "org-web-a1")
+    _pick(driver, "cl-to", "Epicerie Rhodanienne", "org-web-b1")
+    driver.find_element("id", "cl-source").send_keys("https://example.org/convention.pdf")
+    driver.find_element("id", "contribute-link-submit").click()
+    message = wait_for(
+        lambda: driver.find_element("id", "contribute-message").text, message="an answer"
+    )
+    assert "Proposé" in message, message
+    wait_for(
+        lambda: js(driver, "return document.getElementById('map').dataset.proposedLinks") == "1",
+        message="the proposed link is drawn",
+    )
+    dashed = driver.find_elements("css selector", "path.proposed-link")
+    assert dashed and dashed[0].get_attribute("stroke-dasharray") == "6 6"
+    assert not _solid(driver)  # no link: it counts nowhere yet
+    paths = """query { cooperationPaths(from: "org-web-a1", to: "org-web-b1") { found } }"""
+    assert graphql(app_url, paths)["cooperationPaths"]["found"] is False
+    shot(driver, "proposed")
+    # a contributor cannot edit directly: the actor form proposes
+    driver.find_element("id", "contribute-tab-actor").click()
+    assert driver.find_element("id", "contribute-actor-submit").text == "Proposer"
+    _sign_out(driver)
+
+    # an editor of the other side confirms it from the review queue
+    _sign_in_with_link(driver, bob)
+    driver.find_element("id", "contribute-tab-review").click()
+    card = wait_for(
+        lambda: driver.find_element("css selector", "#contribute-proposals [data-proposal]"),
+        message="the proposal in the queue",
+    )
+    assert "Coopérative Garonne" in card.text and "Carla Garonne" in card.text
+    card.find_element("css selector", "button.confirm").click()
+    wait_for(
+        lambda: "Confirmé" in driver.find_element("id", "contribute-message").text,
+        message="confirmed",
+    )
+    wait_for(lambda: _solid(driver), message="the link is drawn solid")
+    wait_for(
+        lambda: js(driver, "return document.getElementById('map').dataset.proposedLinks") == "0",
+        message="no dashed link left",
+    )
+    found = graphql(app_url, paths)["cooperationPaths"]["found"]
+    assert found is True  # and a path uses it
+    shot(driver, "confirmed")
+    _sign_out(driver)
+    driver.delete_all_cookies()

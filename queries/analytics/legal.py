@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final, Literal
 
 from graph_model.i18n import N_
@@ -154,6 +155,7 @@ _WORDS: Final[tuple[tuple[re.Pattern[str], LegalFamily], ...]] = (
 )
 
 
+@lru_cache(maxsize=4096)  # a graph holds few distinct legal forms, each met many times
 def legal_family(legal_form: str | None) -> LegalFamily:
     """The family of a legal form (see the module docstring)."""
     if legal_form is None or not legal_form.strip():

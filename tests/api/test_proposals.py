@@ -312,3 +312,30 @@ def test_a_contributor_token_can_propose_an_actor_confirmed_by_a_national_editor
     upsert = gql(client, UPSERT, {"input": {"id": actor_id, "kind": "ORGANISATION",
                                             "name": "x"}}, token=token, status=403)  # fmt: skip
     assert upsert["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+def test_what_an_import_changed_is_in_the_history_and_reverted(
+    client: httpx.Client, graph: GraphStore, people: Accounts
+) -> None:
+    from importers.field_changes import FieldChanges
+
+    src = [SourceRef(system="test", key="import-fields")]
+    actor = Actor(id="org-prop-imp", kind=ActorKind.ORGANISATION, name="Nom d'avant", sources=src)
+    graph.write_actors([actor], WriteContext(run="run-before", by="import"))
+    renamed = actor.model_copy(update={"name": "Nom importé"})
+    graph.write_actors([renamed], WriteContext(run="run-after", by="import"))
+    changes = FieldChanges(graph)
+    changes.add("org-prop-imp", {"name": "Nom d'avant"}, {"name": "Nom importé"}, ["sheet:1"])
+    record = changes.flush(WriteContext(run="run-after", by="import"))
+    assert record is not None
+    record()
+    items = people.post(client, "eve", HISTORY, {"of": "org-prop-imp"})["data"]["history"]
+    entry = next(i for i in items["items"] if i["operation"] == "import.fields")
+    assert entry["before"] == {"name": "Nom d'avant"} and entry["after"] == {"name": "Nom importé"}
+    assert entry["revertible"]
+    reverted = people.post(client, "eve", REVERT, {"id": entry["id"]})["data"]["revertChange"]
+    assert reverted["__typename"] == "Reverted", reverted
+    shown = data(client, '{ actor(id: "org-prop-imp") { name } }')["actor"]["name"]
+    assert shown == "Nom d'avant"
+    again = people.post(client, "eve", REVERT, {"id": entry["id"]})["data"]["revertChange"]
+    assert again["__typename"] == "RevertRefused"

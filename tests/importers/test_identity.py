@@ -338,3 +338,18 @@ def test_what_a_run_changed_on_an_actor_is_recorded_and_reverted(
     assert history["by"] == "test" and history["run"] == later.run_id
     with pytest.raises(NotFound):
         field_changes.revert(graph, actor_id, "run-none", territories=shared_resolver().lookup)
+
+
+TWINS = (
+    "Identifiant;Nom;SIREN;Code postal;Commune\n"
+    "1;Ressourcerie Bramavel;812345676;14000;Caen\n"
+    "2;Ressourcerie Bramavel;798765434;14000;Caen\n"
+)
+
+
+def test_two_actors_as_likely_are_left_to_a_person(graph: GraphStore, tmp_path: Path) -> None:
+    twins = run(graph, SpreadsheetReader(_write(tmp_path / "a.csv", TWINS), system="reseau"))
+    assert twins.outcomes == {C: 2}  # their SIRENs differ: two actors, whatever their name
+    third = "Nom;Code postal;Commune\nRessourcerie Bramavel;14000;Caen\n"
+    summary = run(graph, SpreadsheetReader(_write(tmp_path / "b.csv", third), system="carte"))
+    assert summary.outcomes == {H: 1}  # held, not merged into either

@@ -333,8 +333,8 @@ def actor_diff(
 
 def _plain(value: Any) -> Any:
     """A value as the audit's JSON holds it (lists as lists, the rest as is or as text)."""
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+    if isinstance(value, list | tuple):  # an empty list is no value, as a missing one
+        return [_plain(v) for v in value] or None
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)

@@ -301,6 +301,16 @@ function changed(before, after) {
   return [...names].map((name) => ({ name, before: before?.[name] ?? null, after: after?.[name] ?? null }));
 }
 
+const FIELD_KEYS = {
+  name: "actor.name", legal_form: "actor.legalForm", siren: "actor.siren", siret: "actor.siret",
+  rna: "actor.rna", commune: "actor.commune", website: "actor.website", themes: "actor.themes",
+  description: "actor.description",
+};
+
+function fieldLabel(name) {
+  return FIELD_KEYS[name] ? tr(FIELD_KEYS[name]) : name;
+}
+
 function show(value) {
   if (value === null || value === undefined || value === "") return "—";
   if (Array.isArray(value)) return value.map(show).join(", ");
@@ -448,6 +458,8 @@ class Contribute {
       form.elements.legalForm.value = editing.legalForm ?? "";
       if (editing.lat != null) form.elements.position.value = `${editing.lat}, ${editing.lon}`;
     }
+    // a point is sent only when changed: a commune's centre sent back would become "exact"
+    form.dataset.position = form.elements.position.value;
     restoreDraft(form);
     form.addEventListener("input", () => saveDraft(form));
     form.addEventListener("submit", (event) => {
@@ -473,7 +485,8 @@ class Contribute {
 
   async sendActor(form) {
     const f = form.elements;
-    const [lat, lon] = (clean(f.position.value) ?? "").split(",").map((v) => clean(v));
+    const moved = f.position.value !== form.dataset.position;
+    const [lat, lon] = moved ? (clean(f.position.value) ?? "").split(",").map((v) => clean(v)) : [];
     const input = {
       id: clean(f.id.value),
       kind: KIND_ENUM[f.kind.value],
@@ -686,7 +699,7 @@ class Contribute {
     const table = fields.length
       ? el("table", { class: "diff" },
         el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, tr("history.before")), el("th", {}, tr("history.after")))),
-        el("tbody", {}, ...fields.map((f) => el("tr", {}, el("th", { scope: "row" }, f.name),
+        el("tbody", {}, ...fields.map((f) => el("tr", {}, el("th", { scope: "row" }, fieldLabel(f.name)),
           el("td", { class: "before" }, show(f.before)), el("td", { class: "after" }, show(f.after))))))
       : "";
     const node = el("li", { dataset: { change: item.id } },

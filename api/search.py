@@ -203,8 +203,9 @@ class SearchIndex:
         """The index after the actors of ``names`` (id -> (folded name before, after); ``None``:
         absent) changed: their documents move between the postings of the words they lost and
         took; a new actor takes the next document number, a removed one leaves its number
-        unused. Work in proportion to the words touched (and a copy of the postings dict, and
-        of the vocabulary when a word appears or disappears)."""
+        unused. Work in proportion to the words touched: what did not change is shared
+        (:mod:`queries.analytics.layered`), but the array of name lengths (two bytes a
+        document) which is copied."""
         moved = {actor: change for actor, change in names.items() if change[0] != change[1]}
         if not moved:  # links only, or attributes other than the name: nothing to do
             return self
@@ -281,8 +282,9 @@ class SearchIndex:
 
 class _Edit:
     """A new :class:`SearchIndex` being made from an old one: the changes are gathered in
-    small dicts, laid over the old index's mappings at the end (:class:`Layered`), so nothing
-    of the old index's size is copied but its id list (when actors come) and lengths."""
+    small dicts, laid over the old index's mappings at the end (:class:`Layered`; the ids
+    and the vocabulary share their chunks), so nothing of the old index's size is copied but
+    the array of name lengths."""
 
     def __init__(self, old: SearchIndex) -> None:
         self.old = old

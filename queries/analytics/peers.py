@@ -229,8 +229,9 @@ def _moved(index: _Index, applied: Applied) -> list[tuple[str, _Facets | None, _
 
 def _carry_index(index: _Index, applied: Applied) -> _Index:
     """The index after a change: the facets of the actors it moved are read again
-    (:func:`_moved`); only the postings and counts of the items they lost or took are
-    copied."""
+    (:func:`_moved`) and laid over the old ones (:class:`~queries.analytics.layered.Layered`);
+    the postings and counts are copied by facet (their items: themes, methods, networks), and
+    the holders of the items the actors lost or took made again."""
     moved = _moved(index, applied)
     if not moved:  # a link no facet reads (a cooperation, a support…)
         return index

@@ -30,7 +30,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from operator import itemgetter
+from typing import Any, Protocol, TypeVar
 
 import networkx as nx
 
@@ -49,6 +50,7 @@ CHUNK = 5_000
 LARGE = 200_000
 
 Attrs = dict[str, Any]
+T = TypeVar("T")
 #: a link as the projection holds it: (source, target, attributes)
 EdgeState = tuple[str, str, Attrs]
 
@@ -193,16 +195,24 @@ class _Graph:
             if v in self.pred:
                 self.pred[v] = _by_first_link(self.pred[v])
         node, succ, pred = self.node, self.succ, self.pred
-        if self.order_nodes:
+        if self.order_nodes:  # an actor was added: the dicts again in id order (C loops)
             order = sorted(node)
-            node = {a: node[a] for a in order}
-            succ = {a: succ[a] for a in order}
-            pred = {a: pred[a] for a in order}
+            node = _in_order(node, order)
+            succ = _in_order(succ, order)
+            pred = _in_order(pred, order)
         graph = nx.MultiDiGraph()
         graph.graph = self.old.graph
         graph._node, graph._succ, graph._pred = node, succ, pred
         graph._adj = graph._succ
         return graph
+
+
+def _in_order(values: dict[str, T], order: list[str]) -> dict[str, T]:
+    """``values`` with its keys in ``order`` (every key of it): ``itemgetter`` and ``zip`` keep
+    the loop in C, several times faster than a comprehension over 100k keys."""
+    if len(order) == 1:
+        return {order[0]: values[order[0]]}
+    return dict(zip(order, itemgetter(*order)(values), strict=True))
 
 
 def _by_first_link(neighbours: dict[str, dict[str, Attrs]]) -> dict[str, dict[str, Attrs]]:

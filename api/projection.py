@@ -22,7 +22,10 @@ applying them (:func:`queries.deltas.follow`), never by rebuilding in steady sta
   minutes by default.
 
 Listeners (:meth:`ProjectionService.add_listener`) are told of every change applied, with the
-projection that holds it: the change feed hangs there.
+projection that holds it: the change feed hangs there. *Background warmers* run in a thread of
+their own once the writes pause (``background_delay``): what the first question of a kind would
+otherwise pay — the paths' link columns after a load, the clusters' engine catching up after
+changes — is then ready before it is asked.
 """
 
 from __future__ import annotations
@@ -67,12 +70,18 @@ class ProjectionService:
         max_wait: float = 2.0,
         build_timeout: float = 600.0,
         warmers: Sequence[Callable[[Projection], object]] = (),
+        background: Sequence[Callable[[Projection], object]] = (),
+        background_delay: float = 1.0,
         snapshot_changes: int = 5_000,
         snapshot_seconds: float = 600.0,
     ) -> None:
         self.guard = guard
         self.snapshot_path = snapshot_dir / SNAPSHOT_NAME if snapshot_dir is not None else None
         self.warmers = list(warmers)
+        self.background = list(background)
+        self.background_delay = background_delay
+        self._warm_wanted = threading.Event()
+        self._warm_thread: threading.Thread | None = None
         self.tail_interval = tail_interval
         self.max_wait = max_wait
         self.build_timeout = build_timeout
@@ -181,6 +190,7 @@ class ProjectionService:
             if followed.projection is current:
                 return
             self._current = followed.projection
+            self._warm_later()
             self.deltas += 1
             self.follow_seconds.append(time.monotonic() - started)
             self._after_changes(followed)
@@ -243,6 +253,7 @@ class ProjectionService:
         replaced = self._current is not None
         self._current = projection
         settle(replaced=replaced)
+        self._warm_later()
         logger.info(
             "projection at sequence %d ready in %.1f s",
             projection.version,
@@ -273,6 +284,34 @@ class ProjectionService:
         for warm in self.warmers:
             warm(projection)
         return projection
+
+    # -- warming in the background ---------------------------------------------------------------
+    def _warm_later(self) -> None:
+        """Run the background warmers on the current projection once the writes have paused
+        for ``background_delay`` seconds (one thread; a burst of deltas warms once)."""
+        if not self.background:
+            return
+        self._warm_wanted.set()
+        if self._warm_thread is None or not self._warm_thread.is_alive():
+            self._warm_thread = threading.Thread(
+                target=self._warm_loop, name="maillage-warm", daemon=True
+            )
+            self._warm_thread.start()
+
+    def _warm_loop(self) -> None:
+        while self._warm_wanted.is_set():
+            self._warm_wanted.clear()
+            time.sleep(self.background_delay)
+            if self._warm_wanted.is_set():  # more changes came: wait for the next pause
+                continue
+            projection = self._current
+            if projection is None:
+                return
+            for warm in self.background:
+                try:
+                    warm(projection)
+                except Exception:  # a warmer is an optimisation: log it, never stop
+                    logger.exception("background warming failed")
 
     # -- snapshots -----------------------------------------------------------------------------
     def _save(self, projection: Projection) -> None:

@@ -26,10 +26,27 @@ from api.settings import ApiSettings
 from api.territories import TerritoryIndex, territory_index
 from graph_model.port import GraphStore
 from queries.analytics import NeighbourhoodQuery
+from queries.analytics.engine import engine_of
 from queries.analytics.paths import PathLimits
+from queries.analytics.paths.neighbours import columns_of, groups_of
+from queries.projection import Projection
 from queries.snapshots import ClusterCache
 
 T = TypeVar("T")
+
+
+def warm_paths(projection: Projection) -> None:
+    """The constrained path searches' link columns and kind groups (seconds at 300k actors,
+    built once, then carried by every delta)."""
+    columns_of(projection)
+    groups_of(projection)
+
+
+def follow_engine(projection: Projection) -> None:
+    """Bring the clusters' and brokers' engine up to the projection, if one was built: the
+    first cluster question after a change then does not pay the catch-up."""
+    if "engine" in dict(projection.derived_items()):
+        engine_of(projection)
 
 
 @dataclass
@@ -82,6 +99,7 @@ class Services:
                 snapshot_dir=snapshot_dir,
                 max_wait=settings.projection_max_wait,
                 warmers=[listing_index, search_index],
+                background=[warm_paths, follow_engine],
             ),
             limits=Limits(settings),
             path_limits=path_limits(settings),

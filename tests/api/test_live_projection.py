@@ -5,6 +5,7 @@ by a rebuild, and a restart loads the snapshot and replays only the log's tail."
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,12 @@ import httpx
 import pytest
 
 from api.auth import Role, create_token
+from api.guard import StoreGuard
+from api.projection import ProjectionService
+from api.services import warm_paths
 from graph_model.model import Actor, ActorKind, Link, LinkKind
 from graph_model.port import WriteContext
+from queries.projection import Projection
 from queries.store.memory import MemoryGraph
 from tests.api.conftest import data, start, wait_ready
 
@@ -138,3 +143,37 @@ def test_a_restart_loads_the_snapshot_and_replays_the_tail(tmp_path: Path) -> No
         assert _ready(client)["projection"]["rebuilds"] == 0
         body = data(client, PATH, {"a": "org-b", "b": "org-a"})["cooperationPaths"]
         assert body["found"]
+
+
+def test_background_warmers_run_once_the_writes_pause() -> None:
+    """What the first constrained path question would pay (the link columns) is built once the
+    projection is loaded, off the requests; after a burst of writes the warmers run once, on
+    the latest projection."""
+    graph = _graph()
+    seen: list[int] = []
+
+    def note(projection: Projection) -> None:
+        seen.append(projection.version)
+
+    async def scenario() -> tuple[Projection, Projection]:
+        guard = StoreGuard(graph, where=lambda: "memory", probe_interval=1.0, call_timeout=5.0)
+        service = ProjectionService(
+            guard, background=[warm_paths, note], background_delay=0.2, tail_interval=0.02
+        )
+        loaded = await service.ensure_loaded()
+        await asyncio.sleep(0.6)
+        for n in range(5):  # a burst: one warming after it, not five
+            graph.write_actors(
+                [Actor(id=f"org-burst-{n}", kind=ActorKind.ORGANISATION, name=f"B {n}")],
+                ELSEWHERE,
+            )
+            await service.catch_up()
+        await asyncio.sleep(0.8)
+        latest = await service.get()
+        await service.close()
+        return loaded, latest
+
+    loaded, latest = asyncio.run(scenario())
+    assert "link_columns" in dict(loaded.derived_items())  # warmed after the load
+    assert "link_columns" in dict(latest.derived_items())  # carried by the deltas
+    assert seen == [loaded.version, latest.version]

@@ -117,15 +117,24 @@ def test_map_shows_every_actor(driver: Any, actors: list[dict[str, Any]], shot: 
     # outlines drawn from the shipped files: 13 régions + 96 départements
     assert len(driver.find_elements("css selector", ".leaflet-outlines-pane path")) >= 109
     settle(driver)
-    shot(driver, "metropole")
     # every actor is somewhere: in the first view (metropole and the "no position" frame) or
-    # behind one of the overseas choices of the "go to" control
-    seen = visible_count(driver)
+    # behind one of the overseas choices of the "go to" control, which says how many each holds
     select = driver.find_element("id", "place-select")
     options = [o.get_attribute("value") for o in select.find_elements("tag name", "option")]
     assert options[0] == "metro" and {"971", "972", "973", "974", "976"} <= set(options)
     unplaced = expected - len(placed(actors))
     assert ("inset" in options) == (unplaced > 0)
+    labels = {o.get_attribute("value"): o.text for o in select.find_elements("tag name", "option")}
+
+    def said(place: str) -> int:
+        found = re.search(r"\((\d+)\)", labels.get(place, ""))
+        return int(found.group(1)) if found else 0
+
+    # the marker groups are made in chunks: wait until the first view holds what it says
+    first = said("metro") + unplaced
+    wait_for(lambda: visible_count(driver) >= first, message="the actors of the first view")
+    shot(driver, "metropole")
+    seen = visible_count(driver)
     for place in [o for o in options[1:] if o != "inset"]:
         js(
             driver,
@@ -133,6 +142,10 @@ def test_map_shows_every_actor(driver: Any, actors: list[dict[str, Any]], shot: 
             "s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
             place,
         )
+        # the move to a DROM is animated: wait for the map to show what the control says
+        wanted = said(place)
+        if wanted:
+            wait_for(lambda n=wanted: visible_count(driver) >= n, message=f"the actors of {place}")
         settle(driver)
         here = visible_count(driver)
         if here:

@@ -550,6 +550,14 @@ export class MovementMap {
   goTo(place, animate = true) {
     const target = PLACES[place];
     if (!target) return;
+    // Leaflet.markercluster 1.5.3 misses the markers of the new view when the map jumps from
+    // one DROM to another (a reset of the view whose rounded zoom changes): once the move has
+    // ended, let it place the markers of the bounds now shown (its own "moveend" handler)
+    const showMarkers = () => {
+      if (this.cluster._inZoomAnimation) this.cluster.once("animationend", showMarkers);
+      else this.cluster._moveEnd?.();
+    };
+    this.map.once("moveend", () => setTimeout(showMarkers, 0));
     this.map.fitBounds(target.bounds, { animate, padding: [8, 8] });
   }
 

@@ -252,3 +252,41 @@ def test_a_link_proposed_by_one_side_is_confirmed_by_the_other_and_drawn_solid(
     shot(driver, "confirmed")
     _sign_out(driver)
     driver.delete_all_cookies()
+
+
+def test_a_request_without_the_csrf_token_and_the_sixth_wrong_password_are_refused(
+    driver: Any, app_url: str, app_data_dir: str, shot: Any
+) -> None:
+    """Last of the module: the sixth wrong password throttles this address's sign-ins."""
+    _scenery(app_url, _token(app_url, app_data_dir, "web-contribute-3"))
+    link = _account(app_data_dir, app_url, "Tess Garonne", "contributor", "net-web-a")
+    _sign_in_with_link(driver, link)
+    # the page's own request, without the header: the session is not used, the proposal refused
+    status = driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        fetch("graphql", {method: "POST", credentials: "same-origin",
+          headers: {"Content-Type": "application/json"},
+          body: JSON.stringify({query: 'mutation { proposeLink(input: {from: "org-web-a1", '
+            + 'to: "net-web-b", kind: SUPPORTS, source: {system: "t", key: "k"}}) '
+            + '{ __typename } }'})})
+          .then(async (r) => done([r.status, (await r.json()).errors[0].extensions.code]));"""
+    )
+    assert status == [403, "csrf_refused"]
+    _sign_out(driver)
+    driver.delete_all_cookies()
+    driver.get(f"{app_url}/signin.html")
+    name = wait_for(lambda: driver.find_element("id", "signin-name"), message="the form")
+    name.send_keys("Tess Garonne")
+    password = driver.find_element("id", "signin-password")
+    messages = []
+    for _ in range(6):
+        password.clear()
+        password.send_keys("pas le bon mot de passe")
+        driver.find_element("id", "signin-submit").click()
+        wait_for(lambda: driver.find_element("id", "signin-message").text, message="an answer")
+        messages.append(driver.find_element("id", "signin-message").text)
+        driver.execute_script("document.getElementById('signin-message').textContent = ''")
+    assert all("erroné" in m for m in messages[:5]), messages
+    assert "trop de mots de passe erronés" in messages[5] and "réessayez dans" in messages[5]
+    shot(driver, "throttled")
+    driver.get_log("browser")  # the 401s and the 429 are logged by the browser: expected here

@@ -32,6 +32,7 @@ def test_the_choropleth_colours_departements_and_opens_a_sheet(
 ) -> None:
     control = wait_for(lambda: driver.find_elements("id", "choropleth"), message="control")[0]
     assert "Chiffres par territoire" in control.text
+    driver.find_element("css selector", "#choropleth summary").click()  # it starts folded
     js(
         driver,
         "const d = document.getElementById('choro-date'); d.value = '2025-01-01';"

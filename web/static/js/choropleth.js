@@ -133,7 +133,8 @@ class Choropleth {
   }
 
   addControl() {
-    const control = L.control({ position: "bottomleft" });
+    // top right, under the "go to" control, folded: the map's legend has the bottom left
+    const control = L.control({ position: "topright" });
     control.onAdd = () => {
       const box = L.DomUtil.create("div", "leaflet-bar choropleth-control");
       box.id = "choropleth";
@@ -144,14 +145,16 @@ class Choropleth {
         .join("");
       const levels = LEVELS.map((l) => `<option value="${l}">${tr(l)}</option>`).join("");
       box.innerHTML = `
-        <p class="choropleth-title">${tr("title")}</p>
+        <details id="choro-details"${this.figure ? " open" : ""}>
+        <summary class="choropleth-title">${tr("title")}</summary>
         <label for="choro-figure">${tr("figure")}</label>
         <select id="choro-figure">${options}</select>
         <label for="choro-level">${tr("level")}</label>
         <select id="choro-level">${levels}</select>
         <label for="choro-date">${tr("date")}</label>
         <input id="choro-date" type="date">
-        <div id="choro-legend" class="choropleth-legend" aria-live="polite"></div>`;
+        <div id="choro-legend" class="choropleth-legend" aria-live="polite"></div>
+        </details>`;
       box.querySelector("#choro-figure").value = this.figure ?? "";
       box.querySelector("#choro-level").value = this.level;
       box.querySelector("#choro-date").value = this.asOf ?? "";

@@ -35,6 +35,7 @@ from api.proposals import (
     ProposalTaken,
     check_text_note,
     decide,
+    may_decide,
     network_actors,
     payload_of,
     propose_actor,
@@ -109,13 +110,16 @@ class Proposal:
     decided_by: str | None = strawberry.field(description="who decided: for editors only")
     link: ProposedLink | None
     actor: JSON | None = strawberry.field(description="the proposed actor's fields")
+    may_decide: bool = strawberry.field(
+        default=False, description="whether the caller may confirm or reject it"
+    )
 
 
 def _sources(values: Any) -> list[str]:
     return [f"{s.get('system')}:{s.get('key')}" for s in values or () if isinstance(s, dict)]
 
 
-def proposal_from(record: ProposalRecord, *, private: bool) -> Proposal:
+def proposal_from(record: ProposalRecord, *, private: bool, may_decide: bool = False) -> Proposal:
     payload = payload_of(record)
     link = None
     if record.kind == "link":
@@ -142,6 +146,7 @@ def proposal_from(record: ProposalRecord, *, private: bool) -> Proposal:
         decided_by=record.decided_by if private else (HIDDEN if record.decided_by else None),
         link=link,
         actor=cast(JSON, payload) if record.kind == "actor" else None,
+        may_decide=may_decide,
     )
 
 
@@ -383,6 +388,20 @@ async def _decide(
     )
 
 
+async def _deciders(info: Info, records: list[ProposalRecord]) -> list[bool]:
+    """For each proposal, whether the caller may decide it (pending ones, editors only)."""
+    try:
+        principal = await info.context.principal()
+    except AuthError:
+        return [False] * len(records)
+    if not principal.may(Role.EDITOR):
+        return [False] * len(records)
+    graph = info.context.services.graph
+    return await info.context.services.guard.run(
+        lambda: [r.status == "pending" and may_decide(graph, principal, r) for r in records]
+    )
+
+
 async def _may_edit_network(info: Info, network: str) -> Principal:
     principal = await info.context.require(Role.EDITOR)
     if principal.network is not None and principal.network != network:
@@ -419,7 +438,11 @@ class ProposalQuery:
             )
         )
         page = records[:size]
-        items = [proposal_from(r, private=await _private(info, r)) for r in page]
+        deciding = await _deciders(info, page)
+        items = [
+            proposal_from(r, private=await _private(info, r), may_decide=d)
+            for r, d in zip(page, deciding, strict=True)
+        ]
         return ProposalPage(
             items=items,
             end_cursor=page[-1].id if page else None,

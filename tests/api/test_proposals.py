@@ -112,7 +112,7 @@ DECIDE = """mutation($id: ID!, $note: String) { %s(id: $id, note: $note) { __typ
   ... on Problem { code message } } }"""
 LINKS = """query($id: ID!) { actor(id: $id) { links { nodes { kind to { id } } } } }"""
 PROPOSALS = """query($status: ProposalStatus, $network: ID) { proposals(status: $status,
-  network: $network) { items { id status note proposedBy link { from to } } } }"""
+  network: $network) { items { id status note proposedBy mayDecide link { from to } } } }"""
 HISTORY = """query($of: ID!, $after: String) { history(of: $of, first: 5, after: $after) {
   items { id operation kind by before after revertible detail } endCursor hasNextPage } }"""
 REVERT = """mutation($id: ID!) { revertChange(change: $id) { __typename
@@ -140,6 +140,11 @@ def test_a_link_proposed_by_one_side_is_confirmed_by_the_other(
     listed = data(client, PROPOSALS, {"status": "PENDING", "network": "net-prop-b"})
     mine = [p for p in listed["proposals"]["items"] if p["id"] == proposal["id"]]
     assert mine and mine[0]["proposedBy"] == "hidden"  # the public sees it, not who
+    assert mine[0]["mayDecide"] is False
+    for who, may in (("nina", False), ("bob", True), ("eve", True), ("carla", False)):
+        seen = people.post(client, who, PROPOSALS, {"status": "PENDING"})["data"]["proposals"]
+        item = next(p for p in seen["items"] if p["id"] == proposal["id"])
+        assert item["mayDecide"] is may, who
     # the proposer's own side may not confirm it
     refused = people.post(client, "nina", DECIDE % "confirmProposal", {"id": proposal["id"]})
     assert refused["errors"][0]["extensions"]["code"] == "forbidden"

@@ -65,6 +65,7 @@ const TEXTS = {
     "review.record": "Fiche importée",
     "review.actor": "Acteur existant",
     "review.by": "proposé par {who}",
+    "review.otherSide": "En attente d'un éditeur de l'autre côté.",
     "history.none": "Sélectionnez un acteur sur la carte pour voir son historique.",
     "history.empty": "Aucune modification enregistrée.",
     "history.revert": "Annuler cette modification",
@@ -141,6 +142,7 @@ const TEXTS = {
     "review.record": "Imported record",
     "review.actor": "Existing actor",
     "review.by": "proposed by {who}",
+    "review.otherSide": "Waiting for an editor of the other side.",
     "history.none": "Select an actor on the map to see its history.",
     "history.empty": "No change recorded.",
     "history.revert": "Revert this change",
@@ -233,7 +235,7 @@ const LINK = `mutation($input: LinkInput!) { linkActors(input: $input) { __typen
 const PROPOSE_LINK = `mutation($input: LinkInput!) { proposeLink(input: $input) { __typename
   ... on Proposal { id } ... on Problem { code message } } }`;
 const PROPOSALS = `query($network: ID) { proposals(status: PENDING, network: $network, first: 100) {
-  items { id kind side actors proposedBy createdAt actor
+  items { id kind side actors proposedBy createdAt actor mayDecide
     link { kind from to subkind since until sources } } } }`;
 const DECIDE = `mutation($id: ID!, $note: String) { %ROOT%(id: $id, note: $note) { __typename
   ... on Problem { code message } } }`;
@@ -637,10 +639,11 @@ class Contribute {
       el("p", { class: "contribute-what" }, what),
       item.link?.sources?.length ? el("p", { class: "help" }, item.link.sources.join(", ")) : "",
       el("p", { class: "help" }, tr("review.by", { who: item.proposedBy ?? "?" })),
-      note,
-      el("div", { class: "row" },
-        el("button", { type: "button", class: "confirm", onclick: decide("confirmProposal", tr("done.confirmed")) }, tr("review.confirm")),
-        el("button", { type: "button", class: "reject", onclick: decide("rejectProposal", tr("done.rejected")) }, tr("review.reject"))),
+      ...(item.mayDecide
+        ? [note, el("div", { class: "row" },
+          el("button", { type: "button", class: "confirm", onclick: decide("confirmProposal", tr("done.confirmed")) }, tr("review.confirm")),
+          el("button", { type: "button", class: "reject", onclick: decide("rejectProposal", tr("done.rejected")) }, tr("review.reject")))]
+        : [el("p", { class: "help" }, tr("review.otherSide"))]),
     );
     return card;
   }

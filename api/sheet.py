@@ -129,6 +129,12 @@ def _map(ax: Any, projection: Projection, place: TerritoryRef, members: Sequence
     if points:
         xs, ys = zip(*points, strict=True)
         ax.scatter(xs, ys, s=10, color=ACCENT, edgecolor="white", linewidth=0.4, zorder=3)
+    if outlines:  # frame the outline: overseas points (France's DROM) would shrink it to a dot
+        lons = [x for ring in outlines for x, _y in ring]
+        lats = [y for ring in outlines for _x, y in ring]
+        pad = 0.05 * max(max(lons) - min(lons), max(lats) - min(lats))
+        ax.set_xlim(min(lons) - pad, max(lons) + pad)
+        ax.set_ylim(min(lats) - pad, max(lats) + pad)
     ax.text(
         0.0,
         -0.06,

@@ -272,8 +272,21 @@ def test_a_request_without_the_csrf_token_and_the_sixth_wrong_password_are_refus
           .then(async (r) => done([r.status, (await r.json()).errors[0].extensions.code]));"""
     )
     assert status == [403, "csrf_refused"]
-    _sign_out(driver)
+    # the session ends in the middle of a form: told so, and nothing typed is lost
+    driver.find_element("id", "contribute-tab-link").click()
+    _pick(driver, "cl-from", "Coopérative Garonne", "org-web-a1")
+    _pick(driver, "cl-to", "Réseau Web Est", "net-web-b")
+    source = driver.find_element("id", "cl-source")
+    source.send_keys("https://example.org/compte-rendu.pdf")
+    driver.add_cookie({"name": "maillage_session", "value": "a-session-that-ended-long-ago"})
+    driver.find_element("id", "contribute-link-submit").click()
+    assert "session a expiré" in _message(driver, "session a expiré")
+    assert source.get_attribute("value") == "https://example.org/compte-rendu.pdf"
+    kept = driver.execute_script("return sessionStorage.getItem('maillage.contribute.drafts')")
+    assert "compte-rendu.pdf" in kept
+    driver.get_log("browser")  # the refusal's 403 is logged by the browser: expected here
     driver.delete_all_cookies()
+    driver.execute_script("sessionStorage.clear()")
     driver.get(f"{app_url}/signin.html")
     name = wait_for(lambda: driver.find_element("id", "signin-name"), message="the form")
     name.send_keys("Tess Garonne")

@@ -109,7 +109,9 @@ class Proposal:
     )
     decided_by: str | None = strawberry.field(description="who decided: for editors only")
     link: ProposedLink | None
-    actor: JSON | None = strawberry.field(description="the proposed actor's fields")
+    actor: JSON | None = strawberry.field(
+        description="the proposed actor's fields (editors and the proposer only)"
+    )
     may_decide: bool = strawberry.field(
         default=False, description="whether the caller may confirm or reject it"
     )
@@ -145,7 +147,8 @@ def proposal_from(record: ProposalRecord, *, private: bool, may_decide: bool = F
         proposed_by=record.proposed_by if private else HIDDEN,
         decided_by=record.decided_by if private else (HIDDEN if record.decided_by else None),
         link=link,
-        actor=cast(JSON, payload) if record.kind == "actor" else None,
+        # a proposed actor's fields are unchecked: for editors and the proposer only
+        actor=cast(JSON, payload) if record.kind == "actor" and private else None,
         may_decide=may_decide,
     )
 

@@ -305,6 +305,9 @@ def test_a_contributor_token_can_propose_an_actor_confirmed_by_a_national_editor
     made = data(client, propose, {"input": new}, token=token)["proposeActor"]
     assert made["__typename"] == "Proposal" and made["actor"]["new"] is True
     actor_id = made["actor"]["id"]
+    public = data(client, "query($id: ID!) { proposal(id: $id) { actor proposedBy } }",
+                  {"id": made["id"]})["proposal"]  # fmt: skip
+    assert public == {"actor": None, "proposedBy": "hidden"}
     assert data(client, "query($id: ID!) { actor(id: $id) { id } }", {"id": actor_id}) == {
         "actor": None
     }

@@ -19,7 +19,8 @@ def graph(memory_graph: GraphStore, monkeypatch: pytest.MonkeyPatch) -> GraphSto
     import cli.token
     import cli.user
 
-    monkeypatch.setattr(cli.user, "graph", cli.token.graph)  # the conftest's memory port
+    # the conftest's memory port, as it handed it to cli.token
+    monkeypatch.setattr(cli.user, "graph", getattr(cli.token, "graph"))  # noqa: B009
     monkeypatch.setenv("MAILLAGE_PUBLIC_URL", "https://carte.example.org")
     network = Actor(id="net-cli", kind=ActorKind.NETWORK, name="Réseau CLI",
                     sources=[SourceRef(system="test", key="cli")])  # fmt: skip

@@ -125,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
             print(f"nodes: {counts.get('nodes.Actor', 0):,} actors", flush=True)
         finally:
+            server = getattr(graph, "embedded", None)
             graph.close()
+            if server is not None and args.data_dir is None:
+                server.stop()  # its scratch folder goes with the run
     return 0
 
 

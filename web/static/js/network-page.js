@@ -34,7 +34,8 @@ const TEXT = {
     nowhere: "sans territoire connu",
     noMember: "aucun membre déclaré à cette date",
     noPeer: "aucun réseau semblable trouvé",
-    foot: "Données : Maillage (graphe de coopération), au {date}. Sources citées sur chaque lien.",
+    foot: "Données : Maillage (graphe de coopération), {when}. Sources citées sur chaque lien.",
+    on: "au {date}",
     every: "toutes dates",
     failed: "la page n'a pas pu charger les données : {reason}",
     allKinds: "tous les types",
@@ -58,7 +59,8 @@ const TEXT = {
     nowhere: "no known territory",
     noMember: "no member stated on that date",
     noPeer: "no similar network found",
-    foot: "Data: Maillage (cooperation graph), on {date}. Each link cites its sources.",
+    foot: "Data: Maillage (cooperation graph), {when}. Each link cites its sources.",
+    on: "on {date}",
     every: "every date",
     failed: "the page could not load its data: {reason}",
     allKinds: "every kind",
@@ -276,7 +278,8 @@ function render(peers) {
   renderPeers(peers);
   drawMap(network, members, [...links.values()]);
   setStatus(members.length ? tr("loaded", { members: number(members.length), placed: number(placed.length) }) : tr("noMember"));
-  document.getElementById("network-foot").textContent = tr("foot", { date: day(state.asOf) });
+  const when = state.asOf ? tr("on", { date: day(state.asOf) }) : tr("every");
+  document.getElementById("network-foot").textContent = tr("foot", { when });
   document.body.dataset.loaded = "true";
 }
 

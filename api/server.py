@@ -83,4 +83,7 @@ def uvicorn_options(settings: ApiSettings, *, http: str = "httptools") -> dict[s
         "http": protocol,
         "timeout_keep_alive": max(1, round(settings.keep_alive_timeout)),
         "h11_max_incomplete_event_size": settings.max_header_bytes,
+        # the change feed's WebSocket (graphql-transport-ws): the sans-I/O implementation,
+        # uvicorn's default one being deprecated
+        "ws": "websockets-sansio",
     }

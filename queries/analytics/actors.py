@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph_model.errors import AmbiguousReference, NotFound, ValidationError
+from graph_model.i18n import _
 from graph_model.identifiers import fold
 from queries.analytics.layered import GONE, layered
 from queries.projection import Projection
@@ -126,7 +127,7 @@ def resolve_actor(projection: Projection, reference: str, *, field: str) -> str:
     """The id of the actor ``reference`` names: an id, or an exact name (accents and case
     ignored). Raises :class:`NotFound` or :class:`AmbiguousReference`, naming ``field``."""
     if not isinstance(reference, str) or not reference.strip():
-        raise ValidationError(f"{field}: give an actor id or name", field=field)
+        raise ValidationError(_("{field}: give an actor id or name", field=field), field=field)
     if reference in projection.graph:
         return reference
     matches = name_index(projection).get(fold(reference), [])
@@ -135,4 +136,10 @@ def resolve_actor(projection: Projection, reference: str, *, field: str) -> str:
     if matches:
         candidates = [(m, projection.graph.nodes[m]["name"]) for m in sorted(matches)]
         raise AmbiguousReference(reference, candidates)
-    raise NotFound(f"{field}: no actor {reference!r} (give an actor id or its exact name)")
+    raise NotFound(
+        _(
+            "{field}: no actor {reference!r} (give an actor id or its exact name)",
+            field=field,
+            reference=reference,
+        )
+    )

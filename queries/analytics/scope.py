@@ -44,6 +44,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph_model.errors import ValidationError
+from graph_model.i18n import N_, _
 from queries.analytics.layered import GONE, layered
 from queries.projection import Projection
 
@@ -78,7 +79,7 @@ _LEVEL_NAMES = {
     "epci": "EPCI",
     "commune": "commune",
 }
-_HINT = (
+_HINT = N_(
     "use 'FR', 'region:84', 'departement:69' (or '69'), 'epci:200046977', "
     "'commune:69123' (or '69123'), or a list of commune codes"
 )
@@ -125,7 +126,9 @@ def parse_scope(value: str | Sequence[str] | Scope | None) -> Scope:
     if not isinstance(value, str):
         codes = tuple(dict.fromkeys(str(code).strip().upper() for code in value))
         if not codes:
-            raise ValidationError(f"scope: the list of communes is empty; {_HINT}", field="scope")
+            raise ValidationError(
+                _("scope: the list of communes is empty; {hint}", hint=_(_HINT)), field="scope"
+            )
         for code in codes:
             _check_form("commune", code)
         return Scope("commune", tuple(sorted(codes)))
@@ -138,13 +141,19 @@ def parse_scope(value: str | Sequence[str] | Scope | None) -> Scope:
 
 
 def _parse_prefixed(value: str, text: str) -> Scope:
-    prefix, _, rest = text.partition(":")
+    prefix, _colon, rest = text.partition(":")
     level = _PREFIXES.get(prefix.strip().lower())
     if level is None:
-        raise ValidationError(f"scope: unknown level {prefix!r}; {_HINT}", field="scope")
+        raise ValidationError(
+            _("scope: unknown level {level!r}; {hint}", level=prefix, hint=_(_HINT)),
+            field="scope",
+        )
     codes = tuple(c.strip().upper() for c in rest.split(",") if c.strip())
     if not codes or (len(codes) > 1 and level != "commune"):
-        raise ValidationError(f"scope: {value!r} names no single territory; {_HINT}", field="scope")
+        raise ValidationError(
+            _("scope: {value!r} names no single territory; {hint}", value=value, hint=_(_HINT)),
+            field="scope",
+        )
     for code in codes:
         _check_form(level, code)
     return Scope(level, tuple(sorted(set(codes))))  # type: ignore[arg-type]
@@ -159,13 +168,21 @@ def _parse_bare(value: str, code: str) -> Scope:
     if len(code) in (2, 3):
         _check_form("departement", code)
         return Scope("departement", (code,))
-    raise ValidationError(f"scope: {value!r} is not a scope; {_HINT}", field="scope")
+    raise ValidationError(
+        _("scope: {value!r} is not a scope; {hint}", value=value, hint=_(_HINT)), field="scope"
+    )
 
 
 def _check_form(level: str, code: str) -> None:
     if not _FORMS[level].match(code):
         raise ValidationError(
-            f"scope: {code!r} is not a {_LEVEL_NAMES[level]} code; {_HINT}", field="scope"
+            _(
+                "scope: {code!r} is not a {level} code; {hint}",
+                code=code,
+                level=_LEVEL_NAMES[level],
+                hint=_(_HINT),
+            ),
+            field="scope",
         )
 
 
@@ -377,7 +394,12 @@ def select(
         exists = current in index if known is None else current in known.get(scope.level, ())
         if not exists:
             raise ValidationError(
-                f"scope: {_LEVEL_NAMES[scope.level]} {code!r} does not exist", field="scope"
+                _(
+                    "scope: {level} {code!r} does not exist",
+                    level=_LEVEL_NAMES[scope.level],
+                    code=code,
+                ),
+                field="scope",
             )
         members.update(index.get(current, ()))
         if scope.level == "commune" and current in _ARRONDISSEMENTS:

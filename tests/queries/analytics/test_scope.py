@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 import queries.analytics.scope as scope_module
 from graph_model.errors import ValidationError
+from graph_model.i18n import use_language
 from queries.analytics.scope import (
     Scope,
     parse_scope,
@@ -62,7 +63,10 @@ def test_malformed_scopes_name_the_parameter(value: object) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_scope(value)  # type: ignore[arg-type]
     assert caught.value.field == "scope"
-    assert str(caught.value).startswith("scope:")
+    assert str(caught.value).startswith("scope :")  # French by default, the parameter named
+    with use_language("en"), pytest.raises(ValidationError) as english:
+        parse_scope(value)  # type: ignore[arg-type]
+    assert str(english.value).startswith("scope:")
 
 
 def test_codes_are_checked_against_the_reference(example: Projection) -> None:

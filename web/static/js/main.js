@@ -10,6 +10,8 @@ import { fetchActor, fetchActors, fetchNetworks, KIND_ENUM, MAX_ACTORS } from ".
 import { applyTranslations, initI18n, lang, LANGUAGES, onLanguageChange, setLanguage, t } from "./i18n.js";
 import { KIND_COLOURS, KIND_ORDER, LINK_COLOURS, markerSvg, MovementMap, positionStyle } from "./map.js";
 import { PathFinder } from "./paths.js";
+import "./choropleth.js"; // the territory figures as a choropleth (issue 13; attaches to window.maillage)
+import "./contribute.js"; // "Contribuer": accounts, proposals, review, history (issue 17; attaches to window.maillage)
 import { debounce, download, el, fold, today } from "./text.js";
 
 const LIST_LIMIT = 300;

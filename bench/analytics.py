@@ -60,10 +60,11 @@ from bench.generator import generate
 from queries.analytics import cooperation_paths, territorial_clusters
 from queries.analytics.engine import engine_of
 from queries.analytics.paths import link_cost
-from queries.analytics.paths.neighbours import columns_of, groups_of, neighbour_index
+from queries.analytics.paths.adjacency import neighbour_index
+from queries.analytics.paths.neighbours import columns_of, groups_of
+from queries.cache import ProjectionCache
 from queries.projection import (
     Projection,
-    ProjectionCache,
     load_snapshot,
     save_snapshot,
     settle,

@@ -25,7 +25,8 @@ from queries.analytics.clusters.answers import Clustering, Unclustered, why_uncl
 from queries.analytics.paths import PATH_LIMITS, PathQuery, find_paths
 from queries.analytics.paths.answers import Hop
 from queries.analytics.scope import select
-from queries.projection import Projection, ProjectionCache
+from queries.cache import ProjectionCache
+from queries.projection import Projection
 from queries.snapshots import ClusterCache
 
 

@@ -31,7 +31,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import networkx as nx
 
@@ -55,6 +55,7 @@ T = TypeVar("T")
 EdgeState = tuple[str, str, Attrs]
 
 
+@runtime_checkable
 class LogSource(GraphSource, Protocol):
     """What following the log reads of the port (:class:`graph_model.port.GraphStore`)."""
 

@@ -80,9 +80,10 @@ def test_outage_answers_at_once_and_the_api_recovers_by_itself(
     assert server is not None
     attempted: list[tuple[str, int]] = []
     stop = threading.Event()
-    settings = {"request_timeout": TIME_LIMIT, "store_probe_interval": 0.2}
     # the outage lasts until the test starts the server again (no restart by the API)
-    with start(dataset, restart_embedded=False, **settings) as client:
+    with start(
+        dataset, restart_embedded=False, request_timeout=TIME_LIMIT, store_probe_interval=0.2
+    ) as client:
         wait_ready(client)
         assert gql(client, '{ actor(id: "net-mes") { name } }')["data"]["actor"]
 

@@ -30,7 +30,8 @@ from graph_model.port import (
     Written,
 )
 from graph_model.stored import actor_properties, source_json, territory_lookup, territory_rows
-from queries.projection import Projection, ProjectionCache, build_projection
+from queries.cache import ProjectionCache
+from queries.projection import Projection, build_projection
 from tests.contract.data import (
     AT,
     CTX,

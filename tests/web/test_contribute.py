@@ -50,7 +50,7 @@ def _scenery(app_url: str, token: str) -> None:
       ... on Problem { message } } }"""
     link = """mutation($input: LinkInput!) { linkActors(input: $input) { __typename
       ... on Problem { message } } }"""
-    actors = [
+    actors: list[dict[str, object]] = [
         {"id": "net-web-a", "kind": "NETWORK", "name": "Réseau Web Sud"},
         {"id": "net-web-b", "kind": "NETWORK", "name": "Réseau Web Est"},
         {"id": "org-web-a1", "kind": "ORGANISATION", "name": "Coopérative Garonne",

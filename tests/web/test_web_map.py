@@ -145,7 +145,7 @@ def test_map_shows_every_actor(driver: Any, actors: list[dict[str, Any]], shot: 
         # the move to a DROM is animated: wait for the map to show what the control says
         wanted = said(place)
         if wanted:
-            wait_for(lambda n=wanted: visible_count(driver) >= n, message=f"the actors of {place}")
+            wait_for(functools.partial(_at_least, driver, wanted), message=f"the actors of {place}")
         settle(driver)
         here = visible_count(driver)
         if here:
@@ -435,3 +435,8 @@ def test_phone_screen_and_keyboard(driver: Any, shot: Any) -> None:
     shot(driver, "phone-panel")
     driver.switch_to.active_element.send_keys(Keys.ESCAPE)  # the focus is in the panel
     wait_for(lambda: not driver.find_element("id", "panel").is_displayed(), message="Escape")
+
+
+def _at_least(driver: Any, count: int) -> bool:
+    """Whether the map shows at least ``count`` actors."""
+    return bool(visible_count(driver) >= count)

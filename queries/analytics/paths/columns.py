@@ -5,7 +5,7 @@ kinds, a day, avoided actors) is tested on many actors' links at once.
 (a *row*), its *link ends* (every link touching it, either direction): the link's kind (a small
 code), ``since`` and ``until`` as day ordinals (a missing date is an open end:
 :data:`OPEN_START`, :data:`OPEN_END`) and the *pair* it leads to: the position of the
-neighbour among the actor's distinct neighbours (:func:`~.neighbours.all_neighbours`, same
+neighbour among the actor's distinct neighbours (:func:`~.adjacency.all_neighbours`, same
 order), counted over all actors one after the other. Beside them, for each pair, the
 neighbour's row (to leave out avoided actors).
 
@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from queries.analytics.paths.adjacency import neighbour_index
 from queries.projection import Projection
 
 #: the ordinal standing for a missing ``since`` (before every day) and ``until`` (after)
@@ -179,7 +180,7 @@ class _Layout:
         into: Mapping[str, Mapping[str, Mapping[str, Any]]],
     ) -> Ends:
         """The link ends of an actor whose neighbours are ``around`` (its successors first, in
-        their order, then its other predecessors in theirs: :func:`~.neighbours.all_neighbours`)
+        their order, then its other predecessors in theirs: :func:`~.adjacency.all_neighbours`)
         and whose links are ``out`` and ``into``."""
         codes, starts, stops = self.codes, self.starts, self.stops
         kinds: list[int] = []
@@ -225,8 +226,6 @@ class _Layout:
 def link_columns(projection: Projection) -> LinkColumns:
     """Build the columns of a projection (see the module docstring): one pass over its links
     from each end."""
-    from queries.analytics.paths.neighbours import neighbour_index
-
     graph = projection.graph
     succ, pred = graph._succ, graph._pred
     neighbours = neighbour_index(projection)

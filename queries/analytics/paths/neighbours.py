@@ -46,13 +46,6 @@ BATCH_FROM = 4
 EVERYWHERE_SHARE, EVERYWHERE_FLOOR = 0.01, 1_000
 
 
-def all_neighbours(projection: Projection) -> dict[str, tuple[str, ...]]:
-    """Each actor's distinct neighbours, either link direction, in canonical order: its
-    successors in their order, then its other predecessors in theirs."""
-    succ, pred = projection.graph._succ, projection.graph._pred
-    return {u: tuple(dict.fromkeys([*succ[u], *pred[u]])) for u in succ}
-
-
 def usable(links: PairLinks, kinds: frozenset[str] | None, day: date | None) -> bool:
     """Whether one of ``links`` (kind, since, until) is of an allowed kind and valid on
     ``day``: the simple test, link by link, that the columns answer in bulk."""
@@ -282,8 +275,6 @@ def _group_keys(attrs: Mapping[str, Any] | None) -> tuple[str, ...]:
 
 
 # -- the indexes, with what lets them follow a change (queries.deltas) ---------------------------
-def neighbour_index(projection: Projection) -> dict[str, tuple[str, ...]]:
-    return projection.derived("neighbours", all_neighbours, carry_neighbours)
 
 
 def columns_of(projection: Projection) -> LinkColumns:
@@ -296,22 +287,6 @@ def groups_of(projection: Projection) -> dict[str, frozenset[str]]:
 
 def views_of(projection: Projection) -> RecentlyUsed:
     return projection.derived("recent_constraints", recent_sets, carry_views)
-
-
-def carry_neighbours(
-    neighbours: dict[str, tuple[str, ...]], applied: Any
-) -> dict[str, tuple[str, ...]]:
-    """The neighbour index of ``applied.new``: the actors touched worked out again, the others
-    shared (the dict is copied at C speed, as the graph's own dicts are by the delta)."""
-    graph = applied.new.graph
-    succ, pred = graph._succ, graph._pred
-    carried = dict(neighbours)
-    for actor in applied.touched:
-        if actor in succ:
-            carried[actor] = tuple(dict.fromkeys([*succ[actor], *pred[actor]]))
-        else:
-            carried.pop(actor, None)
-    return carried
 
 
 def carry_kind_groups(groups: dict[str, frozenset[str]], applied: Any) -> dict[str, frozenset[str]]:

@@ -10,6 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from queries.analytics.paths.adjacency import neighbour_index
 from queries.analytics.paths.answers import PathConstraints
 from queries.analytics.paths.costs import PairCost, pair_cost_function
 from queries.analytics.paths.neighbours import (
@@ -18,7 +19,6 @@ from queries.analytics.paths.neighbours import (
     Neighbours,
     columns_of,
     groups_of,
-    neighbour_index,
     usable,
     views_of,
 )

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from graph_model.errors import InvalidDates
+from queries.cache import ProjectionCache
 from queries.projection import (
     SNAPSHOT_FORMAT,
     Projection,
-    ProjectionCache,
     build_projection,
     load_snapshot,
     save_snapshot,

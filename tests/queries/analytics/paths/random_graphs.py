@@ -7,7 +7,8 @@ import random
 from datetime import date
 from typing import Any
 
-from queries.analytics.paths.neighbours import all_neighbours, usable
+from queries.analytics.paths.adjacency import all_neighbours
+from queries.analytics.paths.neighbours import usable
 from queries.projection import Projection
 
 KINDS = ("MEMBER_OF", "COOPERATES_WITH", "CARRIES", "SUPPORTS", "FUNDS", "SITS_ON")

@@ -14,12 +14,12 @@ import pytest
 from queries.analytics.memo import remembered
 from queries.analytics.paths import columns as columns_module
 from queries.analytics.paths import cooperation_paths
+from queries.analytics.paths.adjacency import all_neighbours
 from queries.analytics.paths.columns import LinkColumns, link_columns
 from queries.analytics.paths.costs import pair_cost_function
 from queries.analytics.paths.neighbours import (
     CostedNeighbours,
     FilteredNeighbours,
-    all_neighbours,
     kind_groups,
 )
 from queries.deltas import Delta, apply_delta

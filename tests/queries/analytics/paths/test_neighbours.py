@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 
 from queries.analytics.paths import cooperation_paths, neighbours
+from queries.analytics.paths.adjacency import all_neighbours
 from queries.analytics.paths.columns import link_columns
 from queries.analytics.paths.costs import pair_cost_function
 from queries.analytics.paths.neighbours import (
     CostedNeighbours,
     FilteredNeighbours,
-    all_neighbours,
     kind_groups,
 )
 from queries.analytics.paths.searches import bfs_path, dijkstra_path

@@ -130,7 +130,7 @@ def test_neighbourhood_bad_parameters(
     with pytest.raises(error) as caught:
         neighbourhood(example, "org-marseille", **kwargs)  # type: ignore[arg-type]
     assert getattr(caught.value, "field", None) == field
-    with pytest.raises(NotFound, match=r"^actor:"):
+    with pytest.raises(NotFound, match=r"^actor ?:"):
         neighbourhood(example, "org-ghost")
 
 

@@ -116,7 +116,7 @@ def test_bad_parameters(graphs: type[Graphs]) -> None:
     with pytest.raises(ValidationError) as limit:
         peer_projects(projection, "p-me", limit=0)
     assert limit.value.field == "limit"
-    with pytest.raises(NotFound, match=r"^actor:"):
+    with pytest.raises(NotFound, match=r"^actor ?:"):
         peer_projects(projection, "p-ghost")
 
 

@@ -45,6 +45,7 @@ from graph_model.errors import MaillageError, NotFound, ValidationError
 from graph_model.i18n import _
 from graph_model.model import Link, LinkKind, SourceRef, parse
 from graph_model.port import GraphStore, ProposalRecord, StoredLink, WriteContext
+from graph_model.retry import retrying
 
 PENDING, DECIDING, CONFIRMED, REJECTED = "pending", "deciding", "confirmed", "rejected"
 #: a claim older than this is taken over (the decision that took it died)
@@ -254,7 +255,11 @@ def decide(
     if graph.claim_proposal(proposal_id, claim, at=now, stale=now - CLAIM_STALE) is None:
         raise _taken(graph, proposal_id)
     try:
-        decided = _apply(graph, proposal, claim, principal, confirm=confirm, note=note)
+        # the claim is held: a transient conflict of the store (ArcadeDB's concurrent
+        # modification, the other editor's claim attempt) runs the decision again
+        decided = retrying(
+            lambda: _apply(graph, proposal, claim, principal, confirm=confirm, note=note)
+        )
     except BaseException:
         graph.release_proposal(proposal_id, claim)
         raise

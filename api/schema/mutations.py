@@ -148,31 +148,25 @@ def _link(info: Info, stored: StoredLink) -> Link:
     return link_from_stored(stored, info.context)
 
 
+#: the actor input's fields, as the edits take them (``None``: keep the stored value)
+_ACTOR_INPUT_FIELDS = (
+    "id", "kind", "name", "legal_form", "level", "siren", "siret", "rna", "website", "email",
+    "description", "commune", "latitude", "longitude", "active_in", "themes", "methods",
+    "aliases",
+)  # fmt: skip
+
+
+def actor_given(input: ActorInput) -> dict[str, Any]:
+    """The fields of an actor input by name (its source is checked by the caller)."""
+    return {name: getattr(input, name) for name in _ACTOR_INPUT_FIELDS}
+
+
 @strawberry.type
 class Mutation:
     @mutation(description="Create an actor, or update one (given fields replace).")
     async def upsert_actor(self, info: Info, input: ActorInput) -> UpsertActorResult:
         author = await _author(info)
-        given: dict[str, Any] = {
-            "id": input.id,
-            "kind": input.kind,
-            "name": input.name,
-            "legal_form": input.legal_form,
-            "level": input.level,
-            "siren": input.siren,
-            "siret": input.siret,
-            "rna": input.rna,
-            "website": input.website,
-            "email": input.email,
-            "description": input.description,
-            "commune": input.commune,
-            "latitude": input.latitude,
-            "longitude": input.longitude,
-            "active_in": input.active_in,
-            "themes": input.themes,
-            "methods": input.methods,
-            "aliases": input.aliases,
-        }
+        given = actor_given(input)
         try:
             given["source"] = (
                 check_source(input.source.system, input.source.key, input.source.url)

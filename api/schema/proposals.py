@@ -51,6 +51,7 @@ from api.schema.mutations import (
     DuplicateLinkProblem,
     InvalidInput,
     Problem,
+    actor_given,
     invalid,
 )
 from api.schema.pagination import check_first
@@ -319,26 +320,7 @@ def _link_model(input: LinkInput) -> LinkModel:
 
 
 def _given(input: ActorInput) -> dict[str, Any]:
-    given: dict[str, Any] = {
-        "id": input.id,
-        "kind": input.kind,
-        "name": input.name,
-        "legal_form": input.legal_form,
-        "level": input.level,
-        "siren": input.siren,
-        "siret": input.siret,
-        "rna": input.rna,
-        "website": input.website,
-        "email": input.email,
-        "description": input.description,
-        "commune": input.commune,
-        "latitude": input.latitude,
-        "longitude": input.longitude,
-        "active_in": input.active_in,
-        "themes": input.themes,
-        "methods": input.methods,
-        "aliases": input.aliases,
-    }
+    given = actor_given(input)
     given["source"] = (
         check_source(input.source.system, input.source.key, input.source.url)
         if input.source is not None

@@ -161,12 +161,6 @@ class ProjectionService:
             logger.info("projection: the log could not be followed now: %s", exc)
         return self._current or await self.ensure_loaded()
 
-    def mark_dirty(self) -> None:
-        """The graph changed here: follow the log as soon as possible (without waiting)."""
-        if self._current is not None:
-            with contextlib.suppress(RuntimeError):  # no running loop: the tail will see it
-                asyncio.get_running_loop().create_task(self._follow())
-
     # -- following ---------------------------------------------------------------------------
     def _lock(self) -> asyncio.Lock:
         if self._follow_lock is None:

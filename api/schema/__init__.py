@@ -23,9 +23,11 @@ The modules, each importing only those listed before it (no import loop):
   :mod:`~api.schema.neighbourhood`;
 * :mod:`~api.schema.records` — import runs, changes, duplicate candidates;
 * :mod:`~api.schema.queries`, :mod:`~api.schema.mutations`,
-  :mod:`~api.schema.subscriptions` — the roots; :mod:`~api.schema.proposals` (proposals,
-  history, revert, stale entries) and :mod:`~api.schema.accounts` (``me``, ``users``) add
-  their fields to the query and mutation roots.
+  :mod:`~api.schema.subscriptions` — the roots; :mod:`~api.schema.proposals`,
+  :mod:`~api.schema.history` (history, revert, stale entries), :mod:`~api.schema.merge`
+  (duplicates merged field by field), :mod:`~api.schema.places` (communes, SIRENE look-up) and
+  :mod:`~api.schema.accounts` (``me``, ``users``) add their fields to the query and mutation
+  roots.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from strawberry.types import ExecutionContext
 from api.schema.accounts import AccountQuery
 from api.schema.actors import AdvocacyBody, Network, Organisation, Project
 from api.schema.context import Context
+from api.schema.history import HistoryMutation, HistoryQuery
 from api.schema.mutations import Mutation
 from api.schema.proposals import ProposalMutation, ProposalQuery
 from api.schema.queries import Query
@@ -100,8 +103,8 @@ def build_schema() -> MaillageSchema:
         LimitsExtension,
     ]
     return MaillageSchema(
-        query=merge_types("Query", (Query, ProposalQuery, AccountQuery)),
-        mutation=merge_types("Mutation", (Mutation, ProposalMutation)),
+        query=merge_types("Query", (Query, ProposalQuery, HistoryQuery, AccountQuery)),
+        mutation=merge_types("Mutation", (Mutation, ProposalMutation, HistoryMutation)),
         subscription=Subscription,
         types=[Network, Organisation, Project, AdvocacyBody],
         extensions=extensions,

@@ -19,6 +19,10 @@ prefix      what           examples
 ``mes-axis:`` Theme        ``mes-axis:1`` … ``mes-axis:4`` (scheme ``mes-axis``)
 ========== ============== ===========================================================
 
+An actor's ``legal_form`` is an INSEE catégorie juridique code (``9220``); the actor gets its
+INSEE label (``Association déclarée``), as the SIRENE importer writes it, so the legal families
+of the territory figures read it alike.
+
 Actors and links are the file's rows (counted, reported); themes, methods and events are nodes
 written before them, and the ``USES``/``DEVELOPED``/``TOOK_PART`` links after them.
 """
@@ -44,6 +48,7 @@ from importers.formats.movement_dataset import (
     json_schema,
     shipped_dataset,
 )
+from importers.formats.sirene import legal_form_label
 from importers.places import PlaceInput
 from importers.reader import Reader, file_sha256
 from importers.records import ActorRecord, LinkRecord, Record
@@ -126,6 +131,7 @@ class MovementReader(Reader):
                 kind=actor.kind,
                 kind_explicit=True,
                 level=actor.level,
+                legal_form=legal_form_label(actor.legal_form),
                 website=actor.website,
                 description=actor.description,
                 place=PlaceInput(insee=actor.commune, area=";".join(actor.active_in) or None),

@@ -19,6 +19,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graph_model.model import ActorKind, AdvocacyLevel, LinkKind
+from importers.formats.sirene import legal_forms
 
 SYSTEM = "movement"
 PREFIXES: dict[ActorKind, str] = {
@@ -85,6 +86,12 @@ class ActorEntry(_Strict):
     also_known_as: list[str] = Field(default_factory=list)
     level: AdvocacyLevel | None = None
     website: str | None = Field(default=None, pattern=r"^https?://")
+    legal_form: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{4}$",
+        description="catégorie juridique INSEE (niveau III, four digits: 9220 association "
+        "déclarée, 9300 fondation, 8210 mutuelle, 5458 SARL SCOP…), where a source states it",
+    )
     commune: str | None = Field(default=None, description="INSEE code of the seat's commune")
     active_in: list[str] = Field(
         default_factory=list, description="territory ids: FR, region:76, commune:14167"
@@ -102,6 +109,11 @@ class ActorEntry(_Strict):
             )
         if self.level is not None and self.kind is not ActorKind.ADVOCACY_BODY:
             raise ValueError(f"{self.id}: only an AdvocacyBody has a level")
+        if self.legal_form is not None and self.legal_form not in legal_forms():
+            raise ValueError(
+                f"{self.id}: {self.legal_form} is not a catégorie juridique of "
+                "importers/data/categories_juridiques.csv"
+            )
         return self
 
 

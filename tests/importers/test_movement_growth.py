@@ -3,9 +3,18 @@ sources (each page cited by address, no page's prose copied), and seats that exi
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from graph_model.errors import ImportFailure
 from graph_model.territories import load_reference
 from importers.formats.movement import MovementReader
 from importers.formats.movement_dataset import MovementDataset
+from importers.formats.sirene import legal_forms
+from importers.records import ActorRecord
+from queries.analytics.legal import legal_family
 
 MES_TEXT = "mes-projet-2019-2022"
 #: the citations the dataset had before issue 13 (the MES text and the bodies' own sites)
@@ -22,8 +31,8 @@ def _data() -> MovementDataset:
 
 def test_the_dataset_is_a_real_movement() -> None:
     data = _data()
-    assert len(data.actors) >= 150
-    assert len(data.links) >= 200
+    assert len(data.actors) >= 240
+    assert len(data.links) >= 300
     dated = [link for link in data.links if link.since or link.until]
     assert len(dated) / len(data.links) >= 0.5
     cress = [a for a in data.actors if a.id.startswith("adv-cress-")]
@@ -51,3 +60,28 @@ def test_seats_are_communes_of_the_reference() -> None:
     assert len(seated) >= 30
     for actor_id, commune in seated:
         assert reference.resolve_commune(commune) is not None, actor_id
+
+
+def test_legal_forms_are_insee_codes_and_fill_the_legal_families() -> None:
+    reader = MovementReader()
+    reader.prepare()
+    coded = {a.id: a.legal_form for a in reader.data.actors if a.legal_form}
+    assert len(coded) >= 40
+    assert set(coded.values()) <= set(legal_forms())
+    # the reader writes the INSEE label, as the SIRENE importer does, so the families read it
+    records = {r.actor_id: r for r in reader.records() if isinstance(r, ActorRecord)}
+    assert records["adv-cress-bretagne"].legal_form == "Association déclarée"
+    assert records["net-federation-des-cigales"].legal_form is None  # no source states it
+    families = Counter(legal_family(records[a].legal_form) for a in coded)
+    assert families["association"] >= 30
+    assert families["foundation"] >= 1 and families["other"] >= 3  # Fondation Macif; Régions
+
+
+def test_a_legal_form_outside_the_nomenclature_is_refused(tmp_path: Path) -> None:
+    text = MovementReader().path.read_text(encoding="utf-8")
+    bad = text.replace("legal_form: '9300'", "legal_form: '9999'", 1)
+    assert bad != text
+    path = tmp_path / "movement.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ImportFailure, match="9999 is not a catégorie juridique"):
+        MovementReader(path).prepare()

@@ -59,11 +59,11 @@ def members(graph: GraphStore, fixtures: Path, tmp_path: Path) -> None:
 
 def test_the_movement_dataset_round_trip(graph: GraphStore, tmp_path: Path) -> None:
     summary = run(graph, MovementReader(), tmp_path)
-    # 166 actors and 208 links (issue 13 grew the dataset from the public record)
-    assert summary.outcomes == {C: 374}
+    # 244 actors and 302 links (issue 13 grew the dataset from the public record)
+    assert summary.outcomes == {C: 546}
     assert summary.nodes["themes"] == 12 and summary.nodes["methods"] == 3
     figures = graph.counts()
-    assert figures["nodes.Actor"] == 166
+    assert figures["nodes.Actor"] == 244
     assert (figures["nodes.Theme"], figures["nodes.Method"], figures["nodes.Event"]) == (12, 3, 2)
     mes = actor(graph, "net-mes")
     assert mes["name"] == "Mouvement pour l'Economie Solidaire" and mes["kind"] == "Network"
@@ -93,7 +93,7 @@ def test_the_movement_dataset_round_trip(graph: GraphStore, tmp_path: Path) -> N
     assert "departement:14" in region  # territories the import needed exist with their parents
     before = snapshot(graph)
     again = run(graph, MovementReader(), tmp_path)
-    assert again.outcomes == {S: 374}
+    assert again.outcomes == {S: 546}
     assert snapshot(graph) == before
 
 

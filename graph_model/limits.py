@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from graph_model.errors import ValidationError
 from graph_model.i18n import _
+from graph_model.phones import normalise_phone
 
 #: longest name of an actor, territory, theme, method or event
 MAX_NAME: Final = 300
@@ -149,6 +150,23 @@ def check_email(value: str, *, field: str = "email") -> str:
     return value
 
 
+def check_phone(value: str, *, field: str = "phone") -> str:
+    """A telephone number, in its E.164 form (:func:`graph_model.phones.normalise_phone`)."""
+    check_text(value, field=field, limit=MAX_CODE)
+    phone = normalise_phone(value)
+    if phone is None:
+        raise ValidationError(
+            _(
+                "{field}: {value!r} is not a telephone number "
+                "(01 23 45 67 89 or +33 1 23 45 67 89)",
+                field=field,
+                value=value[:80],
+            ),
+            field=field,
+        )
+    return phone
+
+
 #: an actor's single-line texts and their bounds
 _ACTOR_TEXTS: Final = {
     "name": MAX_NAME,
@@ -180,6 +198,8 @@ def check_actor_value(field: str, value: T) -> T:
         check_url(str(value), field=field)
     elif field == "email":
         check_email(str(value), field=field)
+    elif field == "phone":
+        check_phone(str(value), field=field)
     elif field == "description":
         check_text(str(value), field=field, limit=MAX_DESCRIPTION, multiline=True)
     elif field in _ACTOR_TEXTS and isinstance(value, str):

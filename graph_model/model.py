@@ -37,6 +37,7 @@ from graph_model.limits import (
     MAX_SHORT,
     check_actor_value,
     check_count,
+    check_phone,
     check_text,
     check_url,
 )
@@ -171,6 +172,7 @@ class Actor(BaseModel):
     rna: str | None = None
     website: str | None = None
     email: str | None = None
+    phone: str | None = Field(default=None, description="E.164 (+33123456789)")
     description: str | None = None
     commune: str | None = Field(default=None, description="INSEE code of the seat's commune")
     departement: str | None = Field(
@@ -194,13 +196,18 @@ class Actor(BaseModel):
         return check_actor_id(value)
 
     @field_validator(
-        "name", "legal_form", "website", "email", "description", "commune", "departement",
-        "region", "active_in", "themes", "methods", "aliases", "sources",
+        "name", "legal_form", "website", "email", "phone", "description", "commune",
+        "departement", "region", "active_in", "themes", "methods", "aliases", "sources",
     )  # fmt: skip
     @classmethod
     def _bounded(cls, value: object, info: ValidationInfo) -> object:
         """The bounds of :mod:`graph_model.limits` (lengths, characters, web address…)."""
         return check_actor_value(str(info.field_name), value)
+
+    @field_validator("phone")
+    @classmethod
+    def _check_phone(cls, value: str | None) -> str | None:
+        return check_phone(value) if value else None
 
     @field_validator("siren", "siret", "rna", mode="before")
     @classmethod

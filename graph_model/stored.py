@@ -32,6 +32,7 @@ ACTOR_FIELDS = (
     "rna",
     "website",
     "email",
+    "phone",
     "description",
     "commune",
 )
@@ -102,6 +103,7 @@ def actor_properties(actor: Actor, territories: TerritoryLookup | None = None) -
         "rna": actor.rna,
         "website": actor.website,
         "email": actor.email,
+        "phone": actor.phone,
         "description": actor.description,
         "commune": actor.commune,
         "departement": departement,

@@ -38,8 +38,8 @@ OPERATION = "import.fields"
 REVERTED = "import.revert"
 #: the fields recorded (a point, themes, areas and aliases only grow or follow the seat)
 FIELDS = (
-    "name", "legal_form", "level", "siren", "siret", "rna", "website", "email", "description",
-    "commune",
+    "name", "legal_form", "level", "siren", "siret", "rna", "website", "email", "phone",
+    "description", "commune",
 )  # fmt: skip
 
 

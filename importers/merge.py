@@ -52,7 +52,7 @@ _PRIORITY_PREFIXES = (
     ("gogocarto", 4),
     ("sirene", 5),
 )
-_SCALARS = ("name", "legal_form", "level", "website", "email", "description")
+_SCALARS = ("name", "legal_form", "level", "website", "email", "phone", "description")
 _IDENTIFIERS = ("siren", "siret", "rna")
 _FIELDS = tuple(
     name

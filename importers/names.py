@@ -167,7 +167,8 @@ class TermStats:
         for token in entry.tokens:
             self.counts[token] += sign
         for key in (entry.commune and f"c:{entry.commune}", entry.web and f"w:{entry.web}",
-                    entry.mail and f"m:{entry.mail}"):  # fmt: skip
+                    entry.mail and f"m:{entry.mail}",
+                    entry.phone and f"p:{entry.phone}"):  # fmt: skip
             if key:
                 self.counts[key] += sign
         if self._weights and self.actors % 1_000 == 0:
@@ -175,7 +176,7 @@ class TermStats:
 
     def rate(self, key: str, floor: float) -> float:
         """The share of actors with this counted value (a commune ``c:``, a website ``w:``,
-        a mail domain ``m:``), never under ``floor``."""
+        a mail domain ``m:``, a telephone number ``p:``), never under ``floor``."""
         return max(self.counts.get(key, 0) / max(self.actors, MIN_POPULATION), floor)
 
     def u(self, token: str) -> float:
@@ -210,6 +211,7 @@ class Probe:
     siret: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    phone: str | None = None  # E.164
     tokens: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -237,6 +239,7 @@ class Entry:
     siret: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    phone: str | None = None  # E.164
 
     def __post_init__(self) -> None:
         if not self.tokens:  # given when a probe of the same name has them already

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from graph_model.errors import InvalidIdentifier, ValidationError
+from graph_model.i18n import gettext
 from graph_model.identifiers import (
     check_actor_id,
     mint_actor_id,
@@ -22,6 +23,7 @@ from graph_model.identifiers import (
     normalise_siret,
 )
 from graph_model.limits import MAX_NAME, check_actor_value, check_actor_values
+from graph_model.phones import normalise_phone
 from importers.names import Probe
 from importers.normalise import (
     clean_text,
@@ -33,7 +35,7 @@ from importers.normalise import (
     website_domain,
 )
 from importers.places import Place, PlaceInput, TerritoryResolver
-from importers.problems import RowProblems
+from importers.problems import RowProblems, with_column
 from importers.records import ActorRecord, ActorRow
 
 #: places resolved once are found again without resolving (member lists repeat communes)
@@ -93,6 +95,7 @@ class Preparation:
             rna=rna,
             web=distinctive_domain(website_domain(values["website"])),
             mail=distinctive_domain(email_domain(values["email"])),
+            phone=values["phone"],
             kind=record.kind.value if record.kind_explicit else None,
             siret=siret,
             latitude=record.place.latitude,
@@ -162,6 +165,13 @@ def _values(record: ActorRecord, errors: list[ValidationError]) -> dict[str, Any
         record.flags.append(f"website {record.website!r} is not a web address: ignored")
     if record.email and not email:
         record.flags.append(f"email {record.email!r} is not an address: ignored")
+    phone = normalise_phone(record.phone)
+    if record.phone and not phone:
+        text = gettext(
+            "phone {value!r} is not a telephone number: left out (and out of the comparison)",
+            value=record.phone,
+        )
+        record.flags.append(with_column(record, text, "phone"))
     return {
         "name": name or "",
         "legal_form": clean_text(record.legal_form),
@@ -171,5 +181,6 @@ def _values(record: ActorRecord, errors: list[ValidationError]) -> dict[str, Any
         "rna": rna,
         "website": website,
         "email": email,
+        "phone": phone,
         "description": clean_text(record.description),
     }

@@ -32,6 +32,7 @@ _FIELD_WORDS = {
     "name": "nom",
     "website": "site",
     "email": "mail",
+    "phone": "phone",
 }
 
 
@@ -59,7 +60,8 @@ def with_column(record: ActorRecord, text: str, field: str | None = None) -> str
     column = column_of(record, text, field)
     if column is None:
         return text
-    return gettext("{problem} (column {column!r})", problem=text, column=column)
+    named = gettext("{problem} (column {column!r})", problem=text, column=column)
+    return text if text.endswith(named[len(text) :]) else named  # named once
 
 
 class RowProblems(ValidationError):

@@ -74,6 +74,7 @@ class ActorRecord:
     rna: str | None = None
     website: str | None = None
     email: str | None = None
+    phone: str | None = None
     description: str | None = None
     place: PlaceInput = field(default_factory=PlaceInput)
     themes: list[Theme] = field(default_factory=list)

@@ -32,6 +32,10 @@ distance (both points exact)      in one commune: ≤ 1 km +1, over 5 km −4; 1
 website domain (distinctive)      same + up to +8 (less when other actors share it: a
                                   federation's site); different −6
 mail domain (distinctive)         same + up to +5
+telephone (E.164)                 same + up to +9 (term frequency); a number other actors
+                                  give too +0.5 only (a federation's switchboard: its
+                                  branches are not merged on it); different −1 (a mobile
+                                  and a landline of one actor are common)
 kind (when the record states it)  another kind: never above the merge threshold
 ================================  =====================================================
 
@@ -80,6 +84,10 @@ MAX_NAME = 12.0
 NEIGHBOUR_KM = 8.0
 #: an EPCI's other commune counts as nearby up to this far (centres)
 EPCI_KM = 15.0
+#: the most an agreeing telephone weighs, and what two different ones cost
+PHONE_MAX = 9.0
+PHONE_DIFFERENT = -1.0
+PHONE_SHARED = 0.5
 #: a word weighing this much is a place's own (``creillois``), not a common one (``partagé``)
 DISTINCTIVE = 8.0
 
@@ -366,7 +374,26 @@ def _contacts(probe: Probe, entry: Entry, stats: TermStats, out: list[str] | Non
         weight += agree
         if out is not None:
             out.append(f"same mail domain {_signed(agree)}")
+    if probe.phone and entry.phone:
+        weight += _phone(probe.phone, entry.phone, stats, out)
     return weight
+
+
+def _phone(a: str, b: str, stats: TermStats, out: list[str] | None) -> float:
+    """The telephone comparison, weighed by how many actors give the number."""
+    if a != b:
+        if out is not None:
+            out.append(f"different phones {_signed(PHONE_DIFFERENT)}")
+        return PHONE_DIFFERENT
+    holders = stats.counts.get(f"p:{a}", 1)
+    if holders > 1:  # a line several actors give (a switchboard): it cannot tell them apart
+        if out is not None:
+            out.append(f"same phone, given by {holders} actors {_signed(PHONE_SHARED)}")
+        return PHONE_SHARED
+    agree = min(PHONE_MAX, math.log2(0.85 / stats.rate(f"p:{a}", 1e-6)))
+    if out is not None:
+        out.append(f"same phone {_signed(agree)}")
+    return agree
 
 
 def score(

@@ -99,6 +99,15 @@ class Actor:
     async def website(self, info: Info) -> str | None:
         return await self._value(info, "website")  # type: ignore[no-any-return]
 
+    @field(
+        description="Telephone (E.164, +33123456789), for editors: a members' list may give a "
+        "volunteer's own mobile; null for others."
+    )
+    async def phone(self, info: Info) -> str | None:
+        if not await info.context.sees_editors():
+            return None
+        return await self._value(info, "phone")  # type: ignore[no-any-return]
+
     @field()
     async def description(self, info: Info) -> str | None:
         return await self._value(info, "description")  # type: ignore[no-any-return]

@@ -59,6 +59,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "territory": variants("Territory ID"),
     "website": variants("Website", "Homepage"),
     "email": variants("Email"),
+    "phone": variants("Phone", "Telephone"),
     "membership": variants("Membership Type"),
     "latitude": variants("Latitude"),
     "longitude": variants("Longitude"),
@@ -137,6 +138,7 @@ class EssGlobalReader(TableReader):
             description=clean_text(values.get("description")),
             website=clean_text(values.get("website")),
             email=clean_text(values.get("email")),
+            phone=clean_text(values.get("phone")),
         )
         if not identifier:
             record.error = _("no Identifier (the standard requires one per initiative)")

@@ -244,6 +244,9 @@ class GoGoCartoReader(Reader):
         record.email = clean_text(element.get("email"))
         if record.email == "private":  # GoGoCarto hides private mails behind this word
             record.email = None
+        record.phone = clean_text(element.get("telephone") or element.get("phone"))
+        if record.phone == "private":
+            record.phone = None
         record.description = clean_text(element.get("description"))
         categories = element.get("categories") or []
         if not isinstance(categories, list):
@@ -276,6 +279,7 @@ class GoGoCartoReader(Reader):
             latitude=latitude if longitude is not None else None,
             longitude=longitude if latitude is not None else None,
         )
+        record.phone = clean_text(fields.get("telephone"))
         names = []
         for option in categories:
             name = self.options.get(str(option))

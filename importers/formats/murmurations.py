@@ -7,7 +7,8 @@ The file holds one profile (a JSON object), a list of profiles, or an index answ
 ``primary_url`` (the profile's identity: the alias ``murmurations:<host/path>``, and the
 website), ``description`` (else ``mission``), ``tags`` (themes), ``status`` (``cancelled``
 profiles are skipped), ``full_address`` (a French postcode and commune are read from it),
-``country_iso_3166``, ``geolocation {lat, lon}``, ``contact_details {email}``,
+``country_iso_3166``, ``geolocation {lat, lon}``, ``contact_details {email}``, ``telephone``
+(or ``contact_details {telephone}``/``{phone}``, which some profiles carry),
 ``geographic_scope`` (``national`` in France → active in France), and ``relationships
 [{predicate_url, object_url}]``.
 
@@ -127,6 +128,10 @@ class MurmurationsReader(Reader):
         contact = profile.get("contact_details")
         if isinstance(contact, dict):
             record.email = clean_text(contact.get("email"))
+        phone = profile.get("telephone") or profile.get("phone")
+        if not phone and isinstance(contact, dict):
+            phone = contact.get("telephone") or contact.get("phone")
+        record.phone = clean_text(phone)
         geo = profile.get("geolocation")
         latitude = parse_float(geo.get("lat")) if isinstance(geo, dict) else None
         longitude = parse_float(geo.get("lon")) if isinstance(geo, dict) else None

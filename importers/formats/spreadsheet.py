@@ -16,7 +16,7 @@ legal_form  Forme juridique, Statut
 siren       SIREN, N° SIREN (spaces and dots allowed) — also siret, rna (RNA, N° W)
 address     Adresse — postcode (Code postal, CP; ``1440`` is read ``01440``), commune (Ville,
             Commune), insee (Code INSEE), latitude, longitude, country (Pays)
-website     Site, Site web, URL — email (Email, Courriel)
+website     Site, Site web, URL — email (Email, Courriel) — phone (Téléphone, Tél, Portable)
 networks    Réseau(x), Membre de, Adhérent à — one or several names (``;``, ``,``, ``|``): each
             becomes a ``MEMBER_OF`` link; a network the graph does not know yet is created with
             that name (the list is its source)
@@ -73,6 +73,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "country": variants("pays", "country"),
     "website": variants("site", "site web", "site internet", "url", "website", "web"),
     "email": variants("email", "e-mail", "mail", "courriel", "adresse mail", "adresse e-mail"),
+    "phone": variants(
+        "téléphone", "tél", "tél.", "tel", "telephone", "phone", "n° de téléphone", "portable",
+        "téléphone fixe", "standard",
+    ),
     "description": variants("description", "activité", "objet", "présentation"),
     "networks": variants(
         "réseau", "réseaux", "réseau(x)", "membre de", "adhérent à", "appartenance",
@@ -208,6 +212,7 @@ class SpreadsheetReader(TableReader):
             rna=rna,
             website=self._cell(values, "website"),
             email=self._cell(values, "email"),
+            phone=self._cell(values, "phone"),
             description=self._cell(values, "description"),
             place=PlaceInput(
                 insee=self._cell(values, "insee"),

@@ -4,7 +4,7 @@ UNWIND $ids AS id
 MATCH (a:Actor {id: id})
 RETURN a.id AS id, a.kind AS kind, a.name AS name, a.legal_form AS legal_form,
        a.level AS level, a.siren AS siren, a.siret AS siret, a.rna AS rna,
-       a.website AS website, a.email AS email, a.description AS description,
+       a.website AS website, a.email AS email, a.phone AS phone, a.description AS description,
        a.commune AS commune, a.departement AS departement, a.region AS region,
        a.latitude AS latitude, a.longitude AS longitude,
        a.location_precision AS location_precision, a.themes AS themes, a.methods AS methods,

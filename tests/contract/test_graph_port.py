@@ -183,7 +183,16 @@ def test_importer_reads_of_actors(graph: GraphStore) -> None:
             "kind": graph.actor_kinds([a])[a],
             **{
                 k: props_of[a][k]
-                for k in ("name", "commune", "departement", "siren", "rna", "website", "email")
+                for k in (
+                    "name",
+                    "commune",
+                    "departement",
+                    "siren",
+                    "rna",
+                    "website",
+                    "email",
+                    "phone",
+                )
             },
             **{
                 k: props_of[a].get(k)

@@ -48,12 +48,12 @@ COUNTED = (
 #: the columns of ``actor_name_index``, ``actor_state`` and ``projection_actors``, in their order
 # fmt: off
 NAME_INDEX = (
-    "id", "kind", "name", "commune", "departement", "siren", "rna", "website", "email",
+    "id", "kind", "name", "commune", "departement", "siren", "rna", "website", "email", "phone",
     "siret", "latitude", "longitude", "location_precision",
 )  # fmt: skip
 ACTOR_STATE = (
     "id", "kind", "name", "legal_form", "level", "siren", "siret", "rna", "website", "email",
-    "description", "commune", "departement", "region", "latitude", "longitude",
+    "phone", "description", "commune", "departement", "region", "latitude", "longitude",
     "location_precision", "themes", "methods", "sources", "content_hash",
 )
 PROJECTION_ACTOR = (

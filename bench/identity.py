@@ -54,6 +54,7 @@ HEADER = (
     "Latitude",
     "Longitude",
     "Site web",
+    "Téléphone",
 )
 DATA = Path(__file__).parent / "data" / "identity"
 
@@ -65,7 +66,8 @@ def write_list(records: Iterable[Record], path: Path) -> None:
         for r in records:
             lat = "" if r.latitude is None else str(r.latitude)
             lon = "" if r.longitude is None else str(r.longitude)
-            writer.writerow((r.key, r.name, r.siren, r.postcode, r.commune, lat, lon, r.website))
+            row = (r.key, r.name, r.siren, r.postcode, r.commune, lat, lon, r.website, r.phone)
+            writer.writerow(row)
 
 
 @dataclass

@@ -24,7 +24,14 @@ kind                the B record
 ``sloppy``          capitals, no accents, the commune as the post office writes it (``ST``)
 ``combined``        three at once: a kind word added, capitals without accents, a one-letter
                     typo in the distinctive word
+``phone``           the name said otherwise around its distinctive word (``Kermavel Récup``
+                    for ``Le Hangar à Kermavel``), same commune, the same telephone written
+                    another way (``02.31…``, ``+33 2 31…``, ``0033…``, ``Tél : …``)
 ==================  ===========================================================================
+
+Telephones: 60 % of A records give one (a landline of the commune's zone, ``0Z XX XX XX XX``);
+the B record of a true pair gives the same number written another way (55 %), a different one
+(a mobile, 10 %) or none.
 
 Decoys (B records that are *other* actors):
 
@@ -36,6 +43,9 @@ Decoys (B records that are *other* actors):
 ``brand_20km``      one brand's second place 15–25 km away, both with exact points
 ``branch``          a federation's local branch: ``Emmaüs <town>`` in another town of the
                     same département, the federation's website
+``switchboard``     a federation's branches share its number: A holds ``<brand> <town>`` in two
+                    communes with one telephone; B is another branch (``<brand> <word>``) in
+                    a neighbouring commune of the first (centres ≤ 8 km), with that number
 ``unrelated``       an actor A does not know (a name of its own)
 ==================  ===========================================================================
 """
@@ -52,9 +62,9 @@ from graph_model.territories import Commune, load_reference
 
 KINDS = (
     "kind_word", "repeated", "typography", "typo", "neighbour_seat", "postcode_in",
-    "identifier", "sloppy", "combined",
+    "identifier", "sloppy", "combined", "phone",
 )  # fmt: skip
-DECOYS = ("chain", "generic", "brand_20km", "branch", "unrelated")
+DECOYS = ("chain", "generic", "brand_20km", "branch", "switchboard", "unrelated")
 
 _SYLLABLES = (
     "ker", "lou", "an", "bra", "ma", "vel", "mont", "ali", "vet", "tré", "gor", "ven", "rou",
@@ -70,6 +80,24 @@ _PATTERNS = (
 _GENERIC = ("Épicerie solidaire", "Jardin partagé", "AMAP", "Repair café", "Ressourcerie")
 _BRANDS = ("Biocoop", "Emmaüs", "La Cloche", "Enercoop", "Kokopelli")
 _ADDED = ("Comité d'amis de {n}", "Librairie {n}", "Association {n}", "{n} - Le Hangar")
+#: the words of the name patterns (what is not an actor's own word)
+_FIXED = frozenset(w for p in _PATTERNS for w in p.replace("{x}", "").split())
+_SAID_OTHERWISE = ("{w} Récup", "{w} Solidarité", "Collectif {w}", "{w} et compagnie")
+#: the first digit of a landline by région (the five zones of the French plan)
+_ZONE = {"11": "1", "24": "2", "28": "2", "53": "2", "52": "2", "32": "3", "44": "3",
+         "27": "3", "84": "4", "93": "4", "94": "4", "75": "5", "76": "5"}  # fmt: skip
+_PHONE_FORMS = (
+    "{0}{1} {2} {3} {4}", "{0}{1}.{2}.{3}.{4}", "+33 {z} {1} {2} {3} {4}",
+    "0033 {z} {1} {2} {3} {4}", "Tél : {0}{1}-{2}-{3}-{4}", "{0}{1}{2}{3}{4}",
+)  # fmt: skip
+
+
+def written_otherwise(number: str, rng: random.Random) -> str:
+    """A ``0Z XX XX XX XX`` number in another of the ways French files write it."""
+    digits = number.replace(" ", "")
+    parts = [digits[:2], digits[2:4], digits[4:6], digits[6:8], digits[8:10]]
+    form = rng.choice([f for f in _PHONE_FORMS if f.format(*parts, z=digits[1]) != number])
+    return form.format(*parts, z=digits[1])
 
 
 @dataclass
@@ -82,6 +110,7 @@ class Record:
     postcode: str
     siren: str = ""
     website: str = ""
+    phone: str = ""
     latitude: float | None = None
     longitude: float | None = None
     #: B only: the key of the A record it is (None: another actor), and the kind of pair
@@ -178,6 +207,11 @@ class _Maker:
     def commune(self) -> Commune:
         return self.rng.choice(self.places.communes)
 
+    def phone(self, commune: Commune, *, mobile: bool = False) -> str:
+        zone = self.rng.choice("67") if mobile else _ZONE.get(commune.region or "", "5")
+        d = f"0{zone}" + "".join(str(self.rng.randrange(10)) for _ in range(8))
+        return f"{d[0:2]} {d[2:4]} {d[4:6]} {d[6:8]} {d[8:10]}"
+
     def record(self, prefix: str, name: str, commune: Commune, **extra: object) -> Record:
         return Record(
             self.key(prefix),
@@ -195,10 +229,27 @@ def _point(commune: Commune, rng: random.Random) -> tuple[float, float]:
     )
 
 
-def _variant(kind: str, a: Record, commune: Commune, m: _Maker) -> Record | None:
+def _phones(kind: str, a: Record, b: Record, commune: Commune, m: _Maker) -> None:
+    """The B record's telephone: A's written otherwise, a mobile instead, or none."""
+    if kind == "phone":
+        a.phone = a.phone or m.phone(commune)
+        b.phone = written_otherwise(a.phone, m.rng)
+    elif a.phone:
+        draw = m.rng.random()
+        if draw < 0.55:
+            b.phone = written_otherwise(a.phone, m.rng)
+        elif draw < 0.65:
+            b.phone = m.phone(commune, mobile=True)
+
+
+def _variant(kind: str, a: Record, commune: Commune, m: _Maker) -> Record | None:  # noqa: PLR0912 — one branch a kind of variation
     rng = m.rng
     b = Record(m.key("b"), a.name, a.commune, a.postcode, same_as=a.key, kind=kind)
-    if kind == "kind_word":
+    _phones(kind, a, b, commune, m)
+    if kind == "phone":
+        distinctive = max((w for w in a.name.split() if w not in _FIXED), key=len)
+        b.name = rng.choice(_SAID_OTHERWISE).format(w=distinctive)
+    elif kind == "kind_word":
         b.name = rng.choice(_ADDED).format(n=a.name)
     elif kind == "repeated":
         b.name = f"{a.name} {a.name}"
@@ -240,12 +291,33 @@ def _variant(kind: str, a: Record, commune: Commune, m: _Maker) -> Record | None
     return b
 
 
+def _switchboard(m: _Maker, commune: Commune, a_list: list[Record]) -> Iterator[Record]:
+    """Two branches of a federation in A sharing its number; a third, nearby, in B."""
+    brand = m.rng.choice(_BRANDS)
+    others = [c for c in m.places.by_dep[commune.departement] if c != commune]
+    near = m.places.near(commune, 1.0, 8.0)
+    if not others or near is None:
+        return
+    other, line = m.rng.choice(others), m.phone(commune)
+    names = (f"{brand} {commune.name}", f"{brand} {other.name}")
+    if not (m.fresh(names[0], commune) and m.fresh(names[1], other)):
+        return
+    name_b = f"{brand} {m.word()}"
+    m.fresh(name_b, near)
+    a_list.append(m.record("a", names[0], commune, phone=line))
+    a_list.append(m.record("a", names[1], other, phone=line))
+    yield m.record("b", name_b, near, phone=written_otherwise(line, m.rng), kind="switchboard")
+
+
 def _decoy(kind: str, m: _Maker, a_list: list[Record]) -> Iterator[Record]:  # noqa: PLR0911 — one return a kind of decoy
     """One decoy pair: an A record (added to ``a_list``) and the B record that is not it."""
     rng = m.rng
     commune = m.commune()
     if kind == "unrelated":
         yield m.record("b", rng.choice(_PATTERNS).format(x=m.word()), commune, kind=kind)
+        return
+    if kind == "switchboard":
+        yield from _switchboard(m, commune, a_list)
         return
     if kind in ("chain", "branch"):
         brand = rng.choice(_BRANDS)
@@ -296,6 +368,8 @@ def movement_pair(n: int, seed: int = 0) -> tuple[list[Record], list[Record]]:
         commune = m.commune()
         name = m.rng.choice(_PATTERNS).format(x=m.word())
         record = m.record("a", name, commune)
+        if m.rng.random() < 0.6:
+            record.phone = m.phone(commune)
         communes[record.key] = commune
         a_list.append(record)
     b_list: list[Record] = []

@@ -24,8 +24,14 @@ from typing import Any
 
 from graph_model.errors import ValidationError
 from graph_model.model import Actor, ActorKind, Link, LinkKind, Theme
-from graph_model.spells import Period, touch_bounds
-from graph_model.stored import TerritoryLookup, actor_properties, link_properties, theme_properties
+from graph_model.spells import Period, statement, touch_bounds, with_run
+from graph_model.stored import (
+    TerritoryLookup,
+    actor_properties,
+    link_properties,
+    source_json,
+    theme_properties,
+)
 
 #: what the graph held for each link added ``unless_known``, by type: ``{id, same: [stored]}``
 KnownLinks = Mapping[LinkKind, list[dict[str, Any]]]
@@ -147,6 +153,11 @@ class GraphBatch:
         relationship. The same row again is ignored; another row for the same id raises
         :class:`ValueError` (merge a batch's own restatements before adding them)."""
         new_row = link_row(link, row)
+        if self.stamp.get("run") and new_row["props"].get("statements"):
+            # the statements this write makes carry its run (graph_model.spells)
+            new_row["props"]["statements"] = with_run(
+                new_row["props"]["statements"], self.stamp["run"]
+            )
         if not unless_known:
             self.links[link.kind].append(new_row)
             return
@@ -174,6 +185,12 @@ def link_row(link: Link, row: Mapping[str, Any] | None = None) -> dict[str, Any]
     else:
         props = {k: row[k] for k in ("subkind", "since", "until", "sources")}
         link_id = row["id"]
+    if row is not None and "statements" in row:
+        props["statements"] = row["statements"]
+    else:  # each source states the link with its dates (graph_model.spells)
+        props["statements"] = sorted(
+            statement(source_json(s), link.since, link.until, s.run) for s in link.sources
+        )
     return {"source": link.source_id, "target": link.target_id, "id": link_id, "props": props}
 
 

@@ -34,11 +34,29 @@ Period(since=datetime.date(2020, 3, 1), until=datetime.date(2022, 12, 31))
 >>> merged(Period(d(2010, 1, 1), d(2012, 12, 31)), Period(d(2013, 1, 1), None))  # went on
 Period(since=datetime.date(2010, 1, 1), until=None)
 
+Each spell keeps its **statements** (:func:`statement`, :func:`restated`): one per source, with
+the dates *that source* gives (or none) and the run that recorded it, as compact JSON strings —
+the spell's own period is what the rules above made of them. A source stating the same spell
+again replaces its statement when its dates changed and keeps it (with its first run) when
+they did not; a spell stored before statements were kept reads one statement per source, with
+the spell's dates and no run (:func:`statements_of`).
+
+>>> one = statement('{"key":"1","system":"sheet","url":null}', d(2019, 1, 1), None, "run-a")
+>>> one
+'{"run":"run-a","since":"2019-01-01","source":{"key":"1","system":"sheet","url":null},"until":null}'
+>>> again = statement('{"key":"1","system":"sheet","url":null}', d(2019, 1, 1), None, None)
+>>> restated([one], [again]) == [one]  # the same claim: kept with its first run
+True
+>>> later = statement('{"key":"1","system":"sheet","url":null}', d(2019, 1, 1), d(2021, 6, 30))
+>>> [json.loads(s)["until"] for s in restated([one], [later])]  # the source changed its claim
+['2021-06-30']
+
 Imports nothing of the project.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -126,6 +144,66 @@ def periods(values: Iterable[tuple[date | None, date | None]]) -> list[Period]:
     return [Period(since, until) for since, until in values]
 
 
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def statement(
+    source: str, since: date | None, until: date | None, run: str | None = None
+) -> str:
+    """One source's statement of a spell, as stored: ``source`` is the source's compact JSON
+    (``graph_model.stored.source_json``), the dates are that source's own."""
+    body = {"run": run, "since": _day(since), "source": json.loads(source), "until": _day(until)}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _source_key(text: str) -> str:
+    source = json.loads(text)["source"]
+    return f"{source.get('system')}:{source.get('key')}"
+
+
+def _claim(text: str) -> tuple[object, object]:
+    body = json.loads(text)
+    return body.get("since"), body.get("until")
+
+
+def restated(current: Iterable[str], new: Iterable[str]) -> list[str]:
+    """The statements of a spell once ``new`` ones joined it: one per source, a source's new
+    claim replacing its old one (its first run kept when the dates are the same)."""
+    by_source = {_source_key(s): s for s in current}
+    for text in new:
+        key = _source_key(text)
+        old = by_source.get(key)
+        if old is None or _claim(old) != _claim(text):
+            by_source[key] = text
+    return sorted(by_source.values())
+
+
+def statements_of(
+    stored: Iterable[str] | None, sources: Iterable[str], since: date | None, until: date | None
+) -> list[str]:
+    """A stored spell's statements; for a spell stored before statements were kept, one per
+    source with the spell's dates and no run."""
+    if stored:
+        return sorted(stored)
+    return sorted(statement(source, since, until) for source in sources)
+
+
+def with_run(statements: Iterable[str], run: str | None) -> list[str]:
+    """The statements, those without a run given ``run`` (the write's own)."""
+    if run is None:
+        return list(statements)
+    out = []
+    for text in statements:
+        body = json.loads(text)
+        if body.get("run") is None:
+            body["run"] = run
+            out.append(json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        else:
+            out.append(text)
+    return sorted(out)
+
+
 def touch_bounds(statement: Period) -> tuple[date | None, date | None]:
     """The dates a store compares stored spells with, to find the ones a *dated* statement
     overlaps or touches: (since - 1 day, until + 1 day), ``None`` where unbounded."""
@@ -135,4 +213,15 @@ def touch_bounds(statement: Period) -> tuple[date | None, date | None]:
     )
 
 
-__all__ = ["Period", "joins", "merged", "periods", "spell_for", "touch_bounds"]
+__all__ = [
+    "Period",
+    "joins",
+    "merged",
+    "periods",
+    "restated",
+    "spell_for",
+    "statement",
+    "statements_of",
+    "touch_bounds",
+    "with_run",
+]

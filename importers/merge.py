@@ -39,7 +39,7 @@ from graph_model.model import (
     SourceRef,
     parse,
 )
-from graph_model.spells import Period, merged, spell_for
+from graph_model.spells import Period, merged, restated, spell_for, statement, statements_of
 from graph_model.stored import source_json
 from importers.names import name_tokens
 from importers.places import Place
@@ -297,7 +297,17 @@ def merge_statement(current: Mapping[str, Any], link: Link) -> tuple[Outcome, Li
     keeps its id (the first statement's) while its period follows its statements
     (:func:`graph_model.spells.merged`)."""
     final = _merge_link(current, link)
-    final_row = {**link_row(final), "id": current["id"]}
+    held = statements_of(
+        current.get("statements"),
+        current.get("sources") or (),
+        _native(current.get("since")),
+        _native(current.get("until")),
+    )
+    final_row = {
+        **link_row(final),
+        "id": current["id"],
+        "statements": restated(held, link_row(link)["statements"]),
+    }
     same = _row_state(final_row) == _row_state(current)
     return (Outcome.UNCHANGED if same else Outcome.UPDATED), final, final_row
 
@@ -323,13 +333,18 @@ def same_link(
 
 
 def link_row(link: Link) -> dict[str, Any]:
-    """A link's id and properties as they are compared and written."""
+    """A link's id and properties as they are compared and written; its statements are its
+    sources', each with the link's dates (:func:`graph_model.spells.statement`)."""
+    sources = {source_json(s): s.run for s in link.sources}
     return {
         "id": link.id,
         "subkind": link.subkind,
         "since": link.since,
         "until": link.until,
-        "sources": sorted({source_json(s) for s in link.sources}),
+        "sources": sorted(sources),
+        "statements": sorted(
+            statement(text, link.since, link.until, run) for text, run in sources.items()
+        ),
     }
 
 
@@ -345,6 +360,7 @@ def _row_state(row: Mapping[str, Any]) -> tuple[Any, ...]:
         _native(row.get("since")),
         _native(row.get("until")),
         tuple(sorted(row.get("sources") or ())),
+        tuple(sorted(row.get("statements") or ())),
     )
 
 

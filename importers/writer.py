@@ -17,10 +17,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_model.batch import GraphBatch, Settle
+from graph_model.batch import GraphBatch, KnownLinks, Settle
 from graph_model.identifiers import fold
 from graph_model.model import Actor, LinkKind
 from graph_model.port import GraphStore, WriteContext
+from graph_model.spells import with_run
 
 
 @dataclass
@@ -122,6 +123,11 @@ class Writes:
         if self.dry_run:
             return  # the dry run's pending view accumulates: nothing is ever committed
         if write and self._behind is not None:
+            run = self.context.run
+            for rows in (*write.links.values(), *write.new_links.values()):
+                _stated_in(rows, run)
+            if settle is not None:
+                settle = _settled_in(settle, run)
             self._behind.submit(write, self.batch, settle, done)
         self.batch = Pending()
 
@@ -161,3 +167,23 @@ class Writes:
         """Wait for every queued transaction (raising the first failure) and stop the thread."""
         if self._behind is not None:
             self._behind.close()
+
+
+def _stated_in(rows: list[dict[str, Any]], run: str | None) -> None:
+    """The link statements this run makes carry its id (:func:`graph_model.spells.with_run`)."""
+    for row in rows:
+        props = row["props"]
+        if props.get("statements"):
+            props["statements"] = with_run(props["statements"], run)
+
+
+def _settled_in(settle: Settle, run: str | None) -> Settle:
+    """``settle``, the statements of the links it rewrites carrying the run's id."""
+
+    def settled(known: KnownLinks) -> dict[LinkKind, list[dict[str, Any]]]:
+        rewrites = {kind: list(rows) for kind, rows in settle(known).items()}
+        for rows in rewrites.values():
+            _stated_in(rows, run)
+        return rewrites
+
+    return settled

@@ -29,6 +29,7 @@ from graph_model.port import (
     TokenRecord,
     Written,
 )
+from graph_model.spells import statement
 from graph_model.stored import actor_properties, source_json, territory_lookup, territory_rows
 from queries.cache import ProjectionCache
 from queries.projection import Projection, build_projection
@@ -401,6 +402,7 @@ def test_existing_links_and_deleting_links(graph: GraphStore) -> None:
                 "since": date(2015, 6, 1),
                 "until": date(2018, 12, 31),
                 "sources": [],
+                "statements": [],
             },
             {
                 "source": "net-mes",
@@ -410,6 +412,8 @@ def test_existing_links_and_deleting_links(graph: GraphStore) -> None:
                 "since": date(2019, 1, 1),
                 "until": None,
                 "sources": [source_json(MOVEMENT)],
+                # each source's statement, with its own dates (graph_model.spells)
+                "statements": [statement(source_json(MOVEMENT), date(2019, 1, 1), None, CTX.run)],
             },
         ]
     )
@@ -528,7 +532,9 @@ def test_a_restated_link_is_settled_not_doubled(graph: GraphStore) -> None:
     found = {row["id"]: row["same"] for row in calls[-1][LinkKind.COOPERATES_WITH]}
     assert set(found) == {again.id, dated.id}
     for same in found.values():
-        assert [{k: v for k, v in s.items() if k != "sources"} for s in same] == [twin]
+        assert [
+            {k: v for k, v in s.items() if k not in ("sources", "statements")} for s in same
+        ] == [twin]
     stored = graph.links_between(
         "net-relais-occitanie", "prj-generateur-bfc", LinkKind.COOPERATES_WITH
     )
@@ -607,6 +613,7 @@ def test_a_dated_restatement_is_known_by_its_id(graph: GraphStore) -> None:
         "since": date(2015, 6, 1),
         "until": date(2018, 12, 31),
         "sources": [],
+        "statements": [],
     }
     (stored,) = graph.links_between("net-relais-occitanie", "net-mes", LinkKind.MEMBER_OF)
     assert (stored.id, stored.until, stored.sources) == (

@@ -5,8 +5,10 @@ started again are two spells; overlapping or touching statements are one."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from graph_model.model import LinkKind
 from graph_model.port import GraphStore
@@ -14,7 +16,7 @@ from importers.formats import LinksReader, MovementReader
 from importers.records import Outcome
 from queries.analytics.figures import movement_figures
 from queries.projection import build_projection
-from tests.importers.helpers import run
+from tests.importers.helpers import relationships, run
 
 HEADER = "de;vers;type;depuis;jusqu'à;source\n"
 
@@ -87,3 +89,57 @@ def test_memberships_that_stopped_and_started_again(graph: GraphStore, tmp_path:
     assert again.outcomes == {Outcome.UNCHANGED: 5}
     stored = graph.links_between("prj-generateur-bfc", "net-mes", LinkKind.MEMBER_OF)
     assert sorted(stored, key=lambda link: link.id) == sorted(spells, key=lambda link: link.id)
+
+
+def _statements(graph: GraphStore, source: str, target: str) -> dict[str, list[dict[str, Any]]]:
+    """Each stored spell's statements (by spell start), as the store holds them."""
+    spells = [
+        r["props"]
+        for r in relationships(graph, "Actor")
+        if (r["source"], r["target"], r["kind"]) == (source, target, "MEMBER_OF")
+    ]
+    return {
+        str(props.get("since")): [json.loads(s) for s in props.get("statements") or ()]
+        for props in spells
+    }
+
+
+def test_each_statement_keeps_its_own_dates(graph: GraphStore, tmp_path: Path) -> None:
+    """A spell holds the statements that attest it, each source's own dates and run; a
+    source that restates the same claim keeps its statement, one that changes it replaces it."""
+    run(graph, MovementReader())
+    ends = ("prj-generateur-bfc", "net-mes")
+    rows = (
+        f"{ends[0]};{ends[1]};MEMBER_OF;01/01/2010;31/12/2012;liste 2012\n"
+        f"{ends[0]};{ends[1]};MEMBER_OF;01/06/2011;31/03/2013;rapport 2013\n"
+        f"{ends[0]};{ends[1]};MEMBER_OF;01/01/2018;;liste 2018\n"
+        f"{ends[0]};{ends[1]};MEMBER_OF;;;annuaire\n"
+    )
+    first = run(graph, _links(tmp_path, "adhesions.csv", rows), batch_size=2)
+    spells = _statements(graph, *ends)
+    assert set(spells) == {"2010-01-01", "2018-01-01"}
+    claims = {
+        since: sorted((s["source"]["key"], s["since"], s["until"]) for s in statements)
+        for since, statements in spells.items()
+    }
+    assert claims == {
+        # the spell runs 2010 to 31/03/2013; each source says what it said
+        "2010-01-01": [
+            ("liste 2012", "2010-01-01", "2012-12-31"),
+            ("rapport 2013", "2011-06-01", "2013-03-31"),
+        ],
+        # the undated mention joined the open spell, undated
+        "2018-01-01": [("annuaire", None, None), ("liste 2018", "2018-01-01", None)],
+    }
+    runs = {s["run"] for statements in spells.values() for s in statements}
+    assert runs == {first.run_id}
+    # the same file again: the same statements, with the run that first made them
+    run(graph, _links(tmp_path, "adhesions.csv", rows), batch_size=2)
+    assert _statements(graph, *ends) == spells
+    # the list of 2018 learns an end: its statement changes, the other ones stay
+    ended = rows.replace("01/01/2018;;liste 2018", "01/01/2018;30/06/2024;liste 2018")
+    later = run(graph, _links(tmp_path, "adhesions.csv", ended), batch_size=2)
+    after = {
+        (s["source"]["key"], s["until"], s["run"]) for s in _statements(graph, *ends)["2018-01-01"]
+    }
+    assert after == {("annuaire", None, first.run_id), ("liste 2018", "2024-06-30", later.run_id)}

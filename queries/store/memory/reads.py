@@ -171,7 +171,9 @@ def existing_links(state: GraphState, kind: str, ends: Iterable[tuple[str, str]]
             continue
         for _, rel in state.between(start, kind, end):
             row = {"source": source, "target": target}
-            row.update(columns(rel.props, ("id", "subkind", "since", "until", "sources")))
+            row.update(
+                columns(rel.props, ("id", "subkind", "since", "until", "sources", "statements"))
+            )
             found.append(row)
     return found
 

@@ -160,6 +160,7 @@ def links_create_unless_known(
                 "since": rel.props.get("since"),
                 "until": rel.props.get("until"),
                 "sources": _listed(rel.props.get("sources")),
+                "statements": _listed(rel.props.get("statements")),
             }
             for _, rel in state.between(start, kind, end)
             if rel.props.get("id") == row["id"]
@@ -178,6 +179,7 @@ def links_create_unless_known(
                 "since": props.get("since"),
                 "until": props.get("until"),
                 "sources": props.get("sources"),
+                "statements": props.get("statements"),
                 "created_at": now,
                 "created_run": run,
                 "updated_at": now,

@@ -161,6 +161,8 @@ class Identity:
             elif record.fuzzy and self.index is not None:
                 not_same = self.judgements.different.get(alias, ())
                 found = self.index.matches(row.probe, exclude=not_same)
+                if record.actor_id:  # two ids a curator gave are two actors, by their word
+                    found = [m for m in found if not _curated(m.actor_id)]
                 match = found[0] if found else None
                 # two actors both as likely: a person chooses
                 tied = len(found) > 1 and found[1].weight >= MERGE_WEIGHT
@@ -188,6 +190,7 @@ class Identity:
                     rna=probe.rna,
                     web=probe.web,
                     mail=probe.mail,
+                    phone=probe.phone,
                     tokens=probe.tokens,
                     siret=probe.siret,
                     latitude=probe.latitude,
@@ -262,6 +265,11 @@ class Identity:
                 and seen.payload_hash != props["payload_hash"]
             ):
                 write.add_candidate(candidate_id, props)
+
+
+def _curated(actor_id: str) -> bool:
+    """An id a curator gave (the movement dataset's ``net-mes``), not one an import minted."""
+    return not actor_id.startswith(("mai-", "siren-", "rna-"))
 
 
 def _name_of(actor_id: str, stored_props: Mapping[str, Mapping[str, Any]]) -> str:

@@ -8,12 +8,15 @@ marked ``arcadedb``).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from graph_model.errors import NotFound
+from graph_model.model import SourceRef
 from graph_model.port import GraphStore
 from importers import field_changes, review
 from importers.blocking import NameIndex
@@ -21,7 +24,8 @@ from importers.formats.spreadsheet import SpreadsheetReader
 from importers.lookups import Lookups
 from importers.names import Entry, Probe
 from importers.places import PlaceInput, shared_resolver
-from importers.records import Outcome
+from importers.reader import Reader
+from importers.records import ActorRecord, Outcome
 from importers.scoring import CANDIDATE_THRESHOLD, MERGE_THRESHOLD
 from tests.importers.helpers import report_rows, run
 
@@ -353,3 +357,42 @@ def test_two_actors_as_likely_are_left_to_a_person(graph: GraphStore, tmp_path: 
     third = "Nom;Code postal;Commune\nRessourcerie Bramavel;14000;Caen\n"
     summary = run(graph, SpreadsheetReader(_write(tmp_path / "b.csv", third), system="carte"))
     assert summary.outcomes == {H: 1}  # held, not merged into either
+
+
+class _Curated(Reader):
+    """Actors with the ids a curator gave them (as the movement dataset's), one row each."""
+
+    format = "curated"
+
+    def __init__(self, actors: list[tuple[str, str, str]]) -> None:
+        super().__init__(Path("curated"), system="movement")
+        self.actors = actors
+
+    def prepare(self) -> None:
+        self.sha256 = hashlib.sha256(repr(self.actors).encode()).hexdigest()
+        self.total = len(self.actors)
+
+    def records(self) -> Iterator[ActorRecord]:
+        for line, (actor_id, name, commune) in enumerate(self.actors, start=1):
+            yield ActorRecord(
+                line=line,
+                raw={"id": actor_id, "name": name},
+                source=SourceRef(system="movement", key=actor_id),
+                name=name,
+                actor_id=actor_id,
+                place=PlaceInput(insee=commune),
+            )
+
+
+def test_two_ids_a_curator_gave_are_never_merged_by_name(graph: GraphStore) -> None:
+    """ESS France and Greenpeace France, both seated in Paris, share the word 'France': a
+    curated dataset names them by two ids, so neither is held against the other; a record
+    without a curated id is still compared with them."""
+    paris = "75056"
+    curated = [
+        ("adv-ess-france", "ESS France", paris),
+        ("org-greenpeace-france", "Greenpeace France", paris),
+    ]
+    summary = run(graph, _Curated(curated))
+    assert summary.outcomes == {C: 2}
+    assert {row["id"] for row in graph.name_index()} >= {"adv-ess-france", "org-greenpeace-france"}

@@ -1,15 +1,15 @@
-"""Users, sign-in links, sessions, proposals and the history over Bolt: the accounts side of
+"""Users, sign-in links, sessions and proposals over Bolt: the accounts side of
 :class:`~queries.store.bolt.BoltGraph` (statements ``user_*``, ``sign_in_link_*``,
-``session_*``, ``proposal*``, ``changes_history_*``). Each write is one transaction with its
+``session_*``, ``proposal*``). Each write is one transaction with its
 change log entry, as every write of the port; no secret is ever logged (the entries name ids)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from graph_model.changes import ChangeEntry, ChangeKind, ChangeRecord
+from graph_model.changes import ChangeEntry, ChangeKind
 from graph_model.port import (
     ProposalRecord,
     Row,
@@ -25,27 +25,13 @@ from queries.store.account_records import (
     user_props,
     user_record,
 )
-from queries.store.adapter import Statement, Store
+from queries.store.bolt_core import BoltCore, Entries
 from queries.store.catalog import cypher
-from queries.store.records import change_record, python_props
-
-Entries = Sequence[ChangeEntry] | Callable[[list[list[Row]]], Sequence[ChangeEntry]]
+from queries.store.records import python_props
 
 
-class BoltAccounts:
-    """The port's account, proposal and history operations over one :class:`Store`."""
-
-    store: Store
-
-    def _commit(
-        self,
-        statements: Sequence[Statement],
-        entries: Entries,
-        context: WriteContext | None,
-        operation: str,
-        then: Callable[[list[list[Row]]], Sequence[Statement]] | None = None,
-    ) -> tuple[list[list[Row]], int]:
-        raise NotImplementedError  # pragma: no cover - BoltGraph's
+class BoltAccounts(BoltCore):
+    """The port's account, session and proposal operations over one :class:`Store`."""
 
     def _one(
         self, name: str, params: dict[str, Any], entries: Entries, context: WriteContext | None
@@ -186,26 +172,3 @@ class BoltAccounts:
         params = {"id": proposal_id, "claim": claim}
         rows, seq = self._one("proposal_release", params, [entry], None)
         return Written("release_proposal", (proposal_id,), 1, seq=seq) if rows else None
-
-    # -- history -------------------------------------------------------------------------------
-    def history(
-        self, target: str, *, before: int | None = None, limit: int = 50, scan: int = 50_000
-    ) -> list[ChangeRecord]:
-        below = before if before is not None else self.store.version() + 1
-        audit = self.store.read(
-            cypher("changes_history_audit"), target=target, before=below, limit=int(limit)
-        )
-        others = self.store.read(
-            cypher("changes_history_scan"),
-            target=target,
-            floor=int(below - scan),
-            below=int(below),
-            limit=int(limit),
-        )
-        found = {str(r["props"]["id"]): change_record(r["props"]) for r in [*audit, *others]}
-        ordered = sorted(found.values(), key=lambda c: (c.seq, c.n), reverse=True)
-        return ordered[:limit]
-
-    def change(self, change_id: str) -> ChangeRecord | None:
-        rows = self.store.read(cypher("change_get"), id=change_id)
-        return change_record(rows[0]["props"]) if rows else None

@@ -78,7 +78,8 @@ class GraphReads(Protocol):
     def tokens(self) -> list[TokenRecord]: ...
 
     def name_index(self) -> Iterator[Row]:
-        """Every actor's ``id, kind, name, commune, departement, siren, rna, website, email``."""
+        """Every actor's ``id, kind, name, commune, departement, siren, rna, website, email,
+        phone``."""
         ...
 
     def actor_state(self, ids: Iterable[str]) -> dict[str, Row]:

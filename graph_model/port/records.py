@@ -64,6 +64,8 @@ class StoredLink:
     since: date | None = None
     until: date | None = None
     sources: tuple[str, ...] = ()
+    #: each source's statement with its own dates (JSON, sorted; :mod:`graph_model.spells`)
+    statements: tuple[str, ...] = ()
     created_at: datetime | None = None
     updated_at: datetime | None = None
     updated_by: str | None = None
@@ -79,6 +81,7 @@ class StoredLink:
             "since": self.since,
             "until": self.until,
             "sources": list(self.sources),
+            "statements": list(self.statements),
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "updated_by": self.updated_by,

@@ -54,6 +54,7 @@ def stored_link(row: Mapping[str, Any]) -> StoredLink:
         since=python_value(row.get("since")),
         until=python_value(row.get("until")),
         sources=tuple(row.get("sources") or ()),
+        statements=tuple(row.get("statements") or ()),
         created_at=python_value(row.get("created_at")),
         updated_at=python_value(row.get("updated_at")),
         updated_by=row.get("updated_by"),

@@ -60,6 +60,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from json.encoder import encode_basestring as _json_string
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -144,17 +145,21 @@ def periods(values: Iterable[tuple[date | None, date | None]]) -> list[Period]:
     return [Period(since, until) for since, until in values]
 
 
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _day(value: date | None) -> str:
+    return f'"{value.isoformat()}"' if value is not None else "null"
 
 
-def statement(
-    source: str, since: date | None, until: date | None, run: str | None = None
-) -> str:
+_NO_RUN = '{"run":null,'
+
+
+def statement(source: str, since: date | None, until: date | None, run: str | None = None) -> str:
     """One source's statement of a spell, as stored: ``source`` is the source's compact JSON
-    (``graph_model.stored.source_json``), the dates are that source's own."""
-    body = {"run": run, "since": _day(since), "source": json.loads(source), "until": _day(until)}
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    (``graph_model.stored.source_json``), the dates are that source's own.
+
+    Written out by hand (an import makes one per link): the text ``json.dumps(…,
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` gives."""
+    head = _NO_RUN if run is None else '{"run":' + _json_string(run) + ","
+    return f'{head}"since":{_day(since)},"source":{source},"until":{_day(until)}}}'
 
 
 def _source_key(text: str) -> str:
@@ -193,15 +198,10 @@ def with_run(statements: Iterable[str], run: str | None) -> list[str]:
     """The statements, those without a run given ``run`` (the write's own)."""
     if run is None:
         return list(statements)
-    out = []
-    for text in statements:
-        body = json.loads(text)
-        if body.get("run") is None:
-            body["run"] = run
-            out.append(json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-        else:
-            out.append(text)
-    return sorted(out)
+    given = '{"run":' + _json_string(run) + ","
+    return sorted(
+        given + text[len(_NO_RUN) :] if text.startswith(_NO_RUN) else text for text in statements
+    )
 
 
 def touch_bounds(statement: Period) -> tuple[date | None, date | None]:

@@ -17,6 +17,11 @@ proposed or merged with it again, one judged the same joins it again, even when 
 no actor any more. A decision first claims its candidate (status ``deciding``, in one
 write that two concurrent decisions cannot both pass): an accept and a reject of the same
 candidate at the same time never both apply; the second is told the candidate is being decided.
+
+A third decision, merging field by field (:mod:`api.merging`: the editor picks, field by field,
+the record's value or the actor's), takes the same claim (:func:`claim`), writes its one change
+and records itself as an *accept* (:func:`record_decision`): it is remembered, and replayed, as
+an accept is.
 """
 
 from __future__ import annotations
@@ -67,28 +72,65 @@ class _HeldRecord(Reader):
         yield self.record
 
 
-def _claim(graph: GraphStore, candidate_id: str) -> tuple[str, dict[str, Any]]:
+class CandidateMissing(NotFound):
+    """No duplicate candidate has this id."""
+
+
+class CandidateTaken(ValidationError):
+    """The candidate was decided already, or is being decided right now."""
+
+    code = "candidate_taken"
+
+
+def claim(graph: GraphStore, candidate_id: str) -> tuple[str, dict[str, Any]]:
     """Take the candidate for one decision (the claim's id and the candidate's properties),
-    or say why it cannot be decided now."""
-    claim = secrets.token_hex(8)
+    or say why it cannot be decided now (:class:`CandidateMissing`, :class:`CandidateTaken`).
+    The claim is released (:func:`release`) or turned into a decision (:func:`record_decision`)."""
+    claimed = secrets.token_hex(8)
     now = datetime.now(UTC)
-    props = graph.claim_candidate(candidate_id, claim, at=now, stale=now - CLAIM_TIMEOUT)
+    props = graph.claim_candidate(candidate_id, claimed, at=now, stale=now - CLAIM_TIMEOUT)
     if props is not None:
-        return claim, props
+        return claimed, props
     props = graph.candidate(candidate_id)
     if props is None:
-        raise NotFound(f"no duplicate candidate {candidate_id!r}: list them with `maillage review`")
+        raise CandidateMissing(
+            f"no duplicate candidate {candidate_id!r}: list them with `maillage review`"
+        )
     if props.get("status") == "deciding":
-        raise ValidationError(
+        raise CandidateTaken(
             f"candidate {candidate_id} is being decided by someone else (since "
             f"{props.get('claimed_at')}): see its status in a moment",
             field="status",
         )
-    raise ValidationError(
+    raise CandidateTaken(
         f"candidate {candidate_id} was already decided ({props.get('status')} on "
         f"{props.get('decided_at')} by {props.get('decided_by')})",
         field="status",
     )
+
+
+def release(graph: GraphStore, candidate_id: str, claimed: str) -> None:
+    """Give a claimed candidate back (nothing was applied): it is pending again."""
+    graph.release_candidate(candidate_id, claimed)
+
+
+def record_decision(
+    graph: GraphStore,
+    candidate_id: str,
+    claimed: str,
+    decision: Decision,
+    *,
+    by: str | None,
+) -> None:
+    """Record the decision on the claimed candidate (who, when, the resulting actor)."""
+    context = WriteContext(by=by or environment_user(), at=datetime.now(UTC))
+    if graph.decide_candidate(candidate_id, claimed, decision, context) is None:
+        raise CandidateTaken(
+            f"candidate {candidate_id}: the decision took longer than "
+            f"{CLAIM_TIMEOUT.total_seconds():.0f} s and another one took it over; the record "
+            f"was applied ({decision.run or decision.result}): check the candidate's status",
+            field="status",
+        )
 
 
 def _replay(
@@ -124,12 +166,12 @@ def _decide(
     by: str | None,
     note: str | None,
 ) -> tuple[Summary, str]:
-    claim, props = _claim(graph, candidate_id)
+    claimed, props = claim(graph, candidate_id)
     try:
         summary, alias = _replay(graph, candidate_id, props, accepted=accepted)
     except BaseException:
         # nothing applied (or a replay a retry finishes): the candidate is pending again
-        graph.release_candidate(candidate_id, claim)
+        release(graph, candidate_id, claimed)
         raise
     result = graph.resolve_keys([alias]).get(alias)
     decision = Decision(
@@ -138,14 +180,7 @@ def _decide(
         result=result,
         run=summary.run_id,
     )
-    context = WriteContext(by=by or environment_user(), at=datetime.now(UTC))
-    if graph.decide_candidate(candidate_id, claim, decision, context) is None:
-        raise ValidationError(
-            f"candidate {candidate_id}: the decision took longer than "
-            f"{CLAIM_TIMEOUT.total_seconds():.0f} s and another one took it over; the record "
-            f"was applied (run {summary.run_id}): check the candidate's status",
-            field="status",
-        )
+    record_decision(graph, candidate_id, claimed, decision, by=by)
     return summary, result or ""
 
 

@@ -46,6 +46,7 @@ from api.schema.accounts import AccountQuery
 from api.schema.actors import AdvocacyBody, Network, Organisation, Project
 from api.schema.context import Context
 from api.schema.history import HistoryMutation, HistoryQuery
+from api.schema.merge import MergeMutation, MergeQuery
 from api.schema.mutations import Mutation
 from api.schema.proposals import ProposalMutation, ProposalQuery
 from api.schema.queries import Query
@@ -103,8 +104,10 @@ def build_schema() -> MaillageSchema:
         LimitsExtension,
     ]
     return MaillageSchema(
-        query=merge_types("Query", (Query, ProposalQuery, HistoryQuery, AccountQuery)),
-        mutation=merge_types("Mutation", (Mutation, ProposalMutation, HistoryMutation)),
+        query=merge_types("Query", (Query, ProposalQuery, HistoryQuery, MergeQuery, AccountQuery)),
+        mutation=merge_types(
+            "Mutation", (Mutation, ProposalMutation, HistoryMutation, MergeMutation)
+        ),
         subscription=Subscription,
         types=[Network, Organisation, Project, AdvocacyBody],
         extensions=extensions,

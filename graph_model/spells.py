@@ -196,8 +196,9 @@ def statements_of(
 
 def with_run(statements: Iterable[str], run: str | None) -> list[str]:
     """The statements, those without a run given ``run`` (the write's own)."""
-    if run is None:
-        return list(statements)
+    statements = list(statements)
+    if run is None or not any(text.startswith(_NO_RUN) for text in statements):
+        return statements
     given = '{"run":' + _json_string(run) + ","
     return sorted(
         given + text[len(_NO_RUN) :] if text.startswith(_NO_RUN) else text for text in statements

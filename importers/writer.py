@@ -123,11 +123,8 @@ class Writes:
         if self.dry_run:
             return  # the dry run's pending view accumulates: nothing is ever committed
         if write and self._behind is not None:
-            run = self.context.run
-            for rows in (*write.links.values(), *write.new_links.values()):
-                _stated_in(rows, run)
-            if settle is not None:
-                settle = _settled_in(settle, run)
+            if settle is not None:  # the batch's own rows carry the run already (add_link)
+                settle = _settled_in(settle, self.context.run)
             self._behind.submit(write, self.batch, settle, done)
         self.batch = Pending()
 

@@ -48,6 +48,7 @@ from api.schema.context import Context
 from api.schema.history import HistoryMutation, HistoryQuery
 from api.schema.merge import MergeMutation, MergeQuery
 from api.schema.mutations import Mutation
+from api.schema.places import PlaceQuery
 from api.schema.proposals import ProposalMutation, ProposalQuery
 from api.schema.queries import Query
 from api.schema.subscriptions import Subscription
@@ -104,7 +105,9 @@ def build_schema() -> MaillageSchema:
         LimitsExtension,
     ]
     return MaillageSchema(
-        query=merge_types("Query", (Query, ProposalQuery, HistoryQuery, MergeQuery, AccountQuery)),
+        query=merge_types(
+            "Query", (Query, ProposalQuery, HistoryQuery, MergeQuery, PlaceQuery, AccountQuery)
+        ),
         mutation=merge_types(
             "Mutation", (Mutation, ProposalMutation, HistoryMutation, MergeMutation)
         ),

@@ -41,6 +41,7 @@ from api.settings import ApiSettings
 from api.throttle import FailureThrottle
 from graph_model.errors import MaillageError
 from graph_model.port import GraphStore
+from graph_model.stored import shipped_lookup
 from web import STATIC_DIR
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ async def _prepare(services: Services) -> None:
                 await anyio.to_thread.run_sync(bootstrap, services.graph)
             services.bootstrap_error = None
             await services.projection.ensure_loaded()
+            # the territories an edit checks and places its actors in: read now, not by the
+            # first write (a second of it, and memory the writes would seem to take)
+            await anyio.to_thread.run_sync(shipped_lookup)
             services.ready = True
             logger.info("API ready in %.1f s", time.monotonic() - services.started_at)
             return

@@ -250,8 +250,7 @@ def _revert_actor(
 def _revert_import(graph: GraphStore, record: ChangeRecord, author: Author) -> Change:
     """What an import run changed on an actor, undone by the importers' own revert (the
     fields changed since are kept, and named when none could be restored)."""
-    from graph_model.stored import territory_lookup
-    from graph_model.territories import load_reference
+    from graph_model.stored import shipped_lookup
     from importers.field_changes import revert as revert_run
 
     if not record.run:
@@ -261,7 +260,7 @@ def _revert_import(graph: GraphStore, record: ChangeRecord, author: Author) -> C
         graph,
         record.target,
         record.run,
-        territories=territory_lookup(load_reference()),
+        territories=shipped_lookup(),
         by=author.name,
     )
     if not done.restored:

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from importlib import resources
 from json.encoder import encode_basestring as _json_string
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from graph_model.identifiers import fold
 from graph_model.model import Actor, Link, LocationPrecision, SourceRef, Theme
-from graph_model.territories import TerritoryReference
+from graph_model.territories import TerritoryReference, load_reference
 
 #: an actor's own properties as a source states them (the others are derived: territories,
 #: point, keys, hash)
@@ -289,6 +290,13 @@ def territory_lookup(reference: TerritoryReference) -> TerritoryLookup:
         departements={d.code: (d.region, d.lat, d.lon) for d in reference.departements.values()},
         regions={r.code: (r.lat, r.lon) for r in reference.regions.values()},
     )
+
+
+@cache
+def shipped_lookup() -> TerritoryLookup:
+    """:func:`territory_lookup` of the shipped reference, made once per process (an edit
+    needs it at every write: building it is a 35,000-entry dict)."""
+    return territory_lookup(load_reference())
 
 
 def reference_fingerprint(reference_dir: Path | None = None) -> str:

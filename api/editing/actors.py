@@ -29,7 +29,7 @@ from graph_model.i18n import _
 from graph_model.identifiers import check_actor_id, mint_actor_id
 from graph_model.model import Actor, ActorKind, SourceRef, parse
 from graph_model.port import GraphEdit, GraphStore, WriteContext
-from graph_model.stored import ACTOR_FIELDS, COUNTRY_ID, actor_properties, territory_lookup
+from graph_model.stored import ACTOR_FIELDS, COUNTRY_ID, actor_properties, shipped_lookup
 from graph_model.territories import load_reference
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def _write_actor(
     """The actor through the one write path of actors (a :class:`GraphBatch`): its seat
     replaces the stored one, its areas of action replace the stored ones when given; the
     ``WORKS_ON`` links are the importers' (an edit keeps the themes as a property)."""
-    props = actor_properties(actor, territory_lookup(load_reference()))
+    props = actor_properties(actor, shipped_lookup())
     props["updated_by"] = context.by
     if created:
         props["created_by"] = context.by

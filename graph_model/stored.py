@@ -129,16 +129,19 @@ class TerritoryLookup:
         communes: Mapping[str, tuple[str, str, str | None, float | None, float | None]],
         departements: Mapping[str, tuple[str, float | None, float | None]],
         regions: Mapping[str, tuple[float | None, float | None]] | None = None,
+        epcis: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         # commune code -> (departement, region, epci, lat, lon); departement -> (region, lat,
-        # lon); region -> (lat, lon)
+        # lon); region -> (lat, lon); EPCI (SIREN) -> the départements of its members
         self._communes = communes
         self._departements = departements
         self._regions = regions or {}
+        self._epcis = epcis or {}
 
     def common_area(self, territory_ids: Sequence[str]) -> tuple[str | None, str | None]:
         """The département and région that every one of ``territory_ids`` lies within
-        (``None`` where they differ or cannot be told, e.g. for ``FR`` or an EPCI)."""
+        (``None`` where they differ or cannot be told, e.g. for ``FR``); an EPCI counts as
+        the départements of its members."""
         places: set[tuple[str | None, str | None]] = set()
         for territory in territory_ids:
             level, _, code = territory.partition(":")
@@ -148,6 +151,13 @@ class TerritoryLookup:
                 places.add((code, self._departements[code][0]))
             elif level == "region" and code in self._regions:
                 places.add((None, code))
+            elif level == "epci" and self._epcis.get(code):
+                # its members' départements: one gives the département, several in one
+                # région the région (an EPCI may cross a border: Métropole du Grand Paris)
+                for departement in self._epcis[code]:
+                    if departement not in self._departements:
+                        return None, None
+                    places.add((departement, self._departements[departement][0]))
             else:
                 return None, None
         regions = {r for _, r in places}
@@ -289,6 +299,7 @@ def territory_lookup(reference: TerritoryReference) -> TerritoryLookup:
         },
         departements={d.code: (d.region, d.lat, d.lon) for d in reference.departements.values()},
         regions={r.code: (r.lat, r.lon) for r in reference.regions.values()},
+        epcis={e.code: e.departements for e in reference.epcis.values()},
     )
 
 

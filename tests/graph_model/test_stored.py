@@ -41,7 +41,8 @@ def test_a_regional_project_without_seat_belongs_to_its_region(lookup: Territory
 def test_an_area_across_regions_or_the_whole_country_places_nothing(
     lookup: TerritoryLookup,
 ) -> None:
-    for area in (["region:27", "region:76"], ["FR"], ["epci:200046977"]):
+    # CC d'Aire-sur-l'Adour: Gers and Landes, two régions
+    for area in (["region:27", "region:76"], ["FR"], ["epci:200030435"]):
         props = _props(lookup, active_in=area)
         assert props["region"] is None, area
         assert props["latitude"] is None, area
@@ -52,3 +53,12 @@ def test_a_departement_alone_gives_its_region_and_centre(lookup: TerritoryLookup
     props = _props(lookup, departement="974")
     assert props["region"] == "04"
     assert props["location_precision"] == "departement"
+
+
+def test_an_epci_counts_as_the_departements_of_its_members(lookup: TerritoryLookup) -> None:
+    props = _props(lookup, active_in=["epci:200046977"])  # Métropole de Lyon, all in the Rhône
+    assert (props["departement"], props["region"]) == ("69", "84")
+    assert props["location_precision"] == "departement"
+    props = _props(lookup, active_in=["epci:200030526"])  # Ried de Marckolsheim: 67 and 68
+    assert (props["departement"], props["region"]) == (None, "44")
+    assert props["location_precision"] == "region"

@@ -7,12 +7,16 @@ each response) and close it when the headers have not come whole within
 ``MAILLAGE_HEADER_TIMEOUT`` seconds. The body's own time limit is the middleware's
 (:class:`api.middleware.BodyLimit`), which can answer 408.
 
-``maillage serve`` and the tests run uvicorn with :func:`uvicorn_options`.
+``maillage serve`` and the tests run uvicorn with :func:`uvicorn_options`; with ``workers`` above
+one it also has the workers share their throttles (:mod:`api.throttle`) through the data
+directory, unless ``MAILLAGE_THROTTLE_DIR`` already names a place.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 from typing import Any, ClassVar
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -75,9 +79,14 @@ class HttpToolsHeaderTimeout(_HeaderTimeout, HttpToolsProtocol):
     """uvicorn's httptools protocol with a time limit on headers."""
 
 
-def uvicorn_options(settings: ApiSettings, *, http: str = "httptools") -> dict[str, Any]:
-    """The keyword arguments of ``uvicorn.run``/``uvicorn.Config`` for these settings."""
+def uvicorn_options(
+    settings: ApiSettings, *, http: str = "httptools", workers: int = 1
+) -> dict[str, Any]:
+    """The keyword arguments of ``uvicorn.run``/``uvicorn.Config`` for these settings (and,
+    for ``workers`` processes, their shared throttles: see :func:`share_throttles`)."""
     _HeaderTimeout.header_timeout = settings.header_timeout
+    if workers > 1:
+        share_throttles()
     protocol = H11HeaderTimeout if http == "h11" else HttpToolsHeaderTimeout
     return {
         "http": protocol,
@@ -87,3 +96,15 @@ def uvicorn_options(settings: ApiSettings, *, http: str = "httptools") -> dict[s
         # uvicorn's default one being deprecated
         "ws": "websockets-sansio",
     }
+
+
+def share_throttles(directory: Path | None = None) -> Path:
+    """Have the processes started from now on (``--workers``) keep their failure windows in one
+    database of ``directory`` (default: the store's data directory, 0700), through
+    ``MAILLAGE_THROTTLE_DIR`` (left alone when already set); returns the directory used."""
+    from queries.store.settings import StoreSettings
+
+    if "MAILLAGE_THROTTLE_DIR" not in os.environ:
+        chosen = directory or StoreSettings().data_dir
+        os.environ["MAILLAGE_THROTTLE_DIR"] = str(chosen)
+    return Path(os.environ["MAILLAGE_THROTTLE_DIR"])

@@ -4,15 +4,25 @@ the limit, other addresses unaffected, accepted again once the window has moved 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
 from api.middleware import AuthThrottle
-from api.throttle import FailureThrottle
+from api.throttle import DATABASE, FailureThrottle
 from graph_model.port import GraphStore
-from tests.api.conftest import error_codes, gql, start, wait_ready
+from tests.api.conftest import ROOT, error_codes, gql, start, wait_ready
 
 pytestmark = pytest.mark.memory
 
@@ -103,3 +113,98 @@ def test_the_api_throttles_wrong_tokens(dataset: GraphStore) -> None:
             == 429
         )
         gql(client, READ)  # reads without a token stay public
+
+
+# -- shared by the workers of one server -------------------------------------------------------
+#: one worker process: the real brake (middleware and throttle, shared through
+#: MAILLAGE_THROTTLE_DIR) in front of the stand-in app, served by uvicorn on a free port
+WORKER = """
+import sys, uvicorn
+from api.middleware import AuthThrottle
+from api.throttle import FailureThrottle
+from tests.api.test_throttle import _checker
+throttle = FailureThrottle(3, 60, name="auth")
+assert throttle.shared
+uvicorn.run(AuthThrottle(_checker, throttle), host="127.0.0.1", port=int(sys.argv[1]),
+            log_level="warning", http="h11", ws="none", lifespan="off")
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _workers(directory: Path, count: int) -> Iterator[list[str]]:
+    """``count`` worker processes sharing ``directory``'s windows: their base URLs."""
+    env = {**os.environ, "MAILLAGE_THROTTLE_DIR": str(directory)}
+    ports = [_free_port() for _ in range(count)]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", WORKER, str(port)], cwd=ROOT, env=env)
+        for port in ports
+    ]
+    try:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        deadline = time.monotonic() + 30
+        for url in urls:
+            while True:
+                try:
+                    httpx.get(url, timeout=1)
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "a worker did not start"
+                    time.sleep(0.1)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+def _guess(url: str, token: str = "bad") -> httpx.Response:
+    return httpx.get(f"{url}/graphql", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+
+
+def test_two_workers_share_the_failures_of_an_address(tmp_path: Path) -> None:
+    with _workers(tmp_path, 2) as (first, second):
+        # 3 allowed in all, whichever worker answers: 2 on one, 1 on the other
+        assert [_guess(url).status_code for url in (first, second, first)] == [401, 401, 401]
+        refused = _guess(second)
+        assert refused.status_code == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert _guess(first, "good").status_code == 429  # the address, on both
+    assert stat.S_IMODE((tmp_path / DATABASE).stat().st_mode) == 0o600
+
+
+def test_workers_of_separate_servers_keep_their_own_windows(tmp_path: Path) -> None:
+    with (
+        _workers(tmp_path / "a", 1) as (first,),
+        _workers(tmp_path / "b", 1) as (second,),
+    ):
+        for _ in range(3):
+            assert _guess(first).status_code == 401
+        assert _guess(first).status_code == 429
+        assert _guess(second).status_code == 401  # another server's brake is its own
+
+
+def test_shared_windows_keep_every_concurrent_failure(tmp_path: Path) -> None:
+    clock = Clock()
+    throttles = [
+        FailureThrottle(40, 60, clock=clock, name="t", path=tmp_path / DATABASE) for _ in range(2)
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: throttles[n % 2].fail("10.0.0.9"), range(39)))
+    assert throttles[0].retry_after("10.0.0.9") is None  # 39 of 40
+    throttles[1].fail("10.0.0.9")
+    assert throttles[0].retry_after("10.0.0.9") == 60
+    assert (
+        FailureThrottle(40, 60, clock=clock, name="u", path=tmp_path / DATABASE).retry_after(
+            "10.0.0.9"
+        )
+        is None
+    )  # another throttle's namespace
+    clock.now += 60
+    assert throttles[0].retry_after("10.0.0.9") is None

@@ -23,7 +23,11 @@ class GraphEdit(Protocol):
     def links_between(self, source: str, target: str, kind: LinkKind) -> list[StoredLink]: ...
 
     def write(self, batch: GraphBatch) -> Written:
-        """The batch's rows, in this transaction (no settlement step)."""
+        """The batch's rows, in this transaction (no settlement step). The actors it creates
+        (``new=True``) must not exist: one that another transaction created meanwhile raises
+        :class:`~graph_model.errors.DuplicateError` (the server's unique constraint on the id,
+        at the write or at the commit), so that two processes creating the same actor at once
+        never both say they created it; the caller resolves again and updates."""
         ...
 
     def end_links(

@@ -66,6 +66,12 @@ class BoltEdit:
         return links_between(self._run, source, target, kind)
 
     def write(self, batch: GraphBatch) -> Written:
+        """The batch; the actors it creates are created outright first (see
+        ``actors_create_new``): one that exists already raises ``DuplicateError``."""
+        for kind, rows in batch.actors.items():
+            ids = [row["id"] for row in rows if row["id"] in batch.created]
+            if ids:
+                self._tx.run(cypher("actors_create_new", kind=kind), ids=ids, **batch.stamp)
         for query, params in batches.statements(batch):
             self._tx.run(query, **params)
         self.entries.extend(batch_changes(batch))

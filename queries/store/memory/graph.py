@@ -48,6 +48,7 @@ from queries.store import batches
 from queries.store.edit import audit_entry
 from queries.store.memory import reads, writes
 from queries.store.memory.accounts import MemoryAccounts, decide_proposal
+from queries.store.memory.base import duplicate
 from queries.store.memory.records import MemoryRecords
 from queries.store.memory.state import (
     ACTOR,
@@ -78,6 +79,11 @@ class MemoryEdit:
         return reads.links_between(self._state, source, target, kind)
 
     def write(self, batch: GraphBatch) -> Written:
+        """The batch; an actor it creates that exists already raises ``DuplicateError`` (the
+        servers' unique constraint), before anything is written."""
+        existing = reads.actor_kinds(self._state, batch.created)
+        if existing:
+            raise duplicate(f"actor {min(existing)}")
         writes.write_batch(self._state, self._journal, batch)
         self._journal.log(*batch_changes(batch))
         return Written("edit", batches.targets(batch), batches.size(batch), self.context)

@@ -49,7 +49,7 @@ def _stored_sources(values: Any) -> list[SourceRef]:
 _ACTOR_FIELDS = (*ACTOR_FIELDS, "latitude", "longitude", "themes", "methods")
 #: the given fields the model checks on their own (before the id is resolved)
 _PROBED = (
-    "name", "legal_form", "siren", "siret", "rna", "website", "email", "description",
+    "name", "legal_form", "siren", "siret", "rna", "website", "email", "phone", "description",
     "commune", "active_in", "themes", "methods", "aliases",
 )  # fmt: skip
 

@@ -74,6 +74,9 @@ class ActorInput:
     rna: str | None = None
     website: str | None = None
     email: str | None = None
+    phone: str | None = strawberry.field(
+        default=None, description="a French number in any usual form, stored as E.164"
+    )
     description: str | None = None
     commune: str | None = strawberry.field(
         default=None, description="INSEE code of the seat's commune"

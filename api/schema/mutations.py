@@ -151,7 +151,7 @@ def _link(info: Info, stored: StoredLink) -> Link:
 #: the actor input's fields, as the edits take them (``None``: keep the stored value)
 _ACTOR_INPUT_FIELDS = (
     "id", "kind", "name", "legal_form", "level", "siren", "siret", "rna", "website", "email",
-    "description", "commune", "latitude", "longitude", "active_in", "themes", "methods",
+    "phone", "description", "commune", "latitude", "longitude", "active_in", "themes", "methods",
     "aliases",
 )  # fmt: skip
 

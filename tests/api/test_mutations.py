@@ -420,3 +420,25 @@ def test_an_actors_filter_over_the_bounds_is_refused(client: httpx.Client) -> No
     body = gql(client, query, {"f": {"text": "Coop\u202e"}}, status=None)
     assert body["errors"][0]["extensions"]["field"] == "text", body
     assert gql(client, query, {"f": {"text": "Œuvre d’entraide"}})["data"]["actors"]
+
+
+PHONE = "query($id: ID!) { actor(id: $id) { name phone } }"
+
+
+def test_an_editor_sets_a_phone_in_any_usual_form(client: httpx.Client, editor_token: str) -> None:
+    actor_id = new_id()
+    saved = upsert(
+        client,
+        editor_token,
+        id=actor_id,
+        kind="ORGANISATION",
+        name="Tiers-lieu",
+        phone="05.61.22.33.44",
+    )
+    assert saved["__typename"] == "ActorSaved", saved
+    read = data(client, PHONE, {"id": actor_id}, token=editor_token)
+    assert read["actor"] == {"name": "Tiers-lieu", "phone": "+33561223344"}
+    refused = upsert(client, editor_token, id=actor_id, kind="ORGANISATION", name="X", phone="12")
+    assert refused["__typename"] == "InvalidInput" and refused["field"] == "phone", refused
+    kept = data(client, PHONE, {"id": actor_id}, token=editor_token)
+    assert kept["actor"] == {"name": "Tiers-lieu", "phone": "+33561223344"}

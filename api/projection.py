@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import ctypes.util
 import logging
 import threading
 import time
@@ -56,6 +58,27 @@ logger = logging.getLogger(__name__)
 
 #: a listener: the changes applied and the projection that now holds them
 Listener = Callable[[Sequence[ChangeRecord], Projection], object]
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        return None
+    return trim
+
+
+_TRIM = _malloc_trim()
+
+
+def release_freed_memory() -> None:
+    """Hand the memory the replaced projections freed back to the system (glibc's
+    ``malloc_trim``): the indexes of each version are freed when the next one is in place,
+    but the allocator keeps the pages for itself, and a server that followed a burst of writes
+    would keep the peak for good. Called when the writes pause (after the background warmers)."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 class ProjectionService:
@@ -247,6 +270,8 @@ class ProjectionService:
         replaced = self._current is not None
         self._current = projection
         settle(replaced=replaced)
+        if replaced:  # the old projection's memory, freed now
+            await asyncio.to_thread(release_freed_memory)
         self._warm_later()
         logger.info(
             "projection at sequence %d ready in %.1f s",
@@ -306,6 +331,7 @@ class ProjectionService:
                     warm(projection)
                 except Exception:  # a warmer is an optimisation: log it, never stop
                     logger.exception("background warming failed")
+            release_freed_memory()
 
     # -- snapshots -----------------------------------------------------------------------------
     def _save(self, projection: Projection) -> None:

@@ -136,6 +136,8 @@ class Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
+        #: the head of the last answer (status line and headers)
+        self.head = b""
 
     @classmethod
     async def open(cls, port: int) -> Connection:
@@ -145,6 +147,7 @@ class Connection:
     async def request(self, raw: bytes) -> tuple[int, bytes]:
         self.writer.write(raw)
         head = await self.reader.readuntil(b"\r\n\r\n")
+        self.head = head
         status = int(head[9:12])
         length = 0
         for line in head.split(b"\r\n"):
@@ -155,6 +158,18 @@ class Connection:
 
     def close(self) -> None:
         self.writer.close()
+
+
+def server_ms(head: bytes) -> float | None:
+    """The server's own time of an answer (its ``Server-Timing: app;dur=…``), in ms."""
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"server-timing" and b"dur=" in value:
+            try:
+                return float(value.split(b"dur=", 1)[1].split(b";")[0].split(b",")[0])
+            except ValueError:
+                return None
+    return None
 
 
 def get(path: str) -> bytes:

@@ -15,10 +15,11 @@ a given worker — and then:
    (the change is in A's projection when the mutation answers: A catches up before it
    answers), then polls B's ``/ready`` until B's projection reached A's sequence: the
    *visible in the other worker* latency, counted from the mutation's answer;
-3. prints p50/p95/p99 of both, the readers' p50/p99 under writes against idle (ratio), the
-   full rebuilds each worker made during the run (``/ready``), each worker's memory (RSS)
-   before and after, and the time of one full rebuild of the projection from the store for
-   comparison; then the verdict against the issue's targets.
+3. prints p50/p95/p99 of both (and of the writing worker's own time, its ``Server-Timing``),
+   the readers' p50/p99 under writes against idle (ratio), the full rebuilds each worker made
+   during the run (``/ready``), each worker's memory (RSS) before and after (read once the load
+   has passed, ``SETTLE`` seconds later), and the time of one full rebuild of the projection
+   from the store for comparison; then the verdict against the issue's targets.
 
 Everything it starts is stopped at the end. Exit status 0 when the targets hold, 1 otherwise.
 """
@@ -38,11 +39,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.api_bench import _free_port, _prepare_store, _wait_ready
+from bench.api_bench import _free_port, _prepare_store, _wait_ready, server_ms
 from bench.soak import _api, _editor_token, _movement
 from bench.soak_check import rss_mb
 from bench.soak_clients import Soak, _ask, classify, reader, request
 from queries.store.embedded import EmbeddedServer
+
+#: seconds the workers are left alone after the writes before their memory is read
+SETTLE = 3.0
 
 UPSERT = """mutation($input: ActorInput!) { upsertActor(input: $input) {
   __typename ... on ActorSaved { created } ... on Problem { code message } } }"""
@@ -59,6 +63,8 @@ class Measured:
     own: list[float]
     other: list[float]
     problems: list[str]
+    #: the writing worker's own time of each write (its Server-Timing), seconds
+    own_server: list[float]
     idle: list[float]
     busy: list[float]
     rebuild: float
@@ -105,14 +111,19 @@ async def _version(port: int) -> int:
     return int(body.get("projectionVersion") or 0)
 
 
-async def _writer(
-    a: Soak, b_port: int, args: argparse.Namespace, ids: list[str]
-) -> tuple[list[float], list[float], list[str]]:
-    """The writes, paced at ``args.rate``; (round trips on A, visible-in-B delays, problems)."""
+Written = tuple[list[float], list[float], list[str], list[float]]
+
+
+async def _writer(a: Soak, b_port: int, args: argparse.Namespace, ids: list[str]) -> Written:
+    """The writes, paced at ``args.rate``; (round trips on A, visible-in-B delays, problems,
+    A's own time of each write as its Server-Timing gives it). Run in a thread of its own,
+    with its own event loop: the readers' answers, parsed in the main loop, must not delay
+    the writer's clock."""
     rng = random.Random(time.time_ns())  # new pairs each run: a link made before is refused
     own: list[float] = []
     other: list[float] = []
     problems: list[str] = []
+    own_server: list[float] = []
     connection = None
     pace = 1.0 / args.rate
     started = time.monotonic()
@@ -141,13 +152,16 @@ async def _writer(
         if result.get("__typename") not in {"ActorSaved", "LinkSaved", "KindChangeRefused"}:
             problems.append(str(result.get("__typename") or result))
         own.append(answered - sent)
+        server = server_ms(connection.head)
+        if server is not None:
+            own_server.append(server / 1000)
         target_version = await _version(a.port)
         while await _version(b_port) < target_version:
             await asyncio.sleep(0.005)
         other.append(time.monotonic() - answered)
     if connection is not None:
         connection.close()
-    return own, other, problems
+    return own, other, problems, own_server
 
 
 def _rebuild_seconds(data_dir: Path) -> float:
@@ -197,9 +211,11 @@ def live(args: argparse.Namespace) -> int:
             for w in workers:
                 w.rss_before, w.ready_before = rss_mb(w.pid), _get(w.port, "/ready")
 
-            async def phase() -> tuple[list[float], list[float], list[str]]:
+            async def phase() -> Written:
                 writing = asyncio.create_task(
-                    _writer(soaks[0], workers[1].port, args, organisations)
+                    asyncio.to_thread(
+                        asyncio.run, _writer(soaks[0], workers[1].port, args, organisations)
+                    )
                 )
                 loading = asyncio.create_task(
                     _readers(soaks, args.writes / args.rate, args.readers)
@@ -208,14 +224,15 @@ def live(args: argparse.Namespace) -> int:
                 await loading
                 return result
 
-            own, other, problems = asyncio.run(phase())
+            own, other, problems, own_server = asyncio.run(phase())
             busy = [t / 1000 for s in soaks for t in s.tally("reader").latencies]
+            time.sleep(SETTLE)  # memory once the load has passed: what a running server keeps
             for w in workers:
                 w.rss_after, w.ready_after = rss_mb(w.pid), _get(w.port, "/ready")
         rebuild = _rebuild_seconds(args.data_dir)
     finally:
         EmbeddedServer(args.data_dir).stop()
-    return _report(args, workers, Measured(own, other, problems, idle, busy, rebuild))
+    return _report(args, workers, Measured(own, other, problems, own_server, idle, busy, rebuild))
 
 
 def _moved(worker: Worker, what: str) -> int:
@@ -224,10 +241,11 @@ def _moved(worker: Worker, what: str) -> int:
 
 
 def _report(args: argparse.Namespace, workers: list[Worker], m: Measured) -> int:
-    own, other, problems, idle, busy, rebuild = (
+    own, other, problems, own_server, idle, busy, rebuild = (
         m.own,
         m.other,
         m.problems,
+        m.own_server,
         m.idle,
         m.busy,
         m.rebuild,
@@ -244,6 +262,9 @@ def _report(args: argparse.Namespace, workers: list[Worker], m: Measured) -> int
         f"{_pct(own, 0.5) * ms:.0f} ms, p95 {_pct(own, 0.95) * ms:.0f} ms, p99 "
         f"{_pct(own, 0.99) * ms:.0f} ms ({len(own)} writes, {len(problems)} refused: "
         f"{sorted(set(problems))[:3]})",
+        f"- the same, the writing worker's own time (Server-Timing: request in → answer out, "
+        f"commit and projection included): p50 {_pct(own_server, 0.5) * ms:.0f} ms, p95 "
+        f"{_pct(own_server, 0.95) * ms:.0f} ms, p99 {_pct(own_server, 0.99) * ms:.0f} ms",
         f"- write → visible in the other worker (after the answer): p50 "
         f"{_pct(other, 0.5) * ms:.0f} ms, p95 {_pct(other, 0.95) * ms:.0f} ms, p99 "
         f"{_pct(other, 0.99) * ms:.0f} ms",

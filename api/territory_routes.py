@@ -6,6 +6,9 @@
   with a byte-order mark, every text cell escaped against formulas, as the other exports;
 * ``GET /fiche/{territory}.pdf?asOf=…`` — the territory sheet (:mod:`api.sheet`), in the
   request's language (``Accept-Language``); what the map opens on a click;
+* ``GET /geo/epci.geojson`` — the approximate EPCI outlines of the reference (built from the
+  commune centres, ``graph_model/reference/README.md``), which the choropleth draws when zoomed
+  in;
 * ``GET /reseau/{id}`` — the page of a network (``web/static/reseau.html``: its members on a
   map, their links, figures, its peers elsewhere; ``?embed=1`` without the page's chrome, for a
   network's own website, framed where ``MAILLAGE_FRAME_ANCESTORS`` allows, as every page). An
@@ -33,6 +36,7 @@ from api.endpoint import request_id
 from api.services import Services
 from graph_model.errors import MaillageError, ValidationError
 from graph_model.i18n import _, language
+from graph_model.territories import REFERENCE_DIR
 from importers.cells import safe_row
 from queries.analytics import territories
 from queries.analytics.legal import FAMILIES
@@ -41,6 +45,8 @@ from web import STATIC_DIR
 CheckReader = Callable[[Services, Request], Awaitable[None]]
 ErrorResponse = Callable[[MaillageError, str], Response]
 
+#: the approximate EPCI outlines the choropleth draws when zoomed in (scripts/epci_outlines.py)
+EPCI_OUTLINES = "epci-approx.geojson"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = ("Organisation", "Network", "Project", "AdvocacyBody")
 HEADER = (
@@ -146,14 +152,25 @@ def _level(value: str | None) -> territories.Level:
     )
 
 
-def add_territory_routes(  # noqa: PLR0915 — one closure a route
+def add_territory_routes(
     router: APIRouter,
     services_of: Callable[[Request], Services],
     check_reader: CheckReader,
     error: ErrorResponse,
 ) -> None:
-    """Add the table exports and the sheet to ``router`` (before its ``/export/{what}``)."""
+    """Add the table exports, the sheet, the network page and the EPCI outlines to ``router``
+    (before its ``/export/{what}``)."""
+    _add_table_routes(router, services_of, check_reader, error)
+    _add_sheet_route(router, services_of, check_reader, error)
+    _add_page_routes(router, services_of, check_reader, error)
 
+
+def _add_table_routes(
+    router: APIRouter,
+    services_of: Callable[[Request], Services],
+    check_reader: CheckReader,
+    error: ErrorResponse,
+) -> None:
     async def table(request: Request, fmt: str) -> Response:
         rid = request_id(request)
         services = services_of(request)
@@ -193,6 +210,13 @@ def add_territory_routes(  # noqa: PLR0915 — one closure a route
     async def territories_xlsx(request: Request) -> Response:
         return await table(request, "xlsx")
 
+
+def _add_sheet_route(
+    router: APIRouter,
+    services_of: Callable[[Request], Services],
+    check_reader: CheckReader,
+    error: ErrorResponse,
+) -> None:
     @router.get("/fiche/{territory}.pdf")
     async def sheet(territory: str, request: Request) -> Response:
         from api.sheet import render_territory_sheet
@@ -206,18 +230,7 @@ def add_territory_routes(  # noqa: PLR0915 — one closure a route
             day = _day(request.query_params.get("asOf"))
             projection = await services.projection.get()
             found = territories.territory_figures(projection, place, as_of=day)
-            wanted = [c.key for c in found.by_theme[:10]]
-            themes = await services.guard.run(services.graph.themes_by_id, wanted)
-            english = language() == "en"
-            labels = {
-                key: str(
-                    (props.get("label_en") if english else None)
-                    or props.get("label_fr")
-                    or props.get("name")
-                    or key
-                )
-                for key, props in themes.items()
-            }
+            labels = await _theme_labels(services, [c.key for c in found.by_theme[:10]])
             with anyio.fail_after(services.settings.export_timeout):
                 content = await services.compute_in_thread(
                     lambda: render_territory_sheet(
@@ -237,6 +250,28 @@ def add_territory_routes(  # noqa: PLR0915 — one closure a route
             headers={"Content-Disposition": f'inline; filename="{name}"', "X-Request-ID": rid},
         )
 
+
+async def _theme_labels(services: Services, wanted: list[str]) -> dict[str, str]:
+    """The labels of the themes ``wanted``, in the request's language."""
+    themes = await services.guard.run(services.graph.themes_by_id, wanted)
+    english = language() == "en"
+    return {
+        key: str(
+            (props.get("label_en") if english else None)
+            or props.get("label_fr")
+            or props.get("name")
+            or key
+        )
+        for key, props in themes.items()
+    }
+
+
+def _add_page_routes(
+    router: APIRouter,
+    services_of: Callable[[Request], Services],
+    check_reader: CheckReader,
+    error: ErrorResponse,
+) -> None:
     @router.get("/reseau/{actor_id}")
     async def network_page(actor_id: str, request: Request) -> Response:
         rid = request_id(request)
@@ -252,6 +287,16 @@ def add_territory_routes(  # noqa: PLR0915 — one closure a route
         if reason is not None:
             return _refusal_page(reason, 404)
         return FileResponse(STATIC_DIR / "reseau.html", media_type="text/html")
+
+    @router.get("/geo/epci.geojson")
+    async def epci_outlines() -> Response:
+        # reference data, public like the map's other outlines (web/static/geo); approximate
+        # (graph_model/reference/README.md, "EPCI outlines"), so the map says so
+        return FileResponse(
+            REFERENCE_DIR / EPCI_OUTLINES,
+            media_type="application/geo+json",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
 
 def not_a_network(actor_id: str, attrs: Any) -> str | None:

@@ -1,5 +1,6 @@
 """Issue 13 in a real browser: the choropleth of the territory figures on the map (a figure per
-département, its legend and date, the state in the address, a click that opens the sheet), the
+département, its legend and date, the state in the address, a click that opens the sheet; the
+approximate EPCI outlines when zoomed in), the
 page of a network (/reseau/<id>: members on the map, figures, peers, the state in the address,
 404 for a non-network), and that page embedded in an iframe of another origin — allowed where
 MAILLAGE_FRAME_ANCESTORS names that origin, refused by default."""
@@ -80,6 +81,33 @@ def test_the_choropleth_colours_departements_and_opens_a_sheet(
     with urllib.request.urlopen(f"{app_url}/fiche/departement:75.pdf?asOf=2025-01-01") as r:
         assert r.headers["Content-Type"] == "application/pdf"
         assert r.read(5) == b"%PDF-"
+
+
+def test_zoomed_in_the_choropleth_draws_the_epci_outlines(driver: Any, app_url: str) -> None:
+    driver.get(f"{app_url}/?choro=actors&choroLevel=departement")
+    control = wait_for(lambda: driver.find_elements("id", "choropleth"), message="control")[0]
+    wait_for(lambda: control.get_attribute("data-state") == "drawn", message="drawn", timeout=60)
+    js(driver, "maillage.map.setView([45.76, 4.84], 9)")  # Lyon, past the EPCI zoom
+    wait_for(lambda: int(control.get_attribute("data-epci") or 0) > 0, message="epci", timeout=60)
+    # outlines, not discs: each EPCI is a polygon of the approximate outlines, with its figure
+    lyon = wait_for(
+        lambda: driver.find_elements("css selector", "path[data-territory='epci:200046977']"),
+        message="the Métropole de Lyon",
+    )[0]
+    assert "choropleth-epci-shape" in (lyon.get_attribute("class") or "")
+    assert lyon.get_attribute("d").count("L") > 20  # a polygon's many vertices, not an arc
+    table = graphql(app_url, '{ territoryTable(parent: "FR", level: EPCI) { territory actors } }')
+    counts = {r["territory"]: r["actors"] for r in table["territoryTable"]}
+    assert int(lyon.get_attribute("data-value")) == counts["epci:200046977"] > 0
+    assert lyon.get_attribute("fill") != "#f4f4f4"
+    shapes = driver.find_elements("css selector", "path[data-territory^='epci:']")
+    assert len(shapes) == int(control.get_attribute("data-epci")) > 5
+    assert not driver.find_elements("css selector", "path.choropleth-epci")  # no disc here
+    # the legend says the outlines are approximations
+    note = driver.find_element("id", "choro-epci-note").text
+    assert "contours approchés" in note and "centres des communes" in note
+    with urllib.request.urlopen(f"{app_url}/geo/epci.geojson") as r:
+        assert r.headers["Content-Type"].startswith("application/geo+json")
 
 
 def test_a_network_page_shows_its_members_and_keeps_its_state(

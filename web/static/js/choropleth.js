@@ -1,7 +1,9 @@
 // Choropleth of the territory figures: régions or départements coloured by a figure
-// (territoryTable of the GraphQL API), EPCI as coloured discs when zoomed in (the shipped
-// outlines have no EPCI: each is drawn at the mean of its communes' centres), a legend with the
-// classes and the date, and a click that opens the territory's sheet (/fiche/<id>.pdf).
+// (territoryTable of the GraphQL API), EPCI as coloured outlines when zoomed in — approximate
+// outlines (/geo/epci.geojson: Voronoi cells of the commune centres dissolved per EPCI, see
+// graph_model/reference/README.md), the legend says so; an EPCI without one (the DROM) stays a
+// disc at its communes' centre — a legend with the classes and the date, and a click that opens
+// the territory's sheet (/fiche/<id>.pdf).
 //
 // It attaches itself to the map main.js exposes (window.maillage.map) and keeps its state in
 // the page's address (?choro=actors&choroLevel=departement&choroDate=2025-01-01), so a view can
@@ -37,7 +39,7 @@ const TEXT = {
     open: "Ouvrir la fiche de {name}",
     loading: "chargement des chiffres…",
     failed: "chiffres indisponibles : {reason}",
-    epciNote: "EPCI : périmètres de {year}",
+    epciNote: "EPCI : contours approchés, tracés à partir des centres des communes (périmètres de {year})",
   },
   en: {
     title: "Figures by territory",
@@ -60,7 +62,7 @@ const TEXT = {
     open: "Open the sheet of {name}",
     loading: "loading the figures…",
     failed: "figures unavailable: {reason}",
-    epciNote: "EPCI: perimeters of {year}",
+    epciNote: "EPCI: approximate outlines, drawn from the communes' centres (perimeters of {year})",
   },
 };
 
@@ -123,6 +125,7 @@ class Choropleth {
     this.level = LEVELS.includes(params.get("choroLevel")) ? params.get("choroLevel") : "departement";
     this.asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get("choroDate") ?? "") ? params.get("choroDate") : null;
     this.outlines = {};
+    this.epciBounds = new Map(); // EPCI code → bounds of its outline (computed once)
     this.rows = { region: null, departement: null, epci: null };
     this.layer = L.layerGroup();
     this.epciLayer = L.layerGroup();
@@ -188,7 +191,8 @@ class Choropleth {
 
   async outline(level) {
     if (!this.outlines[level]) {
-      const file = level === "region" ? "geo/regions.geojson" : "geo/departements.geojson";
+      const files = { region: "geo/regions.geojson", departement: "geo/departements.geojson", epci: "geo/epci.geojson" };
+      const file = files[level];
       const response = await fetch(file);
       this.outlines[level] = await response.json();
     }
@@ -271,11 +275,23 @@ class Choropleth {
       this.epciLayer.remove();
       return;
     }
-    const rows = await this.table("epci");
+    const [rows, shapes] = await Promise.all([this.table("epci"), this.outline("epci")]);
+    if (!this.figure || this.map.getZoom() < EPCI_ZOOM) return;
     const cuts = breaks(rows.map((r) => r[this.figure]));
+    const byCode = new Map(rows.map((r) => [r.code, r]));
     const bounds = this.map.getBounds().pad(0.2);
+    const outlined = new Set();
+    const visible = shapes.features.filter((feature) => {
+      const row = byCode.get(String(feature.properties.code));
+      if (!row) return false;
+      outlined.add(row.code);
+      if (!this.epciBounds.has(row.code)) this.epciBounds.set(row.code, L.geoJSON(feature).getBounds());
+      return this.epciBounds.get(row.code).intersects(bounds);
+    });
+    this.epciLayer.addLayer(this.epciShapes(visible, byCode, cuts));
     for (const row of rows) {
-      if (row.latitude === null || row.longitude === null) continue;
+      // the DROM EPCI have no outline: a disc at the mean of their communes' centres
+      if (outlined.has(row.code) || row.latitude === null || row.longitude === null) continue;
       if (!bounds.contains([row.latitude, row.longitude])) continue;
       const disc = L.circleMarker([row.latitude, row.longitude], {
         radius: 9,
@@ -293,6 +309,34 @@ class Choropleth {
     const year = rows.find((r) => r.epciPerimeterYear)?.epciPerimeterYear;
     const note = this.box?.querySelector("#choro-epci-note");
     if (note && year) note.textContent = tr("epciNote", { year });
+    this.setDataset({ epci: String(visible.length) });
+  }
+
+  epciShapes(features, byCode, cuts) {
+    return L.geoJSON({ type: "FeatureCollection", features }, {
+      pane: "outlines",
+      style: (feature) => ({
+        color: "#33414e",
+        weight: 0.8,
+        dashArray: "3 2", // approximate borders: drawn dashed
+        fillOpacity: 0.85,
+        fillColor: colourFor(byCode.get(String(feature.properties.code))[this.figure], cuts),
+        className: "choropleth-epci-shape",
+      }),
+      onEachFeature: (feature, shape) => {
+        const row = byCode.get(String(feature.properties.code));
+        shape.bindTooltip(`${row.name} : ${formatNumber(row[this.figure])} ${tr(this.figure)}`, { sticky: true });
+        shape.on("click", () => this.open(row));
+        shape.on("add", () => {
+          const element = shape.getElement?.();
+          if (element) {
+            element.setAttribute("data-territory", row.territory);
+            element.setAttribute("data-value", String(row[this.figure] ?? ""));
+            element.setAttribute("aria-label", tr("open", { name: row.name }));
+          }
+        });
+      },
+    });
   }
 
   open(row) {

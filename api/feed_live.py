@@ -18,11 +18,10 @@ from collections import deque
 from collections.abc import AsyncGenerator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from api.feed import (
-    MAX_LIMIT,
+from api.feed import MAX_LIMIT, FeedFilter
+from api.feed_pages import (
     READ_CHUNK,
     Facts,
-    FeedFilter,
     Matcher,
     gather_facts,
     read_page,

@@ -2,7 +2,7 @@
 ``/graphql`` (the ``changes`` subscription, graphql-transport-ws).
 
 * ``GET /feed?territory=84&network=ID&kinds=actor.created,link.created&after=SEQ&limit=N`` —
-  one change a line (:func:`api.feed.render`), then one line ``{"next": SEQ, "more": bool}``:
+  one change a line (:func:`api.feed_pages.render`), then one line ``{"next": SEQ, "more": bool}``:
   the ``after`` of the next page (the ``X-Feed-Next`` header and a ``Link: rel="next"`` say
   the same). Errors are ``{"error": {"code", "message", "field", "requestId"}}``: 400 for a bad
   parameter, 401 without a needed token, 403 for a kind shown to editors only, 503 while the
@@ -45,8 +45,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 
 from api.auth import ANONYMOUS, Principal, Role, Unauthenticated, bearer
 from api.endpoint import dumps, request_id
-from api.feed import FeedFilter, Page, feed_filter, parse_after, parse_limit, read_page
+from api.feed import FeedFilter, feed_filter, parse_after, parse_limit
 from api.feed_live import ChangeFeed
+from api.feed_pages import Page, read_page
 from api.schema import build_schema
 from api.schema.subscriptions import SocketContext
 from api.services import Services

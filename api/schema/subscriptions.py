@@ -80,7 +80,7 @@ class FeedChange:
 
 
 def change_of(item: Mapping[str, Any]) -> FeedChange:
-    """The GraphQL type of one line of the feed (:func:`api.feed.render`)."""
+    """The GraphQL type of one line of the feed (:func:`api.feed_pages.render`)."""
     return FeedChange(
         seq=int(item["seq"]),
         n=int(item["n"]),

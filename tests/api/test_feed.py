@@ -302,9 +302,9 @@ def test_a_page_names_a_bounded_number_of_ids_in_whole_writes(
 ) -> None:
     """An import's write names thousands of actors: a page stops at about ``MAX_WEIGHT`` ids
     (here 3), at a write's end, and a write over it comes whole, alone."""
-    import api.feed
+    import api.feed_pages
 
-    monkeypatch.setattr(api.feed, "MAX_WEIGHT", 3)
+    monkeypatch.setattr(api.feed_pages, "MAX_WEIGHT", 3)
     start_version = dataset.graph_version()
     for n in range(3):
         upsert(client, editor_token, name=f"Weighed {n}")  # 3 changes or more, 1 id each

@@ -48,214 +48,31 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
-from functools import cache
-from typing import Any, Final, Literal
+from typing import Any, Final
 
-from graph_model.errors import NotFound, ValidationError
+from graph_model.errors import ValidationError
 from graph_model.i18n import _
-from graph_model.territories import TerritoryReference, load_reference
 from queries.analytics.actors import actor_ref
 from queries.analytics.brokers import brokers as broker_ranking
 from queries.analytics.checks import parse_day
 from queries.analytics.clusters import territorial_clusters
 from queries.analytics.counts import Count
-from queries.analytics.legal import FAMILIES, legal_family
-from queries.analytics.links import valid_on
+from queries.analytics.legal import FAMILIES
 from queries.analytics.memo import remembered
 from queries.analytics.scope import ScopeSelection, select
+from queries.analytics.territory_counts import Composition, Ties
+from queries.analytics.territory_places import (
+    EPCI_PERIMETER_YEAR,
+    LEVELS,
+    Level,
+    TerritoryRef,
+    child_territories,
+    resolve_territory,
+)
 from queries.projection import Projection
-
-Level = Literal["country", "region", "departement", "epci", "commune"]
-LEVELS: Final[tuple[Level, ...]] = ("country", "region", "departement", "epci", "commune")
-
-#: the year of the EPCI perimeters in the shipped reference (@etalab/decoupage-administratif
-#: 6.0.0, published in April 2026: the EPCI in force on 1 January 2026)
-EPCI_PERIMETER_YEAR: Final = 2026
 
 #: the most years a series may span
 MAX_SERIES_YEARS: Final = 60
-
-
-# -- territories ----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class TerritoryRef:
-    """A territory of the reference: id (``region:84``), code, name, level, population."""
-
-    id: str
-    code: str
-    name: str
-    level: Level
-    population: int | None
-    parent: str | None
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-@cache
-def _epci_centres() -> dict[str, tuple[float, float]]:
-    """EPCI SIREN → the mean of its communes' centres (where the map draws an EPCI)."""
-    ref = load_reference()
-    sums: dict[str, list[float]] = {}
-    for commune in ref.communes.values():
-        if commune.kind != "commune" or not commune.epci or commune.lat is None:
-            continue
-        total = sums.setdefault(commune.epci, [0.0, 0.0, 0.0])
-        total[0] += commune.lat
-        total[1] += commune.lon or 0.0
-        total[2] += 1
-    return {code: (round(a / n, 4), round(b / n, 4)) for code, (a, b, n) in sums.items()}
-
-
-@cache
-def _populations() -> dict[str, int]:
-    """Population municipale per territory id (sums of communes above the EPCI)."""
-    ref = load_reference()
-    totals: Counter[str] = Counter()
-    for commune in ref.communes.values():
-        if commune.kind != "commune" or commune.population is None:
-            continue
-        totals["FR"] += commune.population
-        totals[f"departement:{commune.departement}"] += commune.population
-        totals[f"region:{commune.region}"] += commune.population
-    for epci in ref.epcis.values():
-        if epci.population is not None:
-            totals[f"epci:{epci.code}"] = epci.population
-    return dict(totals)
-
-
-def _level_of(text: str) -> tuple[Level, str]:
-    prefixes: dict[str, Level] = {
-        "region": "region",
-        "région": "region",
-        "departement": "departement",
-        "département": "departement",
-        "dep": "departement",
-        "epci": "epci",
-        "commune": "commune",
-    }
-    value = text.strip()
-    if value.upper() in {"FR", "FRANCE"}:
-        return "country", "FR"
-    if ":" in value:
-        prefix, _sep, code = value.partition(":")
-        level = prefixes.get(prefix.strip().casefold())
-        if level is None:
-            raise ValidationError(
-                _(
-                    "territory {code}: unknown level {level}; the levels are FR, region:CODE, "
-                    "departement:CODE, epci:SIREN, commune:INSEE",
-                    code=repr(text),
-                    level=repr(prefix),
-                ),
-                field="territory",
-            )
-        return level, code.strip().upper() if level == "departement" else code.strip()
-    code = value.upper()
-    if len(code) == 9 and code.isdigit():
-        return "epci", code
-    if len(code) == 5:
-        return "commune", code
-    if len(code) in (2, 3):
-        return "departement", code
-    raise ValidationError(
-        _(
-            "territory {code} is not a territory id; the levels are FR, region:CODE, "
-            "departement:CODE, epci:SIREN, commune:INSEE (e.g. region:84, departement:69, "
-            "epci:200046977, commune:69123)",
-            code=repr(text),
-        ),
-        field="territory",
-    )
-
-
-def _record(ref: TerritoryReference, level: Level, code: str) -> TerritoryRef | None:  # noqa: PLR0911
-    pops = _populations()
-    if level == "country":
-        return TerritoryRef("FR", "FR", "France", "country", pops.get("FR"), None)
-    key = f"{level}:{code}"
-    if level == "region":
-        r = ref.regions.get(code)
-        if r is None:
-            return None
-        return TerritoryRef(key, code, r.name, level, pops.get(key), "FR", r.lat, r.lon)
-    if level == "departement":
-        d = ref.departements.get(code)
-        if d is None:
-            return None
-        return TerritoryRef(
-            key, code, d.name, level, pops.get(key), f"region:{d.region}", d.lat, d.lon
-        )
-    if level == "epci":
-        e = ref.epcis.get(code)
-        if e is None:
-            return None
-        parent = f"departement:{e.departements[0]}" if e.departements else None
-        lat, lon = _epci_centres().get(code, (None, None))
-        return TerritoryRef(key, code, e.name, level, e.population, parent, lat, lon)
-    c = ref.communes.get(code)
-    if c is None:
-        return None
-    return TerritoryRef(key, code, c.name, level, c.population, f"departement:{c.departement}")
-
-
-def resolve_territory(text: str) -> TerritoryRef:
-    """The territory an id names; an unknown one is a :class:`NotFound` naming the levels."""
-    level, code = _level_of(text)
-    found = _record(load_reference(), level, code)
-    if found is None:
-        raise NotFound(
-            _(
-                "no territory {code} in the reference; the levels are FR, region:CODE, "
-                "departement:CODE, epci:SIREN, commune:INSEE (e.g. region:84, departement:69, "
-                "epci:200046977, commune:69123)",
-                code=repr(text),
-            )
-        )
-    return found
-
-
-def child_territories(parent: TerritoryRef, level: Level) -> list[TerritoryRef]:
-    """The territories of ``level`` within ``parent`` (an EPCI is within a région or a
-    département when one of its communes is), sorted by code."""
-    order = LEVELS.index
-    if order(level) <= order(parent.level):
-        raise ValidationError(
-            _(
-                "{level} is not below {parent}: ask for a level finer than the parent's "
-                "(country > region > departement > epci > commune)",
-                level=level,
-                parent=parent.id,
-            ),
-            field="level",
-        )
-    ref = load_reference()
-    codes: set[str] = set()
-    if level == "region":
-        codes = set(ref.regions)
-    elif level == "departement":
-        codes = {
-            d.code
-            for d in ref.departements.values()
-            if parent.level == "country" or d.region == parent.code
-        }
-    else:
-        for commune in ref.communes.values():
-            if commune.kind != "commune":
-                continue
-            inside = (
-                parent.level == "country"
-                or (parent.level == "region" and commune.region == parent.code)
-                or (parent.level == "departement" and commune.departement == parent.code)
-                or (parent.level == "epci" and commune.epci == parent.code)
-            )
-            if not inside:
-                continue
-            if level == "epci" and commune.epci:
-                codes.add(commune.epci)
-            elif level == "commune":
-                codes.add(commune.code)
-    found = (_record(ref, level, code) for code in sorted(codes))
-    return [t for t in found if t is not None]
 
 
 # -- what the record says about dates -------------------------------------------------------
@@ -370,64 +187,12 @@ def _figures(projection: Projection, place: TerritoryRef, day: date | None) -> T
     before = day is not None and dates.record_start is not None and day < dates.record_start
     selection = select(projection, _scope_of(place))
     graph = projection.graph
-    nodes, succ, pred = graph._node, graph._succ, graph._pred
-    everyone = selection.actors is None
+    nodes = graph._node
     members = [] if before else _members(selection, graph, dates, day)
-    inside = frozenset(members)
-    by_kind: Counter[str] = Counter()
-    by_family: Counter[str] = Counter(dict.fromkeys(FAMILIES[:5], 0))
-    by_form: Counter[str] = Counter()
-    by_theme: Counter[str] = Counter()
-    for actor in members:
-        attrs = nodes[actor]
-        by_kind[attrs["kind"]] += 1
-        by_family[legal_family(attrs["legal_form"])] += 1
-        by_form[attrs["legal_form"] or "unknown"] += 1
-        for theme in attrs["themes"] or ():
-            by_theme[theme] += 1
-    inside_kinds: Counter[str] = Counter()
-    crossing_kinds: Counter[str] = Counter()
-    networks: Counter[str] = Counter()
-    pairs: set[tuple[str, str]] = set()
-    isolated = 0
-
-    def valid(links: Mapping[Any, Mapping[str, Any]]) -> list[str]:
-        return [d["kind"] for d in links.values() if day is None or valid_on(d, day)]
-
-    for actor in members:
-        linked = False
-        for other, links in succ[actor].items():
-            kinds = valid(links)
-            if not kinds:
-                continue
-            linked = True
-            if everyone or other in inside:
-                inside_kinds.update(kinds)
-                if other != actor:
-                    pairs.add((actor, other) if actor < other else (other, actor))
-            else:
-                crossing_kinds.update(kinds)
-            if "MEMBER_OF" in kinds:
-                networks[other] += 1
-        for other, links in pred[actor].items():
-            kinds = valid(links)
-            if not kinds:
-                continue
-            linked = True
-            if not everyone and other not in inside:
-                crossing_kinds.update(kinds)
-        isolated += not linked
+    made = Composition.of(nodes, members)
+    tied = Ties.of(graph, members, everyone=selection.actors is None, day=day)
     n = len(members)
     possible = n * (n - 1) // 2
-    presence = tuple(
-        sorted(
-            (
-                NetworkPresence(net, nodes[net]["name"], nodes[net]["kind"], count)
-                for net, count in networks.items()
-            ),
-            key=lambda p: (-p.members, p.name, p.id),
-        )
-    )
     return TerritoryFigures(
         territory=place.id,
         name=place.name,
@@ -440,19 +205,29 @@ def _figures(projection: Projection, place: TerritoryRef, day: date | None) -> T
         record_start=dates.record_start,
         before_data=before,
         actors=n,
-        by_kind=_counts(by_kind),
-        by_family=tuple(Count(f, by_family[f]) for f in FAMILIES if f in by_family),
-        by_legal_form=_counts(by_form),
-        by_theme=_counts(by_theme),
+        by_kind=_counts(made.kinds),
+        by_family=tuple(Count(f, made.families[f]) for f in FAMILIES if f in made.families),
+        by_legal_form=_counts(made.forms),
+        by_theme=_counts(made.themes),
         per_10000=round(n * 10_000 / place.population, 3) if place.population else None,
-        links_inside=sum(inside_kinds.values()),
-        links_crossing=sum(crossing_kinds.values()),
-        links_inside_by_kind=_counts(inside_kinds),
-        links_crossing_by_kind=_counts(crossing_kinds),
-        density=round(len(pairs) / possible, 6) if possible else 0.0,
-        isolated=isolated,
-        networks=presence,
+        links_inside=sum(tied.inside.values()),
+        links_crossing=sum(tied.crossing.values()),
+        links_inside_by_kind=_counts(tied.inside),
+        links_crossing_by_kind=_counts(tied.crossing),
+        density=round(len(tied.pairs) / possible, 6) if possible else 0.0,
+        isolated=tied.isolated,
+        networks=_presence(nodes, tied.networks),
     )
+
+
+def _presence(
+    nodes: Mapping[str, Mapping[str, Any]], networks: Counter[str]
+) -> tuple[NetworkPresence, ...]:
+    found = (
+        NetworkPresence(net, nodes[net]["name"], nodes[net]["kind"], count)
+        for net, count in networks.items()
+    )
+    return tuple(sorted(found, key=lambda p: (-p.members, p.name, p.id)))
 
 
 def _members(selection: ScopeSelection, graph: Any, dates: _Dates, day: date | None) -> list[str]:
@@ -658,6 +433,7 @@ __all__ = [
     "BrokerEntry",
     "ClusterEntry",
     "FigureDifference",
+    "Level",
     "NetworkPresence",
     "SeriesPoint",
     "TerritoryFigures",

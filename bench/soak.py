@@ -31,6 +31,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from pathlib import Path
 from bench.api_bench import ROOT, _free_port, _prepare_store, _wait_ready
 from bench.generator import generate
 from bench.soak_check import Memory, lost_writes, report, rss_mb
-from bench.soak_clients import Soak, reader, writer
+from bench.soak_clients import Soak, Tally, reader, writer
 from bench.soak_hostile import hostile
 from queries.store.embedded import EmbeddedServer
 
@@ -52,6 +53,42 @@ class Phase:
     warmup: float
     idle: float
     load: float
+
+
+#: seconds after the readers are answered again that still count as the recovery window
+RECOVERY_TAIL = 30.0
+#: seconds between two samples of the API's memory during the load
+MEMORY_EVERY = 10.0
+
+
+class _PhasedTally(Tally):
+    """The load's readers, also counted by phase: before the kill, the recovery window (from
+    the kill to :data:`RECOVERY_TAIL` seconds after the readers are answered again), and the
+    steady state after it, so an outage's slow answers are told from steady ones."""
+
+    def __init__(self, soak: PhasedSoak) -> None:
+        super().__init__("reader")
+        self.soak = soak
+
+    def note(self, what: str, started: float, *, expected: bool) -> None:
+        super().note(what, started, expected=expected)
+        soak = self.soak
+        if soak.killed_at is None or started < soak.killed_at:
+            phase = "reader: before the kill"
+        elif soak.recovered_at is None or started < soak.recovered_at + RECOVERY_TAIL:
+            phase = "reader: recovery window"
+        else:
+            phase = "reader: after recovery"
+        soak.tally(phase).note(what, started, expected=expected)
+
+
+class PhasedSoak(Soak):
+    """A run whose loaded readers are also tallied by phase (:class:`_PhasedTally`)."""
+
+    def tally(self, kind: str) -> Tally:
+        if kind == "reader" and "reader" not in self.tallies:
+            self.tallies["reader"] = _PhasedTally(self)
+        return super().tally(kind)
 
 
 def _movement(args: argparse.Namespace) -> tuple[list[str], list[str]]:
@@ -149,6 +186,26 @@ def _memory(api: subprocess.Popen[bytes], data_dir: Path) -> Memory:
     return Memory(api=rss_mb(api.pid), server=rss_mb(state.pid) if state else float("nan"))
 
 
+@contextlib.contextmanager
+def _sampling(api: subprocess.Popen[bytes], every: float) -> Iterator[list[str]]:
+    """The API's RSS every ``every`` seconds while the block runs (``"t: MB"`` strings)."""
+    samples: list[str] = []
+    done = threading.Event()
+    began = time.monotonic()
+
+    def sample() -> None:
+        while not done.wait(every):
+            samples.append(f"{time.monotonic() - began:.0f}: {rss_mb(api.pid):.0f}")
+
+    thread = threading.Thread(target=sample, name="soak-memory", daemon=True)
+    thread.start()
+    try:
+        yield samples
+    finally:
+        done.set()
+        thread.join(timeout=5)
+
+
 def _drive(
     args: argparse.Namespace, port: int, token: str, ids: list[str], words: list[str]
 ) -> tuple[Soak, Memory, Memory, dict[str, int], int]:
@@ -159,7 +216,7 @@ def _drive(
     with _api(args.data_dir, port) as api:
         print(f"API pid {api.pid} on 127.0.0.1:{port}; waiting for /ready …", flush=True)
         _wait_ready(port, 900, api)
-        run = Soak(port=port, token=token, actor_ids=ids, words=words, data_dir=args.data_dir)
+        run = PhasedSoak(port=port, token=token, actor_ids=ids, words=words, data_dir=args.data_dir)
         readers = args.readers
         asyncio.run(_run_for(run, phase.warmup, load=False, readers=readers, writers=0))
         run.tallies.clear()
@@ -167,7 +224,9 @@ def _drive(
         asyncio.run(_run_for(run, phase.idle, load=False, readers=readers, writers=0))
         start = _memory(api, args.data_dir)
         print(f"load for {phase.load:g} s …", flush=True)
-        asyncio.run(_run_for(run, phase.load, load=True, readers=readers, writers=args.writers))
+        with _sampling(api, MEMORY_EVERY) as samples:
+            asyncio.run(_run_for(run, phase.load, load=True, readers=readers, writers=args.writers))
+        print("API memory during the load (s: MB): " + ", ".join(samples), flush=True)
         _wait_ready(port, 180, api)
         time.sleep(2.0)  # the last requests' garbage
         end = _memory(api, args.data_dir)

@@ -37,10 +37,12 @@ from api.schema.values import (
     Location,
     Method,
     Source,
+    Statement,
     Theme,
     location_from,
     method_from,
     sources_from_stored,
+    statements_from_stored,
     theme_from,
 )
 from api.territories import TerritoryRecord
@@ -363,6 +365,11 @@ class Link:
     @field()
     def sources(self) -> list[Source]:
         return sources_from_stored(self.row.sources)
+
+    @field(description="Each source's statement of this link, with that source's own dates.")
+    def statements(self) -> list[Statement]:
+        row = self.row
+        return statements_from_stored(row.statements, row.sources, row.since, row.until)
 
 
 def link_from_stored(row: StoredLink, context: Context) -> Link:

@@ -7,13 +7,16 @@ are JSON strings (:func:`sources_from_stored`), an analytic's are :class:`Source
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 import strawberry
 
 from api.schema.loaders import parse_sources
 from graph_model.model import LocationPrecision
+from graph_model.spells import statements_of
 from queries import analytics
 from queries.analytics import SourceInfo
 
@@ -31,6 +34,36 @@ def sources_from_stored(values: Iterable[str]) -> list[Source]:
         Source(system=str(s.get("system")), key=str(s.get("key")), url=s.get("url"))
         for s in parse_sources(values)
     ]
+
+
+@strawberry.type(
+    description="One source's claim that a link holds, with that source's own dates (the "
+    "link's since/until are what its statements make together)."
+)
+class Statement:
+    source: Source
+    since: date | None
+    until: date | None
+
+
+def statements_from_stored(
+    values: Iterable[str], sources: Iterable[str], since: date | None, until: date | None
+) -> list[Statement]:
+    """A link's stored statements (a link stored before statements were kept: one per
+    source, with the link's own dates)."""
+    out = []
+    for text in statements_of(list(values), sources, since, until):
+        body = json.loads(text)
+        s = body.get("source") or {}
+        source = Source(system=str(s.get("system")), key=str(s.get("key")), url=s.get("url"))
+        out.append(
+            Statement(source=source, since=_day(body.get("since")), until=_day(body.get("until")))
+        )
+    return out
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
 
 
 def sources_from_answer(items: Iterable[SourceInfo]) -> list[Source]:

@@ -765,6 +765,8 @@ def test_an_edit_commits_its_writes_and_its_change_record(graph: GraphStore) -> 
             since=date(2019, 1, 1),
             until=date(2026, 1, 31),
             sources=("ended by bob",),
+            # ending a link keeps the statements that attested it, with their own dates
+            statements=(statement(source_json(MOVEMENT), date(2019, 1, 1), None, CTX.run),),
             updated_by="bob",
         )
         assert (

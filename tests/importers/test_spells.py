@@ -16,6 +16,8 @@ from importers.formats import LinksReader, MovementReader
 from importers.records import Outcome
 from queries.analytics.figures import movement_figures
 from queries.projection import build_projection
+from queries.store.memory import MemoryGraph
+from tests.api.conftest import data, start, wait_ready
 from tests.importers.helpers import relationships, run
 
 HEADER = "de;vers;type;depuis;jusqu'à;source\n"
@@ -143,3 +145,23 @@ def test_each_statement_keeps_its_own_dates(graph: GraphStore, tmp_path: Path) -
         (s["source"]["key"], s["until"], s["run"]) for s in _statements(graph, *ends)["2018-01-01"]
     }
     assert after == {("annuaire", None, first.run_id), ("liste 2018", "2024-06-30", later.run_id)}
+
+
+def test_graphql_shows_each_statement_with_its_dates(tmp_path: Path) -> None:
+    graph = MemoryGraph()
+    run(graph, MovementReader())
+    ends = ("prj-generateur-bfc", "adv-ess-france")
+    rows = (
+        f"{ends[0]};{ends[1]};MEMBER_OF;;;annuaire\n"
+        f"{ends[0]};{ends[1]};MEMBER_OF;01/01/2019;;CA 2019\n"
+    )
+    run(graph, _links(tmp_path, "liens.csv", rows))
+    query = """query($id: ID!) { actor(id: $id) { links(first: 50) { edges { node {
+      to { id } kind since statements { source { key } since until } } } } } }"""
+    with start(graph) as client:
+        wait_ready(client)
+        edges = data(client, query, {"id": ends[0]})["actor"]["links"]["edges"]
+    (link,) = [e["node"] for e in edges if e["node"]["to"]["id"] == ends[1]]
+    assert link["since"] == "2019-01-01"
+    claims = {(s["source"]["key"], s["since"], s["until"]) for s in link["statements"]}
+    assert {("annuaire", None, None), ("CA 2019", "2019-01-01", None)} <= claims

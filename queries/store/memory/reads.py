@@ -62,6 +62,8 @@ PROJECTION_ACTOR = (
 )
 # fmt: on
 _LINK_ROW = ("id", "kind", "source", "target", "subkind", "since", "until", "sources")
+#: ``links_of_actor`` also says each source's statement (graph_model.spells)
+_ACTOR_LINK_ROW = (*_LINK_ROW, "statements")
 
 
 def order(value: Any) -> tuple[int, Any]:
@@ -129,6 +131,7 @@ def stored_link(row: Row) -> StoredLink:
         since=row.get("since"),
         until=row.get("until"),
         sources=tuple(row.get("sources") or ()),
+        statements=tuple(row.get("statements") or ()),
         created_at=row.get("created_at"),
         updated_at=row.get("updated_at"),
         updated_by=row.get("updated_by"),
@@ -152,7 +155,7 @@ def links_of_actor(state: GraphState, actor: str, as_of: date | None) -> list[St
             (since is not None and since > as_of) or (until is not None and until < as_of)
         ):
             continue
-        rows.append({k: v for k, v in _link(rel).items() if k in _LINK_ROW})
+        rows.append({k: v for k, v in _link(rel).items() if k in _ACTOR_LINK_ROW})
     rows.sort(key=lambda row: order(row["id"]))
     return [stored_link(row) for row in rows]
 

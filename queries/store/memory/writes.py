@@ -269,6 +269,7 @@ def link_columns(rel_props: Props, kind: str, source: str, target: str) -> dict[
         "since": rel_props.get("since"),
         "until": rel_props.get("until"),
         "sources": _listed(rel_props.get("sources")),
+        "statements": _listed(rel_props.get("statements")),
         "created_at": rel_props.get("created_at"),
         "updated_at": rel_props.get("updated_at"),
         "updated_by": rel_props.get("updated_by"),

@@ -210,6 +210,92 @@ EXPORTS: dict[str, Builder] = {
 }
 
 
+async def ready(request: Request) -> Response:
+    """``/ready``: 200 once the graph is in memory, 503 with the reason before; the counts
+    for a caller who may read."""
+    services = _services(request)
+    body: dict[str, Any] = {"status": "ready"}
+    try:
+        services.guard.check()
+        version = await services.guard.run_within(5.0, services.graph.graph_version)
+    except StoreUnavailable as exc:
+        body.update(status="unavailable", reason=str(exc))
+        return Response(dumps(body), status_code=503, media_type="application/json")
+    body["graphVersion"] = version
+    projection = services.projection.current
+    if services.bootstrap_error is not None:
+        body.update(status="starting", reason="first-run loading failed; the server's log says why")
+        return Response(dumps(body), status_code=503, media_type="application/json")
+    if not services.ready or projection is None:
+        body.update(status="starting", reason="loading the graph into memory")
+        return Response(dumps(body), status_code=503, media_type="application/json")
+    body["projectionVersion"] = projection.version
+    # how the projection follows the store: rebuilds are the recovery path only
+    body["projection"] = services.projection.stats()
+    if not await _may_read(services, request):
+        return Response(dumps(body), media_type="application/json")
+    body["actors"] = projection.graph.number_of_nodes()
+    body["links"] = projection.graph.number_of_edges()
+    return Response(dumps(body), media_type="application/json")
+
+
+async def export(what: str, fmt: str, request: Request) -> Response:
+    """``/export/{what}.{fmt}``: a subgraph (:data:`EXPORTS`) in a file format (GEXF, GraphML,
+    GeoJSON, CSV), computed in a thread under the export time limit."""
+    rid = request_id(request)
+    services = _services(request)
+    try:
+        if fmt not in FORMATS:
+            raise NotFound(
+                _(
+                    "no export format {fmt!r}: use {formats}",
+                    fmt=fmt,
+                    formats=", ".join(sorted(FORMATS)),
+                )
+            )
+        builder = EXPORTS.get(what)
+        if builder is None:
+            raise NotFound(
+                _(
+                    "no export of {what!r}: use {exports}",
+                    what=what,
+                    exports=", ".join(sorted(EXPORTS)),
+                )
+            )
+        services.guard.check()
+        await _check_reader(services, request)
+        projection = await services.projection.get()
+        params = request.query_params
+        started = time.monotonic()
+        with anyio.fail_after(services.settings.export_timeout):
+            content = await services.compute_in_thread(
+                lambda: render(builder(projection, params, services), fmt)
+            )
+    except TimeoutError:
+        exc = MaillageError(
+            _(
+                "the export ran longer than the limit export_timeout of {seconds} s "
+                "(MAILLAGE_EXPORT_TIMEOUT): export a smaller scope",
+                seconds=f"{services.settings.export_timeout:g}",
+            )
+        )
+        exc.code = "timeout"
+        return _error(exc, rid)
+    except MaillageError as exc:
+        return _error(exc, rid)
+    media_type, extension = FORMATS[fmt]
+    name = f"maillage-{what}.{extension}"
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Request-ID": rid,
+            "X-Export-Seconds": f"{time.monotonic() - started:.3f}",
+        },
+    )
+
+
 def build_router() -> APIRouter:
     router = APIRouter()
     add_territory_routes(router, _services, _check_reader, _error)  # before /export/{what}
@@ -218,89 +304,7 @@ def build_router() -> APIRouter:
     async def health() -> Response:
         return Response(b'{"status":"ok"}', media_type="application/json")
 
-    @router.get("/ready")
-    async def ready(request: Request) -> Response:
-        services = _services(request)
-        body: dict[str, Any] = {"status": "ready"}
-        try:
-            services.guard.check()
-            version = await services.guard.run_within(5.0, services.graph.graph_version)
-        except StoreUnavailable as exc:
-            body.update(status="unavailable", reason=str(exc))
-            return Response(dumps(body), status_code=503, media_type="application/json")
-        body["graphVersion"] = version
-        projection = services.projection.current
-        if services.bootstrap_error is not None:
-            body.update(
-                status="starting", reason="first-run loading failed; the server's log says why"
-            )
-            return Response(dumps(body), status_code=503, media_type="application/json")
-        if not services.ready or projection is None:
-            body.update(status="starting", reason="loading the graph into memory")
-            return Response(dumps(body), status_code=503, media_type="application/json")
-        body["projectionVersion"] = projection.version
-        # how the projection follows the store: rebuilds are the recovery path only
-        body["projection"] = services.projection.stats()
-        if not await _may_read(services, request):
-            return Response(dumps(body), media_type="application/json")
-        body["actors"] = projection.graph.number_of_nodes()
-        body["links"] = projection.graph.number_of_edges()
-        return Response(dumps(body), media_type="application/json")
-
-    @router.get("/export/{what}.{fmt}")
-    async def export(what: str, fmt: str, request: Request) -> Response:
-        rid = request_id(request)
-        services = _services(request)
-        try:
-            if fmt not in FORMATS:
-                raise NotFound(
-                    _(
-                        "no export format {fmt!r}: use {formats}",
-                        fmt=fmt,
-                        formats=", ".join(sorted(FORMATS)),
-                    )
-                )
-            builder = EXPORTS.get(what)
-            if builder is None:
-                raise NotFound(
-                    _(
-                        "no export of {what!r}: use {exports}",
-                        what=what,
-                        exports=", ".join(sorted(EXPORTS)),
-                    )
-                )
-            services.guard.check()
-            await _check_reader(services, request)
-            projection = await services.projection.get()
-            params = request.query_params
-            started = time.monotonic()
-            with anyio.fail_after(services.settings.export_timeout):
-                content = await services.compute_in_thread(
-                    lambda: render(builder(projection, params, services), fmt)
-                )
-        except TimeoutError:
-            exc = MaillageError(
-                _(
-                    "the export ran longer than the limit export_timeout of {seconds} s "
-                    "(MAILLAGE_EXPORT_TIMEOUT): export a smaller scope",
-                    seconds=f"{services.settings.export_timeout:g}",
-                )
-            )
-            exc.code = "timeout"
-            return _error(exc, rid)
-        except MaillageError as exc:
-            return _error(exc, rid)
-        media_type, extension = FORMATS[fmt]
-        name = f"maillage-{what}.{extension}"
-        return Response(
-            content,
-            media_type=media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}"',
-                "X-Request-ID": rid,
-                "X-Export-Seconds": f"{time.monotonic() - started:.3f}",
-            },
-        )
-
+    router.add_api_route("/ready", ready, methods=["GET"])
+    router.add_api_route("/export/{what}.{fmt}", export, methods=["GET"])
     router.include_router(account_router())  # /auth/signin, /auth/signout… (api.sessions)
     return router

@@ -247,7 +247,12 @@ class ProjectionService:
                 logger.debug("projection tail: %s", exc)
                 continue
             if version != current.version:
-                await self._follow()
+                try:
+                    await self._follow()
+                except StoreUnavailable as exc:  # the store went down meanwhile: keep tailing
+                    logger.info("projection tail: the log could not be followed now: %s", exc)
+                except Exception:  # a bug must not end the tail: the next turn tries again
+                    logger.exception("projection tail: following the log failed")
 
     def _start_tail(self) -> None:
         if self._tail is None or self._tail.done():

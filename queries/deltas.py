@@ -400,11 +400,17 @@ def follow(projection: Projection, source: LogSource, version: int | None = None
     changes = read_log(source, projection.version)
     if not changes:
         # nothing after the projection: up to date, unless the store's version says otherwise
-        # (a write whose entries are gone, or a store that went back)
         target = source.graph_version() if version is None else version
         if target == projection.version:
             return Followed(projection, [], None)
-        raise LogGap(f"the log holds nothing after {projection.version}, the store is at {target}")
+        if target > projection.version:
+            # a write may have committed between reading the log and reading the version: its
+            # entries are there now (they commit with the version), so the log is read again
+            changes = read_log(source, projection.version)
+        if not changes:  # entries gone, or a store that went back: only a rebuild can tell
+            raise LogGap(
+                f"the log holds nothing after {projection.version}, the store is at {target}"
+            )
     reached = changes[-1].seq
     delta = delta_of(source, changes, reached)
     if not delta:

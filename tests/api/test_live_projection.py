@@ -17,6 +17,7 @@ from api.auth import Role, create_token
 from api.guard import StoreGuard
 from api.projection import ProjectionService
 from api.services import warm_paths
+from graph_model.errors import StoreUnavailable
 from graph_model.model import Actor, ActorKind, Link, LinkKind
 from graph_model.port import WriteContext
 from queries.projection import Projection
@@ -177,3 +178,45 @@ def test_background_warmers_run_once_the_writes_pause() -> None:
     assert "link_columns" in dict(loaded.derived_items())  # warmed after the load
     assert "link_columns" in dict(latest.derived_items())  # carried by the deltas
     assert seen == [loaded.version, latest.version]
+
+
+class _FlakyLog(MemoryGraph):
+    """A store whose log is out of reach once (the server killed in the middle of a read)."""
+
+    fail_next = False
+
+    def changes_since(self, after: int, limit: int = 10_000) -> list[Any]:
+        if self.fail_next:
+            self.fail_next = False
+            raise StoreUnavailable("the graph server does not answer")
+        return super().changes_since(after, limit)
+
+
+def test_the_tail_keeps_following_after_the_store_failed_under_it() -> None:
+    graph = _FlakyLog()
+    graph.write_actors(
+        [
+            Actor(id="org-a", kind=ActorKind.ORGANISATION, name="Atelier A"),
+            Actor(id="org-b", kind=ActorKind.ORGANISATION, name="Boutique B"),
+            Actor(id="org-c", kind=ActorKind.ORGANISATION, name="Coop C"),
+        ],
+        ELSEWHERE,
+    )
+    with start(graph) as client:
+        wait_ready(client)
+        graph.fail_next = True  # the tail meets the outage on its next read of the log
+        graph.write_links(
+            [Link(source_id="org-a", target_id="org-b", kind=LinkKind.COOPERATES_WITH)], ELSEWHERE
+        )
+        assert _eventually(lambda: not graph.fail_next), "the tail never read the log"
+        wait_ready(client)  # the guard saw the outage; the store answers again
+        # a later write made elsewhere is followed by the tail alone: /ready asks nothing of
+        # the projection (a query would catch up by itself)
+        graph.write_links(
+            [Link(source_id="org-b", target_id="org-c", kind=LinkKind.COOPERATES_WITH)], ELSEWHERE
+        )
+
+        def followed() -> bool:
+            return bool(_ready(client).get("projectionVersion") == graph.graph_version())
+
+        assert _eventually(followed, timeout=10.0), "the tail died with the outage"

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graph_model.changes import ChangeRecord
 from graph_model.model import Actor, ActorKind, Link, LinkKind
 from graph_model.port import GraphStore, WriteContext
 from importers.formats.spreadsheet import SpreadsheetReader
@@ -191,6 +192,36 @@ def test_a_hole_in_the_log_or_a_cleared_graph_asks_for_a_rebuild() -> None:
     other.write_actors([_actor(1, 1)], CTX)
     with pytest.raises(LogGap, match="jumps"):
         follow(projection, other)
+
+
+class _WriteBetweenReads:
+    """The store with a write that commits after the log was read and before the version is:
+    what a writer on another connection does at any moment."""
+
+    def __init__(self, graph: MemoryGraph) -> None:
+        self.graph = graph
+        self.written = False
+
+    def changes_since(self, after: int, limit: int = 10_000) -> list[ChangeRecord]:
+        return self.graph.changes_since(after, limit)
+
+    def graph_version(self) -> int:
+        if not self.written:
+            self.written = True
+            self.graph.write_actors([_actor(7, 7)], CTX)
+        return self.graph.graph_version()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.graph, name)
+
+
+def test_a_write_between_reading_the_log_and_the_version_is_followed_not_rebuilt() -> None:
+    graph = MemoryGraph()
+    graph.write_actors([_actor(0, 0)], CTX)
+    projection = build_projection(graph)
+    followed = follow(projection, _WriteBetweenReads(graph))
+    assert followed.projection.version == graph.graph_version()
+    assert canonical(followed.projection) == canonical(build_projection(graph))
 
 
 def test_a_failed_delta_leaves_the_projection_serving() -> None:

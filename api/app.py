@@ -146,7 +146,8 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(
         AuthThrottle,
-        throttle=throttle or FailureThrottle(settings.auth_failures, settings.auth_failure_window),
+        throttle=throttle
+        or FailureThrottle(settings.auth_failures, settings.auth_failure_window, name="auth"),
     )
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RequestLanguage)  # outermost: every answer in the request's language

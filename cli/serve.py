@@ -77,7 +77,9 @@ def serve(
             workers=workers,
             access_log=access_log,
             log_level="info",
-            **uvicorn_options(settings),
+            # the workers share their failure windows (tokens, sign-in): one database of the
+            # data directory, so N workers do not allow N times the attempts
+            **uvicorn_options(settings, workers=workers),
         )
         return
     from api.app import create_app

@@ -13,10 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.web.conftest import ROOT, graphql, wait_for, wait_ready
 from tests.web.test_contribute import _account, _cli, _message, _sign_in_with_link, _sign_out, js
+
+pytestmark = pytest.mark.browser
 
 FIRST = """Nom;Forme juridique;Code postal;Ville;Site web
 Les Jardins du Bocage Web;Association;14000;Caen;https://jardins-web.example.org

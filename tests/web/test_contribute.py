@@ -15,7 +15,11 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from tests.web.conftest import ROOT, graphql, wait_for, wait_ready
+
+pytestmark = pytest.mark.browser
 
 PASSWORD = "une phrase de passe assez longue"
 SOURCE = {"system": "web-test", "key": "contribute"}

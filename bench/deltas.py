@@ -39,7 +39,7 @@ from bench.generator import generate
 from queries.analytics.actors import actor_ref, name_index
 from queries.analytics.engine import _build, engine_of
 from queries.analytics.figures import movement_figures
-from queries.analytics.peers import peer_index
+from queries.analytics.peer_index import peer_index
 from queries.analytics.scope import territory_changes, territory_index
 from queries.deltas import Delta, apply_delta
 from queries.projection import Projection, carriers, settle

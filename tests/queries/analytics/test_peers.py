@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import queries.analytics.peers as peers_module
+import queries.analytics.peer_index as peer_index_module
 from graph_model.errors import NotFound, ValidationError
-from queries.analytics.peers import WEIGHTS, peer_index, peer_projects, rarity
+from queries.analytics.peer_index import peer_index, rarity
+from queries.analytics.peers import WEIGHTS, peer_projects
 from queries.deltas import Delta, apply_delta
 from queries.projection import Projection, build_projection
 from tests.queries.live import IDS, follow_plan, plans, start_graph
@@ -193,7 +194,7 @@ def _same_index(carried: Any, built: Any) -> None:
 
 
 def _check(followed: Projection, rebuilt: Projection) -> None:
-    _same_index(peer_index(followed), peers_module._index(rebuilt))
+    _same_index(peer_index(followed), peer_index_module._index(rebuilt))
     for actor in rebuilt.graph:
         for level in ("commune", "region"):
             assert peer_projects(followed, actor, level=level, kinds=KINDS) == peer_projects(
@@ -207,7 +208,7 @@ KINDS = ["Organisation", "Network", "Project"]
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans)
 def test_the_peer_index_is_carried_and_equals_a_build(plan: list[Any]) -> None:
-    follow_plan(plan, peer_index, no_build=[(peers_module, "_index")], check=_check)
+    follow_plan(plan, peer_index, no_build=[(peer_index_module, "_index")], check=_check)
 
 
 def test_a_carrier_whose_kind_changes_changes_what_it_carries() -> None:
@@ -219,7 +220,7 @@ def test_a_carrier_whose_kind_changes_changes_what_it_carries() -> None:
     assert carried == {IDS[3]}
     row = {"id": IDS[2], "kind": "AdvocacyBody", "name": "Conseil", "commune": "69381"}
     new, _ = apply_delta(projection, Delta(projection.version + 1, {IDS[2]: row}))
-    _same_index(peer_index(new), peers_module._index(new))
+    _same_index(peer_index(new), peer_index_module._index(new))
     assert peer_index(new).facets[IDS[3]].carrier_kinds == {"AdvocacyBody"}
     assert peer_index(projection).facets[IDS[3]].carrier_kinds == {"Project"}
 
@@ -229,5 +230,5 @@ def test_a_removed_actor_leaves_the_peer_index_and_its_networks() -> None:
     peer_index(projection)
     # org-01 is a network org-00 is a member of (MEMBER_OF, the first link of the start)
     new, _ = apply_delta(projection, Delta(projection.version + 1, {IDS[1]: None}))
-    _same_index(peer_index(new), peers_module._index(new))
+    _same_index(peer_index(new), peer_index_module._index(new))
     assert IDS[1] not in peer_index(new).facets[IDS[0]].networks

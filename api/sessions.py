@@ -65,8 +65,9 @@ class Accounts:
     def __init__(self, settings: AccountSettings | None = None) -> None:
         self.settings = settings or AccountSettings()
         limit, window = self.settings.sign_in_failures, self.settings.sign_in_failure_window
-        self.by_account = FailureThrottle(limit, window)
-        self.by_address = FailureThrottle(limit, window)
+        # named: with --workers N they share one database of failure windows (api.throttle)
+        self.by_account = FailureThrottle(limit, window, name="sign-in-account")
+        self.by_address = FailureThrottle(limit, window, name="sign-in-address")
 
 
 def accounts_of(request: Request) -> Accounts:

@@ -35,6 +35,7 @@ from api.feed_live import ChangeFeed
 from api.feed_routes import feed_routes
 from api.http import build_router
 from api.language import RequestLanguage
+from api.memory import limit_malloc_arenas
 from api.middleware import AuthThrottle, BodyLimit, SecurityHeaders
 from api.services import Services
 from api.settings import ApiSettings
@@ -84,6 +85,7 @@ def create_app(
     """The app; ``graph`` given: used as is and left open (the caller owns it); ``throttle``
     given: the failed tokens' brake (the tests hand one with their own clock)."""
     settings = settings or ApiSettings()
+    limit_malloc_arenas()  # before the threads: their freed memory is then shared
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import ctypes.util
 import logging
 import threading
 import time
@@ -42,6 +40,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from api.guard import StoreGuard
+from api.memory import release_freed_memory
 from graph_model.changes import ChangeRecord
 from graph_model.errors import StoreUnavailable
 from queries.deltas import Followed, LogGap, follow
@@ -58,27 +57,6 @@ logger = logging.getLogger(__name__)
 
 #: a listener: the changes applied and the projection that now holds them
 Listener = Callable[[Sequence[ChangeRecord], Projection], object]
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
-        return None
-    return trim
-
-
-_TRIM = _malloc_trim()
-
-
-def release_freed_memory() -> None:
-    """Hand the memory the replaced projections freed back to the system (glibc's
-    ``malloc_trim``): the indexes of each version are freed when the next one is in place,
-    but the allocator keeps the pages for itself, and a server that followed a burst of writes
-    would keep the peak for good. Called when the writes pause (after the background warmers)."""
-    if _TRIM is not None:
-        _TRIM(0)
 
 
 class ProjectionService:

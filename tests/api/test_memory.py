@@ -1,0 +1,51 @@
+"""The API's allocator settings (glibc): few arenas, and freed pages handed back."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from api import memory
+
+pytestmark = pytest.mark.memory
+
+needs_glibc = pytest.mark.skipif(memory._LIBC is None, reason="not glibc: nothing to set")
+
+_CHURN = """
+import os, sys
+from bench.soak_check import rss_mb
+from api.memory import release_freed_memory
+blocks = [bytes(2000) + str(n).encode() for n in range(150_000)]  # ~300 MB through malloc
+keep = blocks[::1000]
+del blocks
+before = rss_mb(os.getpid())
+release_freed_memory()
+print(before, rss_mb(os.getpid()))
+"""
+
+
+@needs_glibc
+def test_freed_memory_goes_back_to_the_system() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CHURN],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        env={**os.environ, "MALLOC_ARENA_MAX": "1"},
+    )
+    before, after = map(float, done.stdout.split())
+    assert after < before - 100, (before, after)  # MB the allocator had kept
+
+
+@needs_glibc
+def test_the_arenas_are_left_alone_when_the_environment_sets_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert memory.limit_malloc_arenas() is False
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    assert memory.limit_malloc_arenas() is True

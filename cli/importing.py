@@ -174,9 +174,7 @@ _mapped_command("essglobal", "EssGlobalReader", "An ESSGlobal standard CSV (RIPE
 @app.command()
 def gogocarto(
     file: Path = FILE,
-    taxonomy: Path | None = typer.Option(
-        None, "--taxonomy", help="The map's taxonomy.json."
-    ),
+    taxonomy: Path | None = typer.Option(None, "--taxonomy", help="The map's taxonomy.json."),
     mapping: Path | None = MAPPING,
     source: str | None = SOURCE,
     rejects: Path | None = REJECTS,

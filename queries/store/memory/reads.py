@@ -18,6 +18,7 @@ from graph_model.port import (
     TerritoryRef,
     TokenRecord,
 )
+from graph_model.stored import ACTOR_FIELDS
 from queries.store.memory.state import (
     ACTOR,
     COOPERATION,
@@ -52,29 +53,9 @@ NAME_INDEX = (
     "siret", "latitude", "longitude", "location_precision",
 )  # fmt: skip
 ACTOR_STATE = (
-    "id",
-    "kind",
-    "name",
-    "legal_form",
-    "level",
-    "siren",
-    "siret",
-    "rna",
-    "website",
-    "email",
-    "phone",
-    "description",
-    "commune",
-    "departement",
-    "region",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "themes",
-    "methods",
-    "sources",
-    "content_hash",
-)
+    "id", "kind", *ACTOR_FIELDS, "departement", "region", "latitude", "longitude",
+    "location_precision", "themes", "methods", "sources", "content_hash",
+)  # fmt: skip
 PROJECTION_ACTOR = (
     "id",
     "kind",

@@ -432,8 +432,15 @@ def test_phone_screen_and_keyboard(driver: Any, shot: Any) -> None:
     js(driver, "arguments[0].focus()", marker)
     driver.switch_to.active_element.send_keys(Keys.ENTER)
     wait_for(driver.find_element("id", "panel").is_displayed, message="the panel, by keyboard")
+    # the panel shows at once and takes the focus once its actor has loaded
+    wait_for(
+        lambda: js(
+            driver, "return document.getElementById('panel').contains(document.activeElement)"
+        ),
+        message="the focus in the panel",
+    )
     shot(driver, "phone-panel")
-    driver.switch_to.active_element.send_keys(Keys.ESCAPE)  # the focus is in the panel
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait_for(lambda: not driver.find_element("id", "panel").is_displayed(), message="Escape")
 
 

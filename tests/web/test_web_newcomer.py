@@ -147,8 +147,8 @@ def test_clusters_say_the_members_link_only_to_a_national_network(
             app_url,
             """mutation($input: ActorInput!) { upsertActor(input: $input) {
                  __typename ... on ActorSaved { actor { id } } ... on Problem { message } } }""",
-            {"input": {"kind": "ORGANISATION", "name": f"Membre toulousain {n}",
-                       "commune": "31555", "source": {"system": "web-test", "key": f"m{n}"}}},
+            {"input": {"kind": "ORGANISATION", "name": f"Membre guérétois {n}",
+                       "commune": "23096", "source": {"system": "web-test", "key": f"m{n}"}}},
             token=token,
         )["upsertActor"]  # fmt: skip
         assert actor["__typename"] == "ActorSaved", actor
@@ -166,13 +166,13 @@ def test_clusters_say_the_members_link_only_to_a_national_network(
     driver.find_element("id", "tab-clusters").click()
     wait_for(
         lambda: driver.find_elements(
-            "css selector", "#clusters-scope option[value='departement:31']"
+            "css selector", "#clusters-scope option[value='departement:23']"
         ),
         message="the département in the scope list",
     )
     from selenium.webdriver.support.ui import Select
 
-    Select(driver.find_element("id", "clusters-scope")).select_by_value("departement:31")
+    Select(driver.find_element("id", "clusters-scope")).select_by_value("departement:23")
     driver.find_element("css selector", "#clusters-form button[type=submit]").click()
     none = wait_for(lambda: driver.find_element("id", "clusters-none"), message="no cluster")
     assert "vont vers des acteurs d'ailleurs" in none.text

@@ -16,10 +16,13 @@ again).
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -191,3 +194,49 @@ def data(
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def worker_processes(
+    script: str,
+    count: int,
+    env: dict[str, str],
+    *,
+    ready: Callable[[str], bool],
+    timeout: float,
+    stop_timeout: float = 10.0,
+) -> Iterator[list[str]]:
+    """``count`` processes running ``script`` (``python -c``, its port as its argument) with
+    ``env`` over the environment: their base URLs once ``ready(url)`` holds for each; stopped
+    on exit. ``ready`` may raise :class:`httpx.TransportError` while a process starts."""
+    ports = [free_port() for _ in range(count)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(port)], cwd=ROOT, env={**os.environ, **env}
+        )
+        for port in ports
+    ]
+    try:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        deadline = time.monotonic() + timeout
+        for url in urls:
+            while True:
+                try:
+                    if ready(url):
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "a worker did not become ready"
+                time.sleep(0.1)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=stop_timeout)

@@ -4,15 +4,9 @@ the limit, other addresses unaffected, accepted again once the window has moved 
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import stat
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -22,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 from api.middleware import AuthThrottle
 from api.throttle import DATABASE, FailureThrottle
 from graph_model.port import GraphStore
-from tests.api.conftest import ROOT, error_codes, gql, start, wait_ready
+from tests.api.conftest import error_codes, gql, start, wait_ready, worker_processes
 
 pytestmark = pytest.mark.memory
 
@@ -130,38 +124,16 @@ uvicorn.run(AuthThrottle(_checker, throttle), host="127.0.0.1", port=int(sys.arg
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _workers(directory: Path, count: int) -> Iterator[list[str]]:
-    """``count`` worker processes sharing ``directory``'s windows: their base URLs."""
-    env = {**os.environ, "MAILLAGE_THROTTLE_DIR": str(directory)}
-    ports = [_free_port() for _ in range(count)]
-    processes = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(port)], cwd=ROOT, env=env)
-        for port in ports
-    ]
-    try:
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        deadline = time.monotonic() + 30
-        for url in urls:
-            while True:
-                try:
-                    httpx.get(url, timeout=1)
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, "a worker did not start"
-                    time.sleep(0.1)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+def _workers(directory: Path, count: int) -> AbstractContextManager[list[str]]:
+    """``count`` worker processes sharing ``directory``'s windows: their base URLs, once each
+    answers."""
+    return worker_processes(
+        WORKER,
+        count,
+        {"MAILLAGE_THROTTLE_DIR": str(directory)},
+        ready=lambda url: httpx.get(url, timeout=1).status_code > 0,  # any answer
+        timeout=30,
+    )
 
 
 def _guess(url: str, token: str = "bad") -> httpx.Response:

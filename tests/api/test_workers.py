@@ -5,13 +5,8 @@ id (the second creator's transaction is refused by the store and resolved again 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import httpx
@@ -20,8 +15,7 @@ import pytest
 from api.auth import Role, create_token
 from graph_model.changes import ChangeKind
 from queries.store import BoltGraph
-from tests.api.conftest import ROOT
-from tests.api.test_throttle import _free_port
+from tests.api.conftest import worker_processes
 
 pytestmark = pytest.mark.arcadedb
 
@@ -36,41 +30,24 @@ UPSERT = """mutation { upsertActor(input: {kind: ORGANISATION, name: "Atelier pa
   __typename ... on ActorSaved { created actor { id } } ... on Problem { code message } } }"""
 
 
-@contextmanager
-def _workers(graph: BoltGraph, count: int) -> Iterator[list[str]]:
+def _workers(graph: BoltGraph, count: int) -> AbstractContextManager[list[str]]:
     """``count`` API processes over ``graph``'s embedded server: their base URLs, once ready."""
     assert graph.embedded is not None
     env = {
-        **os.environ,
         "MAILLAGE_DATA_DIR": str(graph.embedded.data_dir),
         "MAILLAGE_BACKEND": "embedded",
         "MAILLAGE_BOOTSTRAP": "false",
         "MAILLAGE_RESTART_EMBEDDED": "false",
         "MAILLAGE_TOKEN_CACHE_SECONDS": "0",
     }
-    ports = [_free_port() for _ in range(count)]
-    processes = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(port)], cwd=ROOT, env=env)
-        for port in ports
-    ]
-    try:
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        deadline = time.monotonic() + 120
-        for url in urls:
-            while True:
-                try:
-                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "a worker did not become ready"
-                time.sleep(0.2)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=20)
+    return worker_processes(
+        WORKER,
+        count,
+        env,
+        ready=lambda url: httpx.get(f"{url}/ready", timeout=2).status_code == 200,
+        timeout=120,
+        stop_timeout=20,
+    )
 
 
 def test_identical_upserts_on_two_workers_create_one_actor(arcadedb_dataset: BoltGraph) -> None:

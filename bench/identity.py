@@ -1,6 +1,7 @@
 """Identity benchmark: are the duplicates found, and the look-alikes kept apart?
 
-``python -m bench.identity [--actors 2000] [--seed 0] [--real DIR] [--reresolve N]``
+``python -m bench.identity [--actors 2000] [--seed 0] [--real DIR] [--real-source FILE]
+[--only-real] [--reresolve N]``
 
 1. **Generated** (:mod:`bench.identity_noise`): source A (clean) is imported through the
    pipeline into the in-memory store, then source B (sloppier, every record labelled: the A
@@ -13,8 +14,9 @@
    its true actor, or that no shared word brought them together).
 2. The same B records, prepared the same way, against the **matcher of before issue 12**
    (:mod:`bench.identity_legacy`), for the baseline figures.
-3. **Real** (``--real DIR``, default ``bench/data/identity``): the labelled sample of public
-   records (its README says where they come from); the same figures.
+3. **Real** (``--real DIR``, default ``bench/data/identity``; ``--real-source FILE``): the
+   labelled sample of public records (:mod:`bench.identity_real`: Transiscope records of one
+   département, cut from the export its README names); the same figures.
 4. **Re-resolving a whole graph** (``--reresolve N``): the name index of N generated actors is
    built, then every actor is resolved against it (itself left out); the time of each.
 """
@@ -32,15 +34,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import identity_legacy as legacy
+from bench import identity_real
 from bench.identity_noise import DECOYS, KINDS, Record, movement_pair
 from graph_model.port import GraphStore
-from importers import ImportOptions, Pipeline, SpreadsheetReader
+from importers import GoGoCartoReader, ImportOptions, Pipeline, SpreadsheetReader
 from importers.blocking import NameIndex
 from importers.identity import Identity
 from importers.lookups import Lookups
 from importers.names import Entry
 from importers.places import shared_resolver
 from importers.prepare import Preparation
+from importers.reader import Reader
 from importers.records import ActorRecord, ActorRow
 from importers.scoring import score
 from queries.store.memory import MemoryGraph
@@ -77,6 +81,8 @@ class Tally:
     held: int = 0
     wrong_merges: int = 0
     false_links: int = 0
+    #: records labelled as no A actor (a real sample's look-alikes need no decoy kind name)
+    decoys: int = 0
     missed: list[str] = field(default_factory=list)
 
     @property
@@ -92,51 +98,78 @@ class Outcome:
     actor: str | None
 
 
+def reader_for(path: Path, system: str) -> Reader:
+    """The reader of a list: a GoGoCarto export (``.json``) or a spreadsheet; either way the
+    list's aliases are ``<system>:<key>`` (``liste-a``, ``liste-b``)."""
+    if path.suffix == ".json":
+        reader: Reader = GoGoCartoReader(path)
+        reader.system = system  # not gogocarto-…: the figures look aliases up by list
+        return reader
+    return SpreadsheetReader(path, system=system)
+
+
 def _import(graph: GraphStore, path: Path, source: str) -> float:
     start = time.perf_counter()
-    Pipeline(graph, SpreadsheetReader(path, system=source), ImportOptions()).run()
+    Pipeline(graph, reader_for(path, source), ImportOptions()).run()
     return time.perf_counter() - start
 
 
 def _pipeline_outcomes(graph: GraphStore, b_list: list[Record]) -> dict[str, Outcome]:
+    """Merged into or held against an actor of list A; a B record held against another B
+    record's actor is a duplicate inside B, outside the pairs measured here: *new*."""
     held = {c.record_alias: c.actor for c in graph.candidates("pending")}
     keys = graph.resolve_keys(f"liste-b:{r.key}" for r in b_list)
-    sources = {
-        a.id: a.props.get("sources") or [] for a in graph.actors_by_id(keys.values()).values()
-    }
+    actors = graph.actors_by_id([*keys.values(), *held.values()]).values()
+    from_a = {a.id for a in actors if any('"liste-a"' in s for s in a.props.get("sources") or [])}
     out: dict[str, Outcome] = {}
     for r in b_list:
         alias = f"liste-b:{r.key}"
-        if alias in held:
+        if held.get(alias) in from_a:
             out[r.key] = Outcome("held", held[alias])
             continue
         actor = keys.get(alias)
-        joined = actor is not None and any('"liste-a"' in s for s in sources.get(actor, ()))
+        joined = actor in from_a
         out[r.key] = Outcome("merged" if joined else "new", actor if joined else None)
     return out
 
 
 def _count(
-    b_list: list[Record], outcomes: dict[str, Outcome], truth: dict[str, str], why: dict[str, str]
+    b_list: list[Record],
+    outcomes: dict[str, Outcome],
+    truth: dict[str, str],
+    why: dict[str, str],
+    names: dict[str, str] | None = None,
 ) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {k: Tally() for k in (*KINDS, *DECOYS)}
+    names = names or {}
     for r in b_list:
         tally = tallies.setdefault(r.kind, Tally())
         outcome = outcomes[r.key]
         expected = truth.get(r.same_as or "")
+        # a true pair whose A record is no actor: it was held for review at the import of A
+        held_a = (
+            ""
+            if expected or not r.same_as
+            else f" (its A record {r.same_as} was held at A's import)"
+        )
         tally.pairs += 1
+        tally.decoys += r.same_as is None
         if outcome.how == "new":
-            if expected is not None:
-                tally.missed.append(f"{r.key} {r.name!r} [{r.commune}]: {why.get(r.key, '?')}")
+            if r.same_as is not None:
+                reason = why.get(r.key, "?") if expected else held_a.strip(" ()")
+                tally.missed.append(f"{r.key} {r.name!r} [{r.commune}]: {reason}")
             continue
         if expected is not None and outcome.actor == expected:
             tally.merged += outcome.how == "merged"
             tally.held += outcome.how == "held"
-        else:
-            tally.false_links += 1
-            tally.wrong_merges += outcome.how == "merged"
-            if expected is not None:
-                tally.missed.append(f"{r.key} {r.name!r}: linked to another actor")
+            continue
+        tally.false_links += 1
+        tally.wrong_merges += outcome.how == "merged"
+        other = names.get(outcome.actor or "", outcome.actor)
+        if r.same_as is not None:
+            tally.missed.append(f"{r.key} {r.name!r}: {outcome.how} with {other!r}{held_a}")
+        elif names:
+            tally.missed.append(f"{r.key} {r.name!r} ({r.kind}): {outcome.how} with {other!r}")
     return tallies
 
 
@@ -150,7 +183,7 @@ def _figures(title: str, tallies: dict[str, Tally], *, explain: bool = True) -> 
     for kind, t in tallies.items():
         if not t.pairs:
             continue
-        decoy = kind in DECOYS
+        decoy = kind in DECOYS or t.decoys == t.pairs
         missed = 0 if decoy else t.pairs - t.found - t.false_links
         print(
             f"  {kind:16} {t.pairs:6} {'-' if decoy else t.found:>6} {t.merged:7} {t.held:5} "
@@ -169,7 +202,7 @@ def _figures(title: str, tallies: dict[str, Tally], *, explain: bool = True) -> 
     )
     missed_lines = [m for t in tallies.values() for m in t.missed]
     if missed_lines and explain:
-        print(f"  missed pairs ({len(missed_lines)}), and why:")
+        print(f"  missed pairs and false links ({len(missed_lines)}), and why:")
         for line in missed_lines:
             print(f"    {line}")
     return f1, wrong
@@ -178,7 +211,7 @@ def _figures(title: str, tallies: dict[str, Tally], *, explain: bool = True) -> 
 def _rows(path: Path, source: str) -> dict[str, ActorRow]:
     prepare = Preparation(shared_resolver())
     rows: dict[str, ActorRow] = {}
-    reader = SpreadsheetReader(path, system=source)
+    reader = reader_for(path, source)
     reader.prepare()
     for record in reader.records():
         if isinstance(record, ActorRecord) and not record.skip:
@@ -349,8 +382,10 @@ def run_lists(  # noqa: PLR0917 — the two lists, their labels, the title, the 
         f"\n== {title}: {len(a_alias)} A records, {len(b_list)} B records "
         f"(import A {seconds_a:.1f} s, B {seconds_b:.1f} s, in memory)"
     )
+    ids = [o.actor for o in outcomes.values() if o.actor]
+    names = {a.id: str(a.props.get("name")) for a in graph.actors_by_id(ids).values()}
     result = _figures(
-        "today's identity (through the pipeline)", _count(b_list, outcomes, truth, why)
+        "today's identity (through the pipeline)", _count(b_list, outcomes, truth, why, names)
     )
     # the baseline: a graph with A only, the old matcher on the same prepared B rows
     baseline = MemoryGraph()
@@ -371,31 +406,6 @@ def run_lists(  # noqa: PLR0917 — the two lists, their labels, the title, the 
             keys = {key: key for key in a_alias}
             _figures("Splink", _count(b_list, linked, keys, {}), explain=False)
     return result
-
-
-def real_lists(directory: Path) -> tuple[list[str], list[Record]]:
-    """A labelled sample: ``a.csv`` and ``b.csv`` (the columns of :data:`HEADER`), and
-    ``labels.csv`` (``b;a;kind;why``: a B key, the A key it is or nothing, the kind of
-    variation or decoy, the one-line reasoning)."""
-    with (directory / "a.csv").open(encoding="utf-8") as stream:
-        a_keys = [row["Identifiant"] for row in csv.DictReader(stream, delimiter=";")]
-    with (directory / "b.csv").open(encoding="utf-8") as stream:
-        b_rows = {row["Identifiant"]: row for row in csv.DictReader(stream, delimiter=";")}
-    b_list: list[Record] = []
-    with (directory / "labels.csv").open(encoding="utf-8") as stream:
-        for label in csv.DictReader(stream, delimiter=";"):
-            row = b_rows[label["b"]]
-            b_list.append(
-                Record(
-                    label["b"],
-                    row["Nom"],
-                    row["Commune"],
-                    row["Code postal"],
-                    same_as=label["a"] or None,
-                    kind=label["kind"],
-                )
-            )
-    return a_keys, b_list
 
 
 def reresolve(n: int) -> None:
@@ -455,19 +465,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--real", type=Path, default=DATA)
     parser.add_argument("--reresolve", type=int, default=0, help="actors (0: skip)")
     parser.add_argument("--splink", help="a Python interpreter that has Splink, to compare")
+    parser.add_argument(
+        "--real-source", type=Path, help="the Transiscope export the real sample is cut from"
+    )
+    parser.add_argument("--only-real", action="store_true", help="skip the generated lists")
     args = parser.parse_args(argv)
-    a_list, b_list = movement_pair(args.actors, args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        a_path, b_path = Path(tmp) / "a.csv", Path(tmp) / "b.csv"
-        write_list(a_list, a_path)
-        write_list(b_list, b_path)
-        keys = [r.key for r in a_list]
-        run_lists(a_path, b_path, b_list, keys, f"generated (seed {args.seed})", args.splink)
-    if (args.real / "labels.csv").exists():
-        a_keys, b_real = real_lists(args.real)
+    if not args.only_real:
+        a_list, b_list = movement_pair(args.actors, args.seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            a_path, b_path = Path(tmp) / "a.csv", Path(tmp) / "b.csv"
+            write_list(a_list, a_path)
+            write_list(b_list, b_path)
+            keys = [r.key for r in a_list]
+            run_lists(a_path, b_path, b_list, keys, f"generated (seed {args.seed})", args.splink)
+    if (args.real / "a.csv").exists():
+        a_keys, b_real = identity_real.real_lists(args.real)
         run_lists(
             args.real / "a.csv", args.real / "b.csv", b_real, a_keys, "real sample", args.splink
         )
+    elif (args.real / "labels.csv").exists():
+        identity_real.run(args.real, args.real_source, args.splink)
     if args.reresolve:
         reresolve(args.reresolve)
 

@@ -1,0 +1,143 @@
+"""The labelled real sample of ``python -m bench.identity``: Transiscope records of one département.
+
+The records are not shipped: they come from a public Transiscope export (GoGoCarto
+``gogofull``, ODbL; ``bench/data/identity/README.md`` says where and which version), given with
+``--real-source FILE``. :func:`cut` takes from it the elements of one département — by their
+``postalCode``, or, when a source left it out, by the postcode written in ``streetAddress`` — and
+splits them by source: list A is one source (Près de chez nous), list B every other source of
+the same export (Cap ou pas cap, the MES's BDIS, the CRID, Oasis …). Both lists are written as
+GoGoCarto exports and imported through the GoGoCarto reader, A first, as an operator would.
+
+``labels.csv`` (``b;a;kind;why``) labels every B element: the A element it is (empty: none),
+the kind of variation or of look-alike, and the reasoning read from the two records. The cut
+is checked against the labels: a label whose element the export does not give, or a B element
+without a label, stops the run (another export, or another cut, needs its own labels).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.identity_noise import Record
+
+#: the sample's cut: département, and the source that is list A
+DEPARTEMENT = "93"
+A_SOURCE = "PresDeChezNous"
+_POSTCODE = re.compile(r"\b(\d{5})\b")
+
+
+def departement(element: dict[str, Any]) -> str:
+    """The département of an element: its postcode's first two digits, or those of a postcode
+    written in its street address; empty when neither is given."""
+    address = element.get("address")
+    if not isinstance(address, dict):
+        return ""
+    postcode = str(address.get("postalCode") or "").strip()
+    if postcode:
+        return postcode[:2]
+    found = _POSTCODE.search(str(address.get("streetAddress") or ""))
+    return found.group(1)[:2] if found else ""
+
+
+def cut(
+    doc: dict[str, Any], dep: str = DEPARTEMENT, a_source: str = A_SOURCE
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The elements of ``dep``, split into list A (``sourceKey == a_source``) and list B."""
+    chosen = [e for e in doc["data"] if isinstance(e, dict) and departement(e) == dep]
+    a = [e for e in chosen if e.get("sourceKey") == a_source]
+    b = [e for e in chosen if e.get("sourceKey") != a_source]
+    return a, b
+
+
+def labels(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8") as stream:
+        return {row["b"]: row for row in csv.DictReader(stream, delimiter=";")}
+
+
+def records(b: list[dict[str, Any]], labelled: dict[str, dict[str, str]]) -> list[Record]:
+    """The B elements as labelled records; the cut and the labels must agree."""
+    ids = [str(e.get("id")) for e in b]
+    unlabelled = sorted(set(ids) - set(labelled))
+    absent = sorted(set(labelled) - set(ids))
+    if unlabelled or absent:
+        raise SystemExit(
+            f"the export does not give the labelled sample: {len(unlabelled)} B elements "
+            f"without a label (e.g. {unlabelled[:3]}), {len(absent)} labels without their "
+            f"element (e.g. {absent[:3]}); see bench/data/identity/README.md"
+        )
+    out = []
+    for e in b:
+        label = labelled[str(e["id"])]
+        address = e.get("address") or {}
+        out.append(
+            Record(
+                str(e["id"]),
+                str(e.get("name") or ""),
+                str(address.get("addressLocality") or address.get("streetAddress") or ""),
+                str(address.get("postalCode") or ""),
+                same_as=label["a"] or None,
+                kind=label["kind"],
+            )
+        )
+    return out
+
+
+def write(elements: list[dict[str, Any]], licence: str, path: Path) -> None:
+    doc = {"licence": licence, "ontology": "gogofull", "data": elements}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def real_lists(directory: Path) -> tuple[list[str], list[Record]]:
+    """A labelled sample: ``a.csv`` and ``b.csv`` (the columns of :data:`HEADER`), and
+    ``labels.csv`` (``b;a;kind;why``: a B key, the A key it is or nothing, the kind of
+    variation or decoy, the one-line reasoning)."""
+    with (directory / "a.csv").open(encoding="utf-8") as stream:
+        a_keys = [row["Identifiant"] for row in csv.DictReader(stream, delimiter=";")]
+    with (directory / "b.csv").open(encoding="utf-8") as stream:
+        b_rows = {row["Identifiant"]: row for row in csv.DictReader(stream, delimiter=";")}
+    b_list: list[Record] = []
+    with (directory / "labels.csv").open(encoding="utf-8") as stream:
+        for label in csv.DictReader(stream, delimiter=";"):
+            row = b_rows[label["b"]]
+            b_list.append(
+                Record(
+                    label["b"],
+                    row["Nom"],
+                    row["Commune"],
+                    row["Code postal"],
+                    same_as=label["a"] or None,
+                    kind=label["kind"],
+                )
+            )
+    return a_keys, b_list
+
+
+def run(directory: Path, source: Path | None, splink: str | None = None) -> None:
+    """Cut the export, import A then B, print the figures (``bench.identity.run_lists``)."""
+    from bench.identity import run_lists
+
+    if source is None or not source.exists():
+        print(
+            f"\n== real sample: skipped, the Transiscope export is not at {source} "
+            f"(--real-source FILE; {directory / 'README.md'} says where to get it)"
+        )
+        return
+    with source.open(encoding="utf-8") as stream:
+        doc = json.load(stream)
+    a, b = cut(doc)
+    b_list = records(b, labels(directory / "labels.csv"))
+    with tempfile.TemporaryDirectory() as tmp:
+        a_path, b_path = Path(tmp) / "a.json", Path(tmp) / "b.json"
+        licence = str(doc.get("licence") or "")
+        write(a, licence, a_path)
+        write(b, licence, b_path)
+        title = (
+            f"real sample (Transiscope, département {DEPARTEMENT}: A = {A_SOURCE}, "
+            f"B = the other sources)"
+        )
+        run_lists(a_path, b_path, b_list, [str(e["id"]) for e in a], title, splink)

@@ -1,0 +1,45 @@
+"""The real sample's cut (``bench.identity_real``): which Transiscope elements make lists A and B,
+and that a cut which does not give the labelled elements stops the run instead of scoring it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the benchmarks are commands, not an installed package
+from bench import identity_real  # noqa: E402
+
+LABELS = ROOT / "bench" / "data" / "identity" / "labels.csv"
+
+
+def _element(id_: str, source: str, address: dict[str, str]) -> dict[str, Any]:
+    return {"id": id_, "name": f"Élément {id_}", "sourceKey": source, "address": address}
+
+
+def test_the_departement_is_read_from_the_street_when_the_postcode_is_left_out() -> None:
+    cap = _element("c", "CapOuPasCap", {"streetAddress": "4 rue Garibaldi 93100 MONTREUIL"})
+    pdcn = _element("p", "PresDeChezNous", {"postalCode": "93100", "addressLocality": "Montreuil"})
+    paris = _element("x", "mes-bdis", {"postalCode": "75011", "addressLocality": "Paris"})
+    a, b = identity_real.cut({"data": [cap, pdcn, paris, "not an element"]})
+    assert [e["id"] for e in a] == ["p"]
+    assert [e["id"] for e in b] == ["c"]
+    assert identity_real.departement(_element("n", "CAC", {"streetAddress": "rue sans code"})) == ""
+
+
+def test_an_export_that_does_not_give_the_labelled_elements_stops_the_run() -> None:
+    labelled = identity_real.labels(LABELS)
+    b = [_element(key, "mes-bdis", {"postalCode": "93100"}) for key in list(labelled)[:-1]]
+    with pytest.raises(SystemExit, match="1 labels without their element"):
+        identity_real.records(b, labelled)
+
+
+def test_every_label_names_its_kind_and_says_why() -> None:
+    labelled = identity_real.labels(LABELS)
+    pairs = [row for row in labelled.values() if row["a"]]
+    assert len(labelled) == 287
+    assert len(pairs) == 39
+    assert all(row["kind"] and " — " in row["why"] for row in labelled.values())

@@ -483,7 +483,7 @@ def main(argv: list[str] | None = None) -> None:
         run_lists(
             args.real / "a.csv", args.real / "b.csv", b_real, a_keys, "real sample", args.splink
         )
-    elif (args.real / "labels.csv").exists():
+    elif any(args.real.glob("labels-*.csv")):
         identity_real.run(args.real, args.real_source, args.splink)
     if args.reresolve:
         reresolve(args.reresolve)

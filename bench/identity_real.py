@@ -1,16 +1,17 @@
-"""The labelled real sample of ``python -m bench.identity``: Transiscope records of one département.
+"""The labelled real sample of ``python -m bench.identity``: Transiscope records of a département.
 
 The records are not shipped: they come from a public Transiscope export (GoGoCarto
 ``gogofull``, ODbL; ``bench/data/identity/README.md`` says where and which version), given with
-``--real-source FILE``. :func:`cut` takes from it the elements of one département — by their
+``--real-source FILE``. :func:`cut` takes from it the elements of a département — by their
 ``postalCode``, or, when a source left it out, by the postcode written in ``streetAddress`` — and
 splits them by source: list A is one source (Près de chez nous), list B every other source of
 the same export (Cap ou pas cap, the MES's BDIS, the CRID, Oasis …). Both lists are written as
 GoGoCarto exports and imported through the GoGoCarto reader, A first, as an operator would.
 
-``labels.csv`` (``b;a;kind;why``) labels every B element: the A element it is (empty: none),
-the kind of variation or of look-alike, and the reasoning read from the two records. The cut
-is checked against the labels: a label whose element the export does not give, or a B element
+``labels-<dep>.csv`` (``b;a;kind;why``, one file per département) labels every B element: the A
+element it is (empty: none), the kind of variation or of look-alike (``unsure``: the records
+cannot decide; imported, not scored), and the reasoning read from the two records. The cut is
+checked against the labels: a label whose element the export does not give, or a B element
 without a label, stops the run (another export, or another cut, needs its own labels).
 """
 
@@ -25,9 +26,10 @@ from typing import Any
 
 from bench.identity_noise import Record
 
-#: the sample's cut: département, and the source that is list A
-DEPARTEMENT = "93"
+#: the source that is list A; the départements are those of the ``labels-<dep>.csv`` files
 A_SOURCE = "PresDeChezNous"
+#: a label the two records cannot decide: the element is imported, its pair is not scored
+UNSURE = "unsure"
 _POSTCODE = re.compile(r"\b(\d{5})\b")
 
 
@@ -45,7 +47,7 @@ def departement(element: dict[str, Any]) -> str:
 
 
 def cut(
-    doc: dict[str, Any], dep: str = DEPARTEMENT, a_source: str = A_SOURCE
+    doc: dict[str, Any], dep: str, a_source: str = A_SOURCE
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The elements of ``dep``, split into list A (``sourceKey == a_source``) and list B."""
     chosen = [e for e in doc["data"] if isinstance(e, dict) and departement(e) == dep]
@@ -73,6 +75,8 @@ def records(b: list[dict[str, Any]], labelled: dict[str, dict[str, str]]) -> lis
     out = []
     for e in b:
         label = labelled[str(e["id"])]
+        if label["kind"] == UNSURE:
+            continue
         address = e.get("address") or {}
         out.append(
             Record(
@@ -118,7 +122,8 @@ def real_lists(directory: Path) -> tuple[list[str], list[Record]]:
 
 
 def run(directory: Path, source: Path | None, splink: str | None = None) -> None:
-    """Cut the export, import A then B, print the figures (``bench.identity.run_lists``)."""
+    """For each ``labels-<dep>.csv``: cut the export, import A then B, print the figures
+    (``bench.identity.run_lists``)."""
     from bench.identity import run_lists
 
     if source is None or not source.exists():
@@ -129,15 +134,19 @@ def run(directory: Path, source: Path | None, splink: str | None = None) -> None
         return
     with source.open(encoding="utf-8") as stream:
         doc = json.load(stream)
-    a, b = cut(doc)
-    b_list = records(b, labels(directory / "labels.csv"))
-    with tempfile.TemporaryDirectory() as tmp:
-        a_path, b_path = Path(tmp) / "a.json", Path(tmp) / "b.json"
-        licence = str(doc.get("licence") or "")
-        write(a, licence, a_path)
-        write(b, licence, b_path)
-        title = (
-            f"real sample (Transiscope, département {DEPARTEMENT}: A = {A_SOURCE}, "
-            f"B = the other sources)"
-        )
-        run_lists(a_path, b_path, b_list, [str(e["id"]) for e in a], title, splink)
+    licence = str(doc.get("licence") or "")
+    for labels_file in sorted(directory.glob("labels-*.csv")):
+        dep = labels_file.stem.removeprefix("labels-")
+        a, b = cut(doc, dep)
+        labelled = labels(labels_file)
+        b_list = records(b, labelled)
+        unsure = sum(row["kind"] == UNSURE for row in labelled.values())
+        with tempfile.TemporaryDirectory() as tmp:
+            a_path, b_path = Path(tmp) / "a.json", Path(tmp) / "b.json"
+            write(a, licence, a_path)
+            write(b, licence, b_path)
+            title = (
+                f"real sample (Transiscope, département {dep}: A = {A_SOURCE}, B = the other "
+                f"sources; {unsure} B elements labelled {UNSURE}, imported, not scored)"
+            )
+            run_lists(a_path, b_path, b_list, [str(e["id"]) for e in a], title, splink)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # the benchmarks are commands, not an installed package
 from bench import identity_real  # noqa: E402
 
-LABELS = ROOT / "bench" / "data" / "identity" / "labels.csv"
+LABELS = ROOT / "bench" / "data" / "identity" / "labels-93.csv"
 
 
 def _element(id_: str, source: str, address: dict[str, str]) -> dict[str, Any]:
@@ -24,7 +24,7 @@ def test_the_departement_is_read_from_the_street_when_the_postcode_is_left_out()
     cap = _element("c", "CapOuPasCap", {"streetAddress": "4 rue Garibaldi 93100 MONTREUIL"})
     pdcn = _element("p", "PresDeChezNous", {"postalCode": "93100", "addressLocality": "Montreuil"})
     paris = _element("x", "mes-bdis", {"postalCode": "75011", "addressLocality": "Paris"})
-    a, b = identity_real.cut({"data": [cap, pdcn, paris, "not an element"]})
+    a, b = identity_real.cut({"data": [cap, pdcn, paris, "not an element"]}, "93")
     assert [e["id"] for e in a] == ["p"]
     assert [e["id"] for e in b] == ["c"]
     assert identity_real.departement(_element("n", "CAC", {"streetAddress": "rue sans code"})) == ""
@@ -37,9 +37,18 @@ def test_an_export_that_does_not_give_the_labelled_elements_stops_the_run() -> N
         identity_real.records(b, labelled)
 
 
-def test_every_label_names_its_kind_and_says_why() -> None:
-    labelled = identity_real.labels(LABELS)
-    pairs = [row for row in labelled.values() if row["a"]]
-    assert len(labelled) == 287
-    assert len(pairs) == 39
+def test_an_unsure_label_is_imported_but_not_scored() -> None:
+    labelled = {
+        "x": {"b": "x", "a": "", "kind": "unsure", "why": "X — the records cannot say"},
+        "y": {"b": "y", "a": "p", "kind": "typography", "why": "Y — same address"},
+    }
+    b = [_element(key, "mes-bdis", {"postalCode": "93100"}) for key in ("x", "y")]
+    assert [(r.key, r.same_as) for r in identity_real.records(b, labelled)] == [("y", "p")]
+
+
+@pytest.mark.parametrize(("dep", "elements", "pairs"), [("93", 287, 39), ("92", 192, 30)])
+def test_every_label_names_its_kind_and_says_why(dep: str, elements: int, pairs: int) -> None:
+    labelled = identity_real.labels(LABELS.with_name(f"labels-{dep}.csv"))
+    assert len(labelled) == elements
+    assert sum(bool(row["a"]) for row in labelled.values()) == pairs
     assert all(row["kind"] and " — " in row["why"] for row in labelled.values())

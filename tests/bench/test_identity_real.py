@@ -3,6 +3,7 @@ and that a cut which does not give the labelled elements stops the run instead o
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,3 +53,39 @@ def test_every_label_names_its_kind_and_says_why(dep: str, elements: int, pairs:
     assert len(labelled) == elements
     assert sum(bool(row["a"]) for row in labelled.values()) == pairs
     assert all(row["kind"] and " — " in row["why"] for row in labelled.values())
+
+
+def test_a_sample_is_scored_through_the_gogocarto_reader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair is found, a look-alike at the same address is not linked, and a B record held
+    against another B record's actor (a duplicate inside B) counts for nothing."""
+
+    def element(id_: str, source: str, name: str, street: str, web: str) -> dict[str, Any]:
+        return {
+            "id": id_, "name": name, "sourceKey": source, "website": web,
+            "geo": {"latitude": 48.8555, "longitude": 2.42844},
+            "address": {"streetAddress": street, "postalCode": "93100",
+                        "addressLocality": "Montreuil"},
+        }  # fmt: skip
+
+    data = [
+        element("a1", "PresDeChezNous", "OHCYCLO", "4 rue Garibaldi", "http://www.ohcyclo.org"),
+        element("b1", "CapOuPasCap", "Ohcyclo", "4 rue Garibaldi", "http://ohcyclo.org/"),
+        element("b2", "mes-bdis", "Turbul", "4 rue Garibaldi", "http://turbul.example"),
+        element("b3", "CapOuPasCap", "Turbul Café associatif", "16 rue Pépin", ""),
+    ]
+    source = tmp_path / "transiscope.json"
+    source.write_text(json.dumps({"licence": "odbl", "data": data}), encoding="utf-8")
+    (tmp_path / "labels-93.csv").write_text(
+        "b;a;kind;why\n"
+        "b1;a1;typography;Ohcyclo — same address and website\n"
+        "b2;;neighbour;Turbul — another actor at the same address\n"
+        "b3;;neighbour;Turbul Café associatif — no A actor of that name\n",
+        encoding="utf-8",
+    )
+    identity_real.run(tmp_path, source)
+    printed = capsys.readouterr().out
+    today = printed.split("the matcher of before")[0]
+    assert "1 A records, 3 B records" in today
+    assert "pairs: precision 1.000, recall 1.000, F1 1.000; wrong merges 0" in today

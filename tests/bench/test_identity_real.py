@@ -47,7 +47,9 @@ def test_an_unsure_label_is_imported_but_not_scored() -> None:
     assert [(r.key, r.same_as) for r in identity_real.records(b, labelled)] == [("y", "p")]
 
 
-@pytest.mark.parametrize(("dep", "elements", "pairs"), [("93", 287, 39), ("92", 192, 30), ("94", 229, 39)])
+@pytest.mark.parametrize(
+    ("dep", "elements", "pairs"), [("93", 287, 39), ("92", 192, 30), ("94", 229, 39)]
+)
 def test_every_label_names_its_kind_and_says_why(dep: str, elements: int, pairs: int) -> None:
     labelled = identity_real.labels(LABELS.with_name(f"labels-{dep}.csv"))
     assert len(labelled) == elements

@@ -15,8 +15,8 @@
 2. The same B records, prepared the same way, against the **matcher of before issue 12**
    (:mod:`bench.identity_legacy`), for the baseline figures.
 3. **Real** (``--real DIR``, default ``bench/data/identity``; ``--real-source FILE``): the
-   labelled sample of public records (:mod:`bench.identity_real`: Transiscope records of one
-   département, cut from the export its README names); the same figures.
+   labelled sample of public records (:mod:`bench.identity_real`: Transiscope records of a few
+   départements, cut from the export its README names); the same figures.
 4. **Re-resolving a whole graph** (``--reresolve N``): the name index of N generated actors is
    built, then every actor is resolved against it (itself left out); the time of each.
 """

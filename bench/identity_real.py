@@ -21,10 +21,12 @@ import csv
 import json
 import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from bench.identity_noise import Record
+from graph_model.port import GraphStore
 
 #: the source that is list A; the départements are those of the ``labels-<dep>.csv`` files
 A_SOURCE = "PresDeChezNous"
@@ -121,10 +123,80 @@ def real_lists(directory: Path) -> tuple[list[str], list[Record]]:
     return a_keys, b_list
 
 
+def pair_labels(path: Path) -> dict[frozenset[str], dict[str, str]]:
+    """``pairs-<dep>.csv`` (``x;y;label;why``): pairs of A elements, ``same``, ``different`` or
+    ``unsure``; every pair the import linked inside A must be there."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as stream:
+        return {
+            frozenset((row["x"], row["y"])): row for row in csv.DictReader(stream, delimiter=";")
+        }
+
+
+def decisions(report: Path) -> dict[str, str]:
+    """Why the import joined or held each element: its reason in the import's report (the
+    ``joined … by name`` flag, or the held candidate's ``resembles …``), by element id."""
+    out: dict[str, str] = {}
+    with report.open(encoding="utf-8-sig") as stream:
+        for row in csv.DictReader(stream, delimiter=";"):
+            reason = row["reason"].split("; ")[0]
+            if row["status"] == "candidate" or reason.startswith("joined"):
+                out[str(json.loads(row["raw"]).get("id"))] = reason
+    return out
+
+
+def inside_a(
+    graph: GraphStore,
+    a_keys: list[str],
+    labelled: dict[frozenset[str], dict[str, str]],
+    why: dict[str, str],
+) -> None:
+    """The decisions the import of A took about A's own elements: pairs merged into one actor,
+    and elements held for review against another A element's actor, scored by the labels."""
+    aliases = {key: f"liste-a:{key}" for key in a_keys}
+    resolved = graph.resolve_keys(aliases.values())
+    by_actor: dict[str, list[str]] = {}
+    for key, alias in aliases.items():
+        if alias in resolved:
+            by_actor.setdefault(resolved[alias], []).append(key)
+    linked = [
+        ("merged", frozenset((x, y)))
+        for keys in by_actor.values()
+        for i, x in enumerate(keys)
+        for y in keys[i + 1 :]
+    ]
+    for candidate in graph.candidates("pending"):
+        held = candidate.record_alias.removeprefix("liste-a:")
+        if held != candidate.record_alias:
+            linked += [("held", frozenset((held, y))) for y in by_actor.get(candidate.actor, [])]
+    counts: Counter[tuple[str, str]] = Counter()
+    lines = []
+    for how, pair in linked:
+        row = labelled.get(pair)
+        label = row["label"] if row else "unlabelled"
+        counts[how, label] += 1
+        if label != "same":
+            reason = "; ".join(why[k] for k in sorted(pair) if k in why)
+            lines.append(f"    {how} ({label}): {row['why'] if row else ' / '.join(pair)}")
+            lines.append(f"      the import: {reason}")
+    found = {pair for _, pair in linked}
+    missed = [r for p, r in labelled.items() if r["label"] == "same" and p not in found]
+    wrong = counts["merged", "different"]
+    print(
+        "\ninside A (the first import's own decisions, pairs of A elements): "
+        + ", ".join(f"{how} {label} {n}" for (how, label), n in sorted(counts.items()))
+        + f"; same pairs missed {len(missed)}; wrong merges {wrong}"
+    )
+    print("\n".join(lines + [f"    missed (same): {r['why']}" for r in missed]))
+
+
 def run(directory: Path, source: Path | None, splink: str | None = None) -> None:
     """For each ``labels-<dep>.csv``: cut the export, import A then B, print the figures
     (``bench.identity.run_lists``)."""
-    from bench.identity import run_lists
+    from bench.identity import reader_for, run_lists
+    from importers import ImportOptions, Pipeline
+    from queries.store.memory import MemoryGraph
 
     if source is None or not source.exists():
         print(
@@ -149,4 +221,11 @@ def run(directory: Path, source: Path | None, splink: str | None = None) -> None
                 f"real sample (Transiscope, département {dep}: A = {A_SOURCE}, B = the other "
                 f"sources; {unsure} B elements labelled {UNSURE}, imported, not scored)"
             )
-            run_lists(a_path, b_path, b_list, [str(e["id"]) for e in a], title, splink)
+            a_keys = [str(e["id"]) for e in a]
+            run_lists(a_path, b_path, b_list, a_keys, title, splink)
+            only_a = MemoryGraph()
+            only_a.setup_schema()
+            report = Path(tmp) / "a-report.csv"
+            Pipeline(only_a, reader_for(a_path, "liste-a"), ImportOptions(rejects=report)).run()
+            pairs = pair_labels(directory / f"pairs-{dep}.csv")
+            inside_a(only_a, a_keys, pairs, decisions(report))

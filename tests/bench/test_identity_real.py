@@ -91,3 +91,31 @@ def test_a_sample_is_scored_through_the_gogocarto_reader(
     today = printed.split("the matcher of before")[0]
     assert "1 A records, 3 B records" in today
     assert "pairs: precision 1.000, recall 1.000, F1 1.000; wrong merges 0" in today
+
+
+def test_a_merge_inside_the_first_list_is_scored_against_its_pair_label(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two shops of a chain in list A, joined by the first import, are a wrong merge when the
+    pair is labelled different, and the report says why the import joined them."""
+
+    def shop(id_: str, street: str, latitude: float) -> dict[str, Any]:
+        return {
+            "id": id_, "name": "Cojean", "sourceKey": "PresDeChezNous",
+            "website": "http://www.cojean.fr", "geo": {"latitude": latitude, "longitude": 2.4284},
+            "address": {"streetAddress": street, "postalCode": "93100",
+                        "addressLocality": "Montreuil"},
+        }  # fmt: skip
+
+    data = [shop("a1", "4 rue Garibaldi", 48.8555), shop("a2", "90 rue de Paris", 48.8581)]
+    source = tmp_path / "transiscope.json"
+    source.write_text(json.dumps({"licence": "odbl", "data": data}), encoding="utf-8")
+    (tmp_path / "labels-93.csv").write_text("b;a;kind;why\n", encoding="utf-8")
+    (tmp_path / "pairs-93.csv").write_text(
+        "x;y;label;why\na1;a2;different;Cojean / Cojean — two shops of a chain\n",
+        encoding="utf-8",
+    )
+    identity_real.run(tmp_path, source)
+    inside = capsys.readouterr().out.split("inside A")[1]
+    assert "merged different 1; same pairs missed 0; wrong merges 1" in inside
+    assert "the import: joined" in inside

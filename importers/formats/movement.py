@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 
 from graph_model.batch import GraphBatch
@@ -44,6 +45,7 @@ from graph_model.stored import source_json
 from importers.formats.movement_dataset import (
     PREFIXES,
     SYSTEM,
+    ActorEntry,
     MovementDataset,
     json_schema,
     shipped_dataset,
@@ -84,7 +86,12 @@ class MovementReader(Reader):
         try:
             self.dataset = parse(MovementDataset, data)
         except Exception as exc:
-            raise ImportFailure(f"{self.path.name}: {exc}") from exc
+            line = _line_of(self.path, exc.__cause__)
+            if line is None:
+                raise ImportFailure(f"{self.path.name}: {exc}") from exc
+            raise ImportFailure(
+                _("{file}: line {line}: {problem}", file=self.path.name, line=line, problem=exc)
+            ) from exc
         self.total = len(self.dataset.actors) + len(self.dataset.links)
 
     @property
@@ -134,7 +141,7 @@ class MovementReader(Reader):
                 legal_form=legal_form_label(actor.legal_form),
                 website=actor.website,
                 description=actor.description,
-                place=PlaceInput(insee=actor.commune, area=";".join(actor.active_in) or None),
+                place=_place(actor),
                 themes=[themes[t] for t in actor.themes],
                 aliases=list(dict.fromkeys(aliases)),
                 actor_id=actor.id,
@@ -223,6 +230,44 @@ class MovementReader(Reader):
             "method links": sum(len(r) for r in uses.values()),
             "event participations": len(parts),
         }
+
+
+def _place(actor: ActorEntry) -> PlaceInput:
+    """A French seat (commune, areas) or a seat abroad: a point whose country is not France,
+    which the territory resolver attaches to no French territory (not even the nearest
+    commune)."""
+    seat = actor.seat_abroad
+    if seat is None:
+        return PlaceInput(insee=actor.commune, area=";".join(actor.active_in) or None)
+    return PlaceInput(
+        commune=seat.city, country=seat.country, latitude=seat.latitude, longitude=seat.longitude
+    )
+
+
+def _line_of(path: Path, error: BaseException | None) -> int | None:
+    """The line of the file where the first problem of a pydantic ``error`` lies (the deepest
+    key or item its location reaches), or None."""
+    if not isinstance(error, pydantic.ValidationError) or not error.errors():
+        return None
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except (UnicodeError, yaml.YAMLError):
+        return None
+    mark = node.start_mark if node is not None else None
+    for step in error.errors()[0]["loc"]:
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            pairs = [(key, value) for key, value in node.value if key.value == step]
+            if not pairs:
+                break
+            mark, node = pairs[0][0].start_mark, pairs[0][1]  # the key's line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if step >= len(node.value):
+                break
+            node = node.value[step]
+            mark = node.start_mark
+        else:
+            break
+    return None if mark is None else mark.line + 1
 
 
 def _same(stored: dict[str, Any] | None, props: dict[str, Any]) -> bool:

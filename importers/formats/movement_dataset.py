@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from graph_model.i18n import gettext
 from graph_model.model import ActorKind, AdvocacyLevel, LinkKind
 from importers.formats.sirene import legal_forms
 
@@ -32,8 +34,68 @@ _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CitationId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
+#: the officially assigned ISO 3166-1 alpha-2 country codes (the iso-codes list, 249 codes)
+_COUNTRY_CODES = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
+    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO
+    DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU
+    GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW
+    KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU
+    MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW
+    PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
+    TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA
+    ZM ZW"""
+COUNTRIES = frozenset(_COUNTRY_CODES.split())
+#: France and the overseas codes ISO gives apart: a seat there is a commune (its INSEE code)
+FRENCH = frozenset({"FR", "GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC", "TF"})
+
+
+def _problem(text: str) -> PydanticCustomError:
+    """A refusal whose message is the (translated) text as is, without pydantic's prefix."""
+    return PydanticCustomError("movement_dataset", "{problem}", {"problem": text})
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SeatAbroad(_Strict):
+    """A seat outside France: the city, its country, and the city centre's coordinates (the
+    actor's point; no French territory)."""
+
+    city: str = Field(min_length=1)
+    country: str = Field(description="ISO 3166-1 alpha-2 code of the country (ES, LU, KR…)")
+    latitude: float = Field(description="the city centre's latitude, decimal degrees")
+    longitude: float = Field(description="the city centre's longitude, decimal degrees")
+
+    @model_validator(mode="after")
+    def _checked(self) -> Self:
+        if self.country not in COUNTRIES:
+            raise _problem(
+                gettext(
+                    "seat abroad: {country!r} is not an ISO 3166-1 country code (two capital "
+                    "letters, e.g. ES, LU, KR)",
+                    country=self.country,
+                )
+            )
+        if self.country in FRENCH:
+            raise _problem(
+                gettext(
+                    "seat abroad: {country} is France; a seat in France is a commune (its "
+                    "INSEE code in commune)",
+                    country=self.country,
+                )
+            )
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            raise _problem(
+                gettext(
+                    "seat abroad: ({latitude}, {longitude}) is not a point on Earth (latitude "
+                    "from -90 to 90, longitude from -180 to 180)",
+                    latitude=self.latitude,
+                    longitude=self.longitude,
+                )
+            )
+        return self
 
 
 class Citation(_Strict):
@@ -93,6 +155,9 @@ class ActorEntry(_Strict):
         "déclarée, 9300 fondation, 8210 mutuelle, 5458 SARL SCOP…), where a source states it",
     )
     commune: str | None = Field(default=None, description="INSEE code of the seat's commune")
+    seat_abroad: SeatAbroad | None = Field(
+        default=None, description="a seat outside France, where a source states it"
+    )
     active_in: list[str] = Field(
         default_factory=list, description="territory ids: FR, region:76, commune:14167"
     )
@@ -113,6 +178,14 @@ class ActorEntry(_Strict):
             raise ValueError(
                 f"{self.id}: {self.legal_form} is not a catégorie juridique of "
                 "importers/data/categories_juridiques.csv"
+            )
+        if self.seat_abroad is not None and (self.commune or self.active_in):
+            raise _problem(
+                gettext(
+                    "{id}: an actor seated abroad has no commune and no active_in (French "
+                    "territories would place it in France)",
+                    id=self.id,
+                )
             )
         return self
 

@@ -21,7 +21,8 @@ name (:mod:`importers.names`)     each shared word + its weight (rare up to +10,
                                   +2. Nothing shared: not compared further
 place                             same commune + up to +6 (a small commune more); points
                                   ≤ 500 m apart +5 whatever the communes say; neighbouring
-                                  communes (centres ≤ 8 km, or points ≤ 2 km) −1 when
+                                  communes (points ≤ 1 km; without two exact points,
+                                  centres ≤ 8 km) −1 when
                                   the names share a distinctive word, else −6; the same
                                   EPCI, centres ≤ 15 km (distinctive name) −6; other communes or
                                   départements −15; one
@@ -30,7 +31,10 @@ place                             same commune + up to +6 (a small commune more)
 distance (both points exact)      in one commune: ≤ 1 km +1, over 5 km −4; 10–25 km −4,
                                   farther −8 (a brand's two shops)
 website domain (distinctive)      same + up to +8 (less when other actors share it: a
-                                  federation's site); different −6
+                                  federation's site; at most +1 when each name has a word
+                                  of its own, or one adds its own town's name: a brand's
+                                  site, ``Exki Orly Sud`` / ``Exki Orly Ouest``, unless the
+                                  points are ≤ 500 m apart); different −6
 mail domain (distinctive)         same + up to +5
 telephone (E.164)                 same + up to +9 (term frequency); a number other actors
                                   give too +0.5 only (a federation's switchboard: its
@@ -88,6 +92,15 @@ EPCI_KM = 15.0
 PHONE_MAX = 9.0
 PHONE_DIFFERENT = -1.0
 PHONE_SHARED = 0.5
+#: two exact points in neighbouring communes are one place up to this far apart (km: "a few
+#: hundred metres", the post town and the village)
+NEAR_POINTS_KM = 1.0
+#: two exact points this close (km) are one place
+COLOCATED_KM = 0.5
+#: exact points farther apart than their communes' centres by this much (km) are not believed
+POINT_DOUBT_KM = 10.0
+#: the most a website weighs when each name has a word of its own (a brand's two branches)
+BRAND_SITE = 1.0
 #: a word weighing this much is a place's own (``creillois``), not a common one (``partagé``)
 DISTINCTIVE = 8.0
 
@@ -189,9 +202,11 @@ def _lone_words(
     stats: TermStats,
     towns: tuple[frozenset[str], frozenset[str]],
     notes: list[str] | None,
-) -> float:
+) -> tuple[float, bool]:
     """What the words only one name has cost (``extras``: the record's, ``unused``: the
-    actor's; ``towns``: the words of each side's commune)."""
+    actor's; ``towns``: the words of each side's commune), and whether the names are a
+    brand's two branches: each has a word of its own (``Exki Orly Ouest`` / ``Exki Orly
+    Sud``), or one adds the name of its town, another commune than the other's."""
     town_a, town_b = towns
     place_words = town_a | town_b
     penalty = 0.0
@@ -216,12 +231,15 @@ def _lone_words(
             notes.append(f"{kinds_a[0]} ≠ {kinds_b[0]}")
     if own_a and own_b:
         penalty += 3.0
-    return penalty
+    # a name that adds its own town's name where the other's commune is another: a branch
+    # named after its town (« Cojean Neuilly » / « Cojean » of La Défense)
+    named_town = bool(towns_a or towns_b) and town_a != town_b
+    return penalty, bool(own_a and own_b) or named_town
 
 
 def _same_words(
     tokens: tuple[str, ...], stats: TermStats, place_words: frozenset[str], out: list[str] | None
-) -> tuple[float, float]:
+) -> tuple[float, float, bool]:
     """:func:`compare_names` of two names with the very same words."""
     weights = [min(stats.weight(t), 3.0) if t in place_words else stats.weight(t) for t in tokens]
     heaviest = max(weights)
@@ -230,14 +248,15 @@ def _same_words(
         out.append(f"name {_signed(total)} ({' '.join(tokens)})")
         if heaviest >= DISTINCTIVE:
             out.append("same words")
-    return total + (2.0 if heaviest >= DISTINCTIVE else 0.0), heaviest
+    return total + (2.0 if heaviest >= DISTINCTIVE else 0.0), heaviest, False
 
 
 def compare_names(
     probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str] | None
-) -> tuple[float, float] | None:
-    """The name comparison's weight and the weight of the heaviest shared word (``None``
-    when the names share no word)."""
+) -> tuple[float, float, bool] | None:
+    """The name comparison's weight, the weight of the heaviest shared word, and whether
+    each name has a word of its own the other lacks (``None`` when the names share no
+    word)."""
     towns = geo.words(probe.commune), geo.words(entry.commune)
     place_words = towns[0] | towns[1]
     if probe.tokens == entry.tokens:  # the same words (most look-alikes): no pairing to do
@@ -272,17 +291,32 @@ def compare_names(
     notes = out
     if notes is not None:
         notes.append(f"name {_signed(total)} ({' '.join(shared)}{', 1 typo' * min(typos, 1)})")
-    penalty = _lone_words(extras, unused, stats, towns, notes)
+    penalty, apart = _lone_words(extras, unused, stats, towns, notes)
     if not extras and not unused and best >= DISTINCTIVE:
         total += 2.0
         if notes is not None:
             notes.append("same words")
     elif penalty and notes is not None:
         notes.append(f"words on one side {_signed(-penalty)}")
-    return total - penalty, best
+    return total - penalty, best, apart
 
 
 # one return per level of the place comparison, in the order of the module's table
+def points_km(probe: Probe, entry: Entry, geo: Geo) -> float | None:
+    """The distance between the two seats' exact points; ``None`` without two, or when the
+    points contradict their communes (farther apart than the communes' centres by more than
+    :data:`POINT_DOUBT_KM`: one of them was put in the wrong place, the communes are kept)."""
+    if None in (probe.latitude, probe.longitude, entry.latitude, entry.longitude):
+        return None
+    km = _km(probe.latitude or 0.0, probe.longitude or 0.0, entry.latitude or 0.0,
+             entry.longitude or 0.0)  # fmt: skip
+    if probe.commune and entry.commune:
+        apart = geo.km(probe.commune, entry.commune)
+        if apart is not None and km > apart + POINT_DOUBT_KM:
+            return None
+    return km
+
+
 def _place(  # noqa: PLR0911, PLR0912
     probe: Probe,
     entry: Entry,
@@ -290,15 +324,12 @@ def _place(  # noqa: PLR0911, PLR0912
     geo: Geo,
     out: list[str] | None,
     *,
+    km: float | None,
     distinctive: bool,
 ) -> float:
-    """The place comparison (the seat's commune, the points when both are exact);
+    """The place comparison (the seat's commune; ``km``: :func:`points_km`);
     ``distinctive``: the names share a word rarer than kind words (a generic name shared
     proves nothing about a neighbouring commune)."""
-    km = None
-    if None not in (probe.latitude, probe.longitude, entry.latitude, entry.longitude):
-        km = _km(probe.latitude or 0.0, probe.longitude or 0.0, entry.latitude or 0.0,
-                 entry.longitude or 0.0)  # fmt: skip
     if probe.commune and entry.commune:
         if probe.commune == entry.commune:
             weight = min(6.0, math.log2(0.9 / stats.rate(f"c:{probe.commune}", 1 / 35_000)))
@@ -312,12 +343,16 @@ def _place(  # noqa: PLR0911, PLR0912
             if out is not None:
                 out.append(why)
             return weight
-        if km is not None and km <= 0.5:
+        if km is not None and km <= COLOCATED_KM:
             if out is not None:
                 out.append(f"points {km * 1000:.0f} m apart +5")
             return 5.0
         apart = geo.km(probe.commune, entry.commune)
-        near = (apart is not None and apart <= NEIGHBOUR_KM) or (km is not None and km <= 2.0)
+        # two exact points decide: farther than 2 km, the neighbouring commune is another place
+        # (a chain's two shops), whatever the centres say
+        near = (
+            km <= NEAR_POINTS_KM if km is not None else apart is not None and apart <= NEIGHBOUR_KM
+        )
         if near and distinctive:
             if out is not None:
                 out.append("neighbouring communes −1")
@@ -353,16 +388,23 @@ def _place(  # noqa: PLR0911, PLR0912
     return -1.0
 
 
-def _contacts(probe: Probe, entry: Entry, stats: TermStats, out: list[str] | None) -> float:
+def _contacts(
+    probe: Probe, entry: Entry, stats: TermStats, out: list[str] | None, *, branches: bool
+) -> float:
+    """Website, mail domain and telephone; ``branches``: each name has a word of its own, so
+    a website they share is their brand's, which proves nothing about the branch."""
     weight = 0.0
     if probe.web and entry.web:
         if probe.web == entry.web:
             shared = max(0, stats.counts.get(f"w:{probe.web}", 1) - 1)
             agree = min(8.0, math.log2(0.9 / stats.rate(f"w:{probe.web}", 1e-6)))
             agree = max(1.0, agree - 2.0 * shared)  # a site several actors give: a network's
+            if branches:
+                agree = min(agree, BRAND_SITE)
             weight += agree
             if out is not None:
-                out.append(f"same website {_signed(agree)}")
+                brand = ", a brand's site (each name its own word)" if branches else ""
+                out.append(f"same website {_signed(agree)}{brand}")
         else:
             weight -= 6.0
             if out is not None:
@@ -409,10 +451,20 @@ def score(
     compared = compare_names(probe, entry, stats, geo, reasons)
     if compared is None:
         return None
-    name, heaviest = compared
-    distinctive = heaviest >= DISTINCTIVE
-    weight = ids + name + _place(probe, entry, stats, geo, reasons, distinctive=distinctive)
-    weight += _contacts(probe, entry, stats, reasons)
+    name, heaviest, branches = compared
+    km = points_km(probe, entry, geo)
+    place = _place(probe, entry, stats, geo, reasons, km=km, distinctive=heaviest >= DISTINCTIVE)
+    colocated = km is not None and km <= COLOCATED_KM
+    contacts = _contacts(probe, entry, stats, reasons, branches=branches and not colocated)
+    weight = ids + name + place + contacts
+    elsewhere = probe.commune and entry.commune and probe.commune != entry.commune
+    near = km is not None and km <= NEAR_POINTS_KM
+    # another commune and nothing but the name to say it is the same actor (two schools
+    # called « Maison des enfants » in neighbouring communes): a reviewer decides
+    if elsewhere and not near and ids <= 0 and contacts <= 0 and weight >= MERGE_WEIGHT:
+        weight = MERGE_WEIGHT - 0.5
+        if reasons is not None:
+            reasons.append("another commune, only the name agrees: held")
     if probe.kind and probe.kind != entry.kind and weight >= MERGE_WEIGHT:
         weight = MERGE_WEIGHT - 0.5
         if reasons is not None:
@@ -430,6 +482,7 @@ __all__ = [
     "Geo",
     "Scored",
     "compare_names",
+    "points_km",
     "score",
     "shared_geo",
 ]

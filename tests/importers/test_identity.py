@@ -175,6 +175,56 @@ def test_a_look_alike_stays_apart(kind: str, known: Side, record: Side) -> None:
     assert verdict(known, record) == "new", kind
 
 
+# look-alikes met in real exports (Transiscope's Île-de-France elements, bench/data/identity):
+# a person may be asked, but the import never merges them by itself
+NEVER_MERGED = [
+    # a chain's two shops in neighbouring communes, 4 km apart, one website (Cojean)
+    (
+        "chain next door",
+        Side("Fournil Kerlouan", CAEN, (49.1829, -0.3707), web="fournil-kerlouan.example"),
+        Side(
+            "Fournil Kerlouan Hérouville",
+            HEROUVILLE,
+            (49.2044, -0.3253),
+            web="fournil-kerlouan.example",
+        ),
+    ),
+    # a brand's two branches in one commune, each named by its own word (Exki Orly Sud/Ouest)
+    (
+        "branches of a brand",
+        Side("Kerlouan Caen Nord", CAEN, (49.2000, -0.3700), web="kerlouan.example"),
+        Side("Kerlouan Caen Sud", CAEN, (49.1830, -0.3600), web="kerlouan.example"),
+    ),
+    # one name in neighbouring communes, points 1.3 km apart, nothing else agreeing (two
+    # schools called « Maison des enfants »)
+    (
+        "name only next door",
+        Side("Maison des enfants Bramavel", CAEN, (49.2010, -0.3500)),
+        Side("Maison des enfants Bramavel", HEROUVILLE, (49.2040, -0.3330)),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "known", "record"), NEVER_MERGED, ids=[c[0] for c in NEVER_MERGED]
+)
+def test_a_real_look_alike_is_never_merged(kind: str, known: Side, record: Side) -> None:
+    assert verdict(known, record) != "merge", kind
+
+
+def test_one_place_with_its_brand_site_is_still_found() -> None:
+    # the website is not a brand's when the points say one place (40 m apart)
+    known = Side("Jardins Bramavel Fontaine", CAEN, (49.18290, -0.37070), web="bramavel.example")
+    record = Side("Jardins Bramavel Potager", CAEN, (49.18300, -0.37030), web="bramavel.example")
+    assert verdict(known, record) in ("merge", "candidate")
+
+
+def test_a_point_far_from_its_commune_is_not_believed() -> None:
+    # one record's point put 70 km away (a geocoding slip): the communes are compared instead
+    known = Side("La Fabrique Bramavel", CAEN, (49.2010, -0.3500))
+    assert verdict(known, Side("La Fabrique Bramavel", HEROUVILLE, (48.70, -1.20))) != "new"
+
+
 def test_the_seat_in_the_neighbouring_commune_merges_when_the_points_agree() -> None:
     known = Side("La Fabrique Bramavel", CAEN, (49.2010, -0.3500))
     assert verdict(known, Side("La Fabrique Bramavel", HEROUVILLE, (49.2025, -0.3480))) == "merge"

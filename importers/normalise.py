@@ -66,6 +66,17 @@ GENERIC_DOMAINS = frozenset(
     }
 )  # fmt: skip
 
+#: the directories that list actors (maps, bases of initiatives): an element's "website" is
+#: often its page there (``modulebdis.exemole.fr/…/complet-2041.html``, the MES's BDIS), not
+#: the actor's own site, so it is compared no more than a shared host (gogocarto.fr: every map
+#: of GoGoCarto on its subdomains; exemole.fr: the BDF directories, the BDIS among them)
+DIRECTORY_DOMAINS = frozenset(
+    {
+        "exemole.fr", "presdecheznous.fr", "capoupascap.info", "transiscope.org",
+        "gogocarto.fr", "colibris-lafabrique.org",
+    }
+)  # fmt: skip
+
 
 def repair_mojibake(text: str) -> str:
     """Undo one round of UTF-8 read as CP1252 (or Latin-1), when the text shows its marks.
@@ -211,11 +222,19 @@ def email_domain(value: object) -> str | None:
     return email.rsplit("@", 1)[1] if email else None
 
 
+_NOT_DISTINCTIVE = GENERIC_DOMAINS | DIRECTORY_DOMAINS
+
+
 def distinctive_domain(domain: str | None) -> str | None:
-    """The domain if it can tell actors apart (not a webmail or a social network)."""
-    if not domain or domain in GENERIC_DOMAINS:
+    """The domain if it can tell actors apart (not a webmail, a social network or a
+    directory's page).
+
+    >>> distinctive_domain("modulebdis.exemole.fr"), distinctive_domain("amap-bagneux.org")
+    (None, 'amap-bagneux.org')
+    """
+    if not domain or domain in _NOT_DISTINCTIVE:
         return None
-    if any(domain.endswith("." + generic) for generic in GENERIC_DOMAINS):
+    if any(domain.endswith("." + generic) for generic in _NOT_DISTINCTIVE):
         return None
     return domain
 

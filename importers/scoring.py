@@ -43,7 +43,9 @@ telephone (E.164)                 same + up to +9 (term frequency); a number oth
 kind (when the record states it)  another kind: never above the merge threshold
 ================================  =====================================================
 
-Webmails and shared hosts (:data:`importers.normalise.GENERIC_DOMAINS`) are not compared. The
+Webmails and shared hosts (:data:`importers.normalise.GENERIC_DOMAINS`) are not compared, nor
+is a directory's page given as the website (the MES's BDIS, a GoGoCarto map:
+:data:`importers.normalise.DIRECTORY_DOMAINS`). The
 probability is ``1 / (1 + 2 ** -(weight + PRIOR))``: ``>= MERGE_THRESHOLD`` the same actor,
 ``>= CANDIDATE_THRESHOLD`` a duplicate candidate held for review, below a new actor.
 

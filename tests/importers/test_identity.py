@@ -23,6 +23,7 @@ from importers.blocking import NameIndex
 from importers.formats.spreadsheet import SpreadsheetReader
 from importers.lookups import Lookups
 from importers.names import Entry, Probe
+from importers.normalise import distinctive_domain, website_domain
 from importers.places import PlaceInput, shared_resolver
 from importers.reader import Reader
 from importers.records import ActorRecord, Outcome
@@ -53,6 +54,11 @@ def _departement(commune: str | None) -> str | None:
     return commune[:2] if commune else None
 
 
+def _domain(web: str | None) -> str | None:
+    """The website as the pipeline compares it (its distinctive domain)."""
+    return distinctive_domain(website_domain(web))
+
+
 def verdict(known: Side, record: Side) -> str:
     """merge, candidate or new: what the index decides for ``record`` against ``known``."""
     index = NameIndex()
@@ -64,7 +70,7 @@ def verdict(known: Side, record: Side) -> str:
             known.name,
             known.commune,
             _departement(known.commune),
-            web=known.web,
+            web=_domain(known.web),
             siren=known.siren,
             latitude=lat,
             longitude=lon,
@@ -75,7 +81,7 @@ def verdict(known: Side, record: Side) -> str:
         record.name,
         record.commune,
         _departement(record.commune),
-        web=record.web,
+        web=_domain(record.web),
         siren=record.siren,
         latitude=lat,
         longitude=lon,
@@ -217,6 +223,16 @@ def test_one_place_with_its_brand_site_is_still_found() -> None:
     known = Side("Jardins Bramavel Fontaine", CAEN, (49.18290, -0.37070), web="bramavel.example")
     record = Side("Jardins Bramavel Potager", CAEN, (49.18300, -0.37030), web="bramavel.example")
     assert verdict(known, record) in ("merge", "candidate")
+
+
+def test_a_directory_page_given_as_website_is_not_the_actors_site() -> None:
+    # the MES's base of initiatives gives each element its own page there as "website": it
+    # says nothing against the actor's own site
+    bdis = "http://modulebdis.exemole.fr/bdf/_bdis/fr/corpus_structure/complet-2041.html"
+    known = Side("Les Paniers de Bramavel", CAEN, web="https://paniers-bramavel.example")
+    assert verdict(known, Side("Les Paniers de Bramavel (AMAP)", CAEN, web=bdis)) == "merge"
+    other = Side("Les Paniers de Bramavel (AMAP)", CAEN, web="https://autre-amap.example")
+    assert verdict(known, other) == "candidate"  # an own site that differs still counts
 
 
 def test_a_point_far_from_its_commune_is_not_believed() -> None:

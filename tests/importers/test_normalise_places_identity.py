@@ -118,6 +118,10 @@ def test_domains_and_lists() -> None:
     assert distinctive_domain("orange.fr") is None
     assert distinctive_domain("monasso.wordpress.com") is None
     assert distinctive_domain("le-mes.org") == "le-mes.org"
+    # a directory's page is not the actor's site: the MES's BDIS, a GoGoCarto map
+    assert distinctive_domain("modulebdis.exemole.fr") is None
+    assert distinctive_domain("presdecheznous.gogocarto.fr") is None
+    assert distinctive_domain("capoupascap.info") is None
     assert split_list("MES, RIPESS | CRID;\nTransiscope") == [
         "MES",
         "RIPESS",

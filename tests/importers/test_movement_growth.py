@@ -33,8 +33,8 @@ def _data() -> MovementDataset:
 
 def test_the_dataset_is_a_real_movement() -> None:
     data = _data()
-    assert len(data.actors) >= 240
-    assert len(data.links) >= 300
+    assert len(data.actors) >= 300
+    assert len(data.links) >= 365
     dated = [link for link in data.links if link.since or link.until]
     assert len(dated) / len(data.links) >= 0.5
     cress = [a for a in data.actors if a.id.startswith("adv-cress-")]
@@ -96,4 +96,4 @@ def test_most_actors_are_placed_once_imported(tmp_path: Path) -> None:
     actors = graph.actors_by_id([a.id for a in _data().actors])
     placed = [a for a in actors.values() if a.props.get("latitude") is not None]
     assert len(actors) == len(_data().actors)  # none held for review, none merged
-    assert len(placed) / len(actors) >= 0.75  # 185 of 244 (the issue aims at 80 %)
+    assert len(placed) / len(actors) >= 0.80  # 240 of 300 (the issue's aim)

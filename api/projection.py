@@ -75,6 +75,7 @@ class ProjectionService:
         background_delay: float = 1.0,
         snapshot_changes: int = 5_000,
         snapshot_seconds: float = 600.0,
+        release_every: float = 10.0,
     ) -> None:
         self.guard = guard
         self.snapshot_path = snapshot_dir / SNAPSHOT_NAME if snapshot_dir is not None else None
@@ -88,6 +89,9 @@ class ProjectionService:
         self.build_timeout = build_timeout
         self.snapshot_changes = snapshot_changes
         self.snapshot_seconds = snapshot_seconds
+        #: under writes that never pause, the freed memory is handed back this often (s)
+        self.release_every = release_every
+        self._released = (time.monotonic(), -1)  # when, at which version
         self._current: Projection | None = None
         self._listeners: list[Listener] = []
         self._follow_lock: asyncio.Lock | None = None
@@ -231,6 +235,19 @@ class ProjectionService:
                     logger.info("projection tail: the log could not be followed now: %s", exc)
                 except Exception:  # a bug must not end the tail: the next turn tries again
                     logger.exception("projection tail: following the log failed")
+            await self._release_if_due()
+
+    async def _release_if_due(self) -> None:
+        """Hand freed memory back every ``release_every`` s while the projection moves: the
+        warmers' release waits for a pause, and a steady trickle of writes never pauses (each
+        delta frees the indexes it replaced; kept by the allocator, the process would grow)."""
+        at, version = self._released
+        current = self._current
+        if current is None or current.version == version:
+            return
+        if time.monotonic() - at >= self.release_every:
+            await asyncio.to_thread(release_freed_memory)
+            self._released = (time.monotonic(), current.version)
 
     def _start_tail(self) -> None:
         if self._tail is None or self._tail.done():

@@ -49,3 +49,36 @@ def test_the_arenas_are_left_alone_when_the_environment_sets_them(
     assert memory.limit_malloc_arenas() is False
     monkeypatch.delenv("MALLOC_ARENA_MAX")
     assert memory.limit_malloc_arenas() is True
+
+
+_TABLES = """
+import os
+from bench.soak_check import rss_mb
+from api.memory import limit_malloc_arenas
+if os.environ.get("FIXED"):
+    limit_malloc_arenas()
+small = []
+for round in range(40):  # what a delta does: copy a large table, free the one it replaces
+    table = dict.fromkeys(range(200_000 + round))  # ~10 MB, one block
+    small.append(str(round).encode())  # a small block after it, kept
+    del table
+print(rss_mb(os.getpid()))
+"""
+
+
+@needs_glibc
+def test_large_tables_freed_go_back_to_the_system_at_once() -> None:
+    def rss(fixed: bool) -> float:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+        done = subprocess.run(
+            [sys.executable, "-c", _TABLES],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+            env=env | ({"FIXED": "1"} if fixed else {}),
+        )
+        return float(done.stdout)
+
+    # the dynamic threshold keeps the freed tables in the heap; the fixed one gives them back
+    assert rss(fixed=True) < rss(fixed=False) - 5, "the freed tables were kept"

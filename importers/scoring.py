@@ -18,7 +18,9 @@ name (:mod:`importers.names`)     each shared word + its weight (rare up to +10,
                                   typo −2); a word only one side has −0.5 (kind word) to
                                   −4 (rare word); two different kind words −10; each side
                                   a distinctive word the other lacks −3; the same words
-                                  +2. Nothing shared: not compared further
+                                  +2; a kind word glued to the next word read as the
+                                  two when the other name writes both apart
+                                  (``AMAPMontrouge``). Nothing shared: not compared
 place                             same commune + up to +6 (a small commune more); points
                                   ≤ 500 m apart +5 whatever the communes say; neighbouring
                                   communes (points ≤ 1 km; without two exact points,
@@ -103,6 +105,8 @@ COLOCATED_KM = 0.5
 POINT_DOUBT_KM = 10.0
 #: the most a website weighs when each name has a word of its own (a brand's two branches)
 BRAND_SITE = 1.0
+#: the fewest letters of a kind word glued to the next word, and of that word (``amap`` …)
+GLUED_MIN = 4
 #: a word weighing this much is a place's own (``creillois``), not a common one (``partagé``)
 DISTINCTIVE = 8.0
 
@@ -239,6 +243,31 @@ def _lone_words(
     return penalty, bool(own_a and own_b) or named_town
 
 
+def _unglued(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """``tokens`` with a kind word glued to the next word read as the two words the other
+    name writes apart (``amapmontrouge`` / ``amap montrouge``): only when the other name has
+    both, so that ``groupement``, ``fermeture`` or ``lieusaint`` stay one word."""
+    out: list[str] = []
+    for token in tokens:
+        if len(token) >= 2 * GLUED_MIN and token not in other:
+            kind = next(
+                (
+                    k
+                    for k in other
+                    if len(k) >= GLUED_MIN
+                    and token.startswith(k)
+                    and is_kind_word(k)
+                    and token[len(k) :] in other
+                ),
+                None,
+            )
+            if kind is not None and len(token) - len(kind) >= GLUED_MIN:
+                out += (kind, token[len(kind) :])
+                continue
+        out.append(token)
+    return tuple(out) if len(out) > len(tokens) else tokens
+
+
 def _same_words(
     tokens: tuple[str, ...], stats: TermStats, place_words: frozenset[str], out: list[str] | None
 ) -> tuple[float, float, bool]:
@@ -263,10 +292,16 @@ def compare_names(
     place_words = towns[0] | towns[1]
     if probe.tokens == entry.tokens:  # the same words (most look-alikes): no pairing to do
         return _same_words(probe.tokens, stats, place_words, out)
-    unused = list(entry.tokens)
+    tokens, unused_words = (
+        _unglued(probe.tokens, entry.tokens),
+        _unglued(entry.tokens, probe.tokens),
+    )
+    if tokens == unused_words:
+        return _same_words(tokens, stats, place_words, out)
+    unused = list(unused_words)
     matched, typos, extras, best = 0.0, 0, [], 0.0
     shared: list[str] = []
-    for token in probe.tokens:
+    for token in tokens:
         weight = min(stats.weight(token), 3.0) if token in place_words else stats.weight(token)
         if token in unused:
             unused.remove(token)

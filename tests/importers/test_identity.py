@@ -22,12 +22,12 @@ from importers import field_changes, review
 from importers.blocking import NameIndex
 from importers.formats.spreadsheet import SpreadsheetReader
 from importers.lookups import Lookups
-from importers.names import Entry, Probe
+from importers.names import Entry, Probe, TermStats
 from importers.normalise import distinctive_domain, website_domain
 from importers.places import PlaceInput, shared_resolver
 from importers.reader import Reader
 from importers.records import ActorRecord, Outcome
-from importers.scoring import CANDIDATE_THRESHOLD, MERGE_THRESHOLD
+from importers.scoring import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, compare_names, shared_geo
 from tests.importers.helpers import report_rows, run
 
 C, U, S, H, R = (
@@ -108,6 +108,9 @@ SAME = [
         Side("Le Jardin partagé des Tilleuls", CAEN),
         Side("Le Jardin partagé des Tilleuls Le Jardin partagé des Tilleuls", CAEN),
     ),
+    # a kind word glued to the next word, on either side (``AMAPMontrouge`` / ``AMAP Montrouge``)
+    ("glued kind word", Side("AMAPBramavel", CAEN), Side("AMAP Bramavel", CAEN)),
+    ("glued kind word", Side("AMAP Kerlouan", CAEN), Side("AMAPKerlouan", CAEN)),
     # typographic variants
     ("typography", Side("L'Œuvre Bramavel", CAEN), Side("L’Oeuvre Bramavel", CAEN)),
     (
@@ -233,6 +236,20 @@ def test_a_directory_page_given_as_website_is_not_the_actors_site() -> None:
     assert verdict(known, Side("Les Paniers de Bramavel (AMAP)", CAEN, web=bdis)) == "merge"
     other = Side("Les Paniers de Bramavel (AMAP)", CAEN, web="https://autre-amap.example")
     assert verdict(known, other) == "candidate"  # an own site that differs still counts
+
+
+def test_a_word_that_starts_with_a_kind_word_is_split_only_to_match_the_other_name() -> None:
+    stats, geo = TermStats(), shared_geo()
+
+    def shared(a: str, b: str) -> str:
+        notes: list[str] = []
+        compare_names(Probe(a, CAEN, "14"), Entry("mai-1", "Organisation", b, CAEN, "14"),
+                      stats, geo, notes)  # fmt: skip
+        return notes[0]
+
+    assert shared("AMAPBramavel", "AMAP Bramavel").endswith("(amap bramavel)")
+    # « groupement » is not « groupe » + « ment »: the other name has no « ment »
+    assert shared("Groupement Bramavel", "Groupe Bramavel").endswith("(bramavel)")
 
 
 def test_a_point_far_from_its_commune_is_not_believed() -> None:

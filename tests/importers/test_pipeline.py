@@ -93,7 +93,7 @@ def test_the_movement_dataset_round_trip(graph: GraphStore, tmp_path: Path) -> N
     assert "departement:14" in region  # territories the import needed exist with their parents
     before = snapshot(graph)
     again = run(graph, MovementReader(), tmp_path)
-    assert again.outcomes == {S: 546}
+    assert again.outcomes == {S: 668}
     assert snapshot(graph) == before
 
 

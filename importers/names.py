@@ -1,7 +1,8 @@
 """Names as identity resolution compares them: tokens, word kinds and how rare a word is.
 
 A name is folded (accents, case, ``œ``/``oe``, ``’``/``'``, punctuation: :func:`fold`), split
-into words, a plural ``s``/``x`` dropped, ``st``/``ste`` read ``saint``/``sainte``, and a name
+into words, a plural ``s``/``x`` dropped, ``st``/``ste`` read ``saint``/``sainte`` and ``cie``
+``compagnie``, and a name
 written twice in a row by an export is read once (``Le Jardin partagé Le Jardin partagé``).
 Then its words fall in three kinds:
 
@@ -47,7 +48,7 @@ FILLER = frozenset(
         "le", "la", "les", "l", "d", "de", "du", "des", "et", "a", "au", "aux", "en", "sur",
         "sous", "pour", "par", "un", "une", "the", "of", "and", "s", "chez", "dans",
         "association", "asso", "assoc", "scop", "scic", "sarl", "sa", "sasu", "eurl", "sci",
-        "gie", "cie", "societe", "ste", "cooperative", "coop", "cooperatif", "loi", "1901",
+        "gie", "societe", "ste", "cooperative", "coop", "cooperatif", "loi", "1901",
         "ass", "assos", "inc", "ltd", "sca", "scea", "earl", "gaec", "saem", "sem", "siae",
         "ess", "esus",
     }
@@ -98,7 +99,8 @@ M_WORD = 0.95
 MAX_WORD_WEIGHT = 10.0
 MAX_KIND_WEIGHT = 2.0
 
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "stes": "saintes"}
+#: ``& Cie`` is ``et Compagnie`` (``Légumes & Cie`` / ``Légumes et Compagnie``)
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "stes": "saintes", "cie": "compagnie"}
 
 
 def _stem(word: str) -> str:

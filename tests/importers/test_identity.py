@@ -111,6 +111,8 @@ SAME = [
     # a kind word glued to the next word, on either side (``AMAPMontrouge`` / ``AMAP Montrouge``)
     ("glued kind word", Side("AMAPBramavel", CAEN), Side("AMAP Bramavel", CAEN)),
     ("glued kind word", Side("AMAP Kerlouan", CAEN), Side("AMAPKerlouan", CAEN)),
+    # « & Cie » for « et Compagnie », the AMAP's kind word added (not two kinds of place)
+    ("& cie", Side("Navets et Compagnie", CAEN), Side("AMAP Navets & Cie", CAEN)),
     # typographic variants
     ("typography", Side("L'Œuvre Bramavel", CAEN), Side("L’Oeuvre Bramavel", CAEN)),
     (

@@ -1,8 +1,8 @@
 """Names as identity resolution compares them: tokens, word kinds and how rare a word is.
 
 A name is folded (accents, case, ``œ``/``oe``, ``’``/``'``, punctuation: :func:`fold`), split
-into words, a plural ``s``/``x`` dropped, ``st``/``ste`` read ``saint``/``sainte`` and ``cie``
-``compagnie``, and a name
+into words, a plural ``s``/``x`` dropped, ``st``/``ste`` read ``saint``/``sainte``, ``cie``
+``compagnie`` and a number written out as its digits (``sept`` ``7``), and a name
 written twice in a row by an export is read once (``Le Jardin partagé Le Jardin partagé``).
 Then its words fall in three kinds:
 
@@ -101,6 +101,10 @@ MAX_KIND_WEIGHT = 2.0
 
 #: ``& Cie`` is ``et Compagnie`` (``Légumes & Cie`` / ``Légumes et Compagnie``)
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "stes": "saintes", "cie": "compagnie"}
+#: a number written out is the number (``Les Sept Arpents`` / ``AMAP 7 Arpents``); not ``un``
+#: (an article) nor ``neuf`` (« new »: ``Pont-Neuf``)
+_ABBREVIATIONS |= {"deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6",
+                   "sept": "7", "huit": "8", "dix": "10"}  # fmt: skip
 
 
 def _stem(word: str) -> str:

@@ -113,6 +113,12 @@ SAME = [
     ("glued kind word", Side("AMAP Kerlouan", CAEN), Side("AMAPKerlouan", CAEN)),
     # « & Cie » for « et Compagnie », the AMAP's kind word added (not two kinds of place)
     ("& cie", Side("Navets et Compagnie", CAEN), Side("AMAP Navets & Cie", CAEN)),
+    # a number written out (« Les Sept Arpents » / « AMAP 7 Arpents »)
+    (
+        "number",
+        Side("AMAP 7 Sillons", CAEN, (49.1829, -0.3707)),
+        Side("Les Sept Sillons", CAEN, (49.1830, -0.3705)),
+    ),
     # typographic variants
     ("typography", Side("L'Œuvre Bramavel", CAEN), Side("L’Oeuvre Bramavel", CAEN)),
     (

@@ -147,6 +147,7 @@ class ActorLoad:
                 place=row.place,
                 latitude=record.place.latitude,
                 longitude=record.place.longitude,
+                precision=record.place.precision,
                 source=record.source,
                 themes=[t.id for t in record.themes],
                 methods=record.methods,

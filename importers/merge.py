@@ -214,6 +214,7 @@ def merge_record(  # noqa: PLR0912 — one rule per kind of field, as the docstr
     longitude: float | None,
     source: SourceRef,
     themes: Iterable[str],
+    precision: LocationPrecision | None = None,
     methods: Iterable[str],
     aliases: Iterable[str],
     authoritative: frozenset[str],
@@ -253,7 +254,7 @@ def merge_record(  # noqa: PLR0912 — one rule per kind of field, as the docstr
     has_point = latitude is not None and longitude is not None
     if has_point and (leading or data.get("latitude") is None):
         data["latitude"], data["longitude"] = latitude, longitude
-        data["location_precision"] = LocationPrecision.EXACT
+        data["location_precision"] = precision or LocationPrecision.EXACT
     data["themes"] = _union(data.get("themes") or [], themes)
     data["methods"] = _union(data.get("methods") or [], methods)
     data["active_in"] = _union(data.get("active_in") or [], place.active_in)

@@ -46,6 +46,7 @@ from typing import Any
 
 from graph_model.i18n import gettext
 from graph_model.identifiers import fold
+from graph_model.model import LocationPrecision
 from graph_model.stored import TerritoryLookup, territory_id, territory_lookup, territory_rows
 from graph_model.territories import Commune, TerritoryReference, load_reference
 from importers.normalise import normalise_postcode
@@ -103,6 +104,9 @@ class PlaceInput:
     longitude: float | None = None
     country: str | None = None
     area: str | None = None
+    #: how the point was obtained, when the source knows it is not an address (a city centre
+    #: for a seat abroad): stored as the actor's ``location_precision`` (default: exact)
+    precision: LocationPrecision | None = None
 
 
 @dataclass

@@ -40,7 +40,7 @@ from graph_model.batch import GraphBatch
 from graph_model.errors import ImportFailure
 from graph_model.i18n import _
 from graph_model.identifiers import fold
-from graph_model.model import ActorKind, LinkKind, SourceRef, Theme, parse
+from graph_model.model import ActorKind, LinkKind, LocationPrecision, SourceRef, Theme, parse
 from graph_model.stored import source_json
 from importers.formats.movement_dataset import (
     PREFIXES,
@@ -240,7 +240,11 @@ def _place(actor: ActorEntry) -> PlaceInput:
     if seat is None:
         return PlaceInput(insee=actor.commune, area=";".join(actor.active_in) or None)
     return PlaceInput(
-        commune=seat.city, country=seat.country, latitude=seat.latitude, longitude=seat.longitude
+        commune=seat.city,
+        country=seat.country,
+        latitude=seat.latitude,
+        longitude=seat.longitude,
+        precision=LocationPrecision.COMMUNE,  # the city's centre, not the address
     )
 
 

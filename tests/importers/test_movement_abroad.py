@@ -64,6 +64,8 @@ def test_a_seat_abroad_is_the_actor_s_point_and_no_french_territory(tmp_path: Pa
     graph = _imported(tmp_path, ESCH)
     props = graph.actors_by_id(["adv-abroad"])["adv-abroad"].props
     assert (props["latitude"], props["longitude"]) == (49.4969, 5.9806)
+    # the city's centre, not an address: the map does not say « adresse exacte »
+    assert props["location_precision"] == "commune"
     # not attached to Audun-le-Tiche or Russange by the nearest-commune rule, nor placed in
     # the Moselle, the Grand Est or any French territory
     assert props.get("commune") is None
@@ -78,12 +80,12 @@ def test_a_seat_abroad_is_the_actor_s_point_and_no_french_territory(tmp_path: Pa
 
 def test_the_map_shows_the_actor_seated_abroad(tmp_path: Path) -> None:
     graph = _imported(tmp_path, ESCH)
-    query = """query ($id: ID!) { actor(id: $id) { name location { latitude longitude }
+    query = """query ($id: ID!) { actor(id: $id) { name location { latitude longitude precision }
         territories { id } } }"""
     with start(graph) as client:
         wait_ready(client)
         actor = data(client, query, {"id": "adv-abroad"})["actor"]
-    assert actor["location"] == {"latitude": 49.4969, "longitude": 5.9806}
+    assert actor["location"] == {"latitude": 49.4969, "longitude": 5.9806, "precision": "COMMUNE"}
     assert actor["territories"] == []
 
 

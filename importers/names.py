@@ -98,6 +98,8 @@ M_WORD = 0.95
 #: the most one word may weigh, and the most a matched kind word weighs
 MAX_WORD_WEIGHT = 10.0
 MAX_KIND_WEIGHT = 2.0
+#: the fewest letters of a kind word glued to the next word, and of that word (``amap`` …)
+GLUED_MIN = 4
 
 #: ``& Cie`` is ``et Compagnie`` (``Légumes & Cie`` / ``Légumes et Compagnie``)
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "stes": "saintes", "cie": "compagnie"}
@@ -156,6 +158,48 @@ def one_typo(a: str, b: str) -> bool:
     if len(a) < 5 or len(b) < 5 or abs(len(a) - len(b)) > 1:
         return False
     return bool(Levenshtein.distance(a, b, score_cutoff=1) <= 1)
+
+
+def alike(a: str, b: str) -> bool:
+    """One word written two ways: a one-letter typo, or an article glued on
+    (``lecho``/``echo``, ``laecho``/``echo``)."""
+    if abs(len(a) - len(b)) > 2 or len(a) < 4 or len(b) < 4:
+        return False
+    if one_typo(a, b):
+        return True
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    if len(short) >= 4 and len(long) - len(short) <= 2 and long.endswith(short):
+        return long[0] in "dlq"  # l'/d'/qu' written without its apostrophe
+    return len(a) == len(b) == 4 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def unglued(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """``tokens`` with a kind word glued to the next word read as the two words the other
+    name writes apart (``amapmontrouge`` / ``amap montrouge``): only when the other name has
+    both, so that ``groupement``, ``fermeture`` or ``lieusaint`` stay one word.
+
+    >>> unglued(("amapmontrouge",), ("amap", "montrouge")), unglued(("groupement",), ("groupe",))
+    (('amap', 'montrouge'), ('groupement',))
+    """
+    out: list[str] = []
+    for token in tokens:
+        if len(token) >= 2 * GLUED_MIN and token not in other:
+            kind = next(
+                (
+                    k
+                    for k in other
+                    if len(k) >= GLUED_MIN
+                    and token.startswith(k)
+                    and is_kind_word(k)
+                    and token[len(k) :] in other
+                ),
+                None,
+            )
+            if kind is not None and len(token) - len(kind) >= GLUED_MIN:
+                out += (kind, token[len(kind) :])
+                continue
+        out.append(token)
+    return tuple(out) if len(out) > len(tokens) else tokens
 
 
 class TermStats:

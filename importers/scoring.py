@@ -74,8 +74,9 @@ from importers.names import (
     Entry,
     Probe,
     TermStats,
+    alike,
     is_kind_word,
-    one_typo,
+    unglued,
     words_of,
 )
 
@@ -105,8 +106,6 @@ COLOCATED_KM = 0.5
 POINT_DOUBT_KM = 10.0
 #: the most a website weighs when each name has a word of its own (a brand's two branches)
 BRAND_SITE = 1.0
-#: the fewest letters of a kind word glued to the next word, and of that word (``amap`` …)
-GLUED_MIN = 4
 #: a word weighing this much is a place's own (``creillois``), not a common one (``partagé``)
 DISTINCTIVE = 8.0
 
@@ -189,19 +188,6 @@ def _identifiers(probe: Probe, entry: Entry, out: list[str] | None) -> float | N
     return weight
 
 
-def _alike(a: str, b: str) -> bool:
-    """One word written two ways: a one-letter typo, or an article glued on
-    (``lecho``/``echo``, ``laecho``/``echo``)."""
-    if abs(len(a) - len(b)) > 2 or len(a) < 4 or len(b) < 4:
-        return False
-    if one_typo(a, b):
-        return True
-    long, short = (a, b) if len(a) > len(b) else (b, a)
-    if len(short) >= 4 and len(long) - len(short) <= 2 and long.endswith(short):
-        return long[0] in "dlq"  # l'/d'/qu' written without its apostrophe
-    return len(a) == len(b) == 4 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
-
-
 def _lone_words(
     extras: list[str],
     unused: list[str],
@@ -243,31 +229,6 @@ def _lone_words(
     return penalty, bool(own_a and own_b) or named_town
 
 
-def _unglued(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """``tokens`` with a kind word glued to the next word read as the two words the other
-    name writes apart (``amapmontrouge`` / ``amap montrouge``): only when the other name has
-    both, so that ``groupement``, ``fermeture`` or ``lieusaint`` stay one word."""
-    out: list[str] = []
-    for token in tokens:
-        if len(token) >= 2 * GLUED_MIN and token not in other:
-            kind = next(
-                (
-                    k
-                    for k in other
-                    if len(k) >= GLUED_MIN
-                    and token.startswith(k)
-                    and is_kind_word(k)
-                    and token[len(k) :] in other
-                ),
-                None,
-            )
-            if kind is not None and len(token) - len(kind) >= GLUED_MIN:
-                out += (kind, token[len(kind) :])
-                continue
-        out.append(token)
-    return tuple(out) if len(out) > len(tokens) else tokens
-
-
 def _same_words(
     tokens: tuple[str, ...], stats: TermStats, place_words: frozenset[str], out: list[str] | None
 ) -> tuple[float, float, bool]:
@@ -293,8 +254,8 @@ def compare_names(
     if probe.tokens == entry.tokens:  # the same words (most look-alikes): no pairing to do
         return _same_words(probe.tokens, stats, place_words, out)
     tokens, unused_words = (
-        _unglued(probe.tokens, entry.tokens),
-        _unglued(entry.tokens, probe.tokens),
+        unglued(probe.tokens, entry.tokens),
+        unglued(entry.tokens, probe.tokens),
     )
     if tokens == unused_words:
         return _same_words(tokens, stats, place_words, out)
@@ -310,7 +271,7 @@ def compare_names(
             if len(token) >= 4 and not is_kind_word(token):
                 first, last = token[0], token[-1]
                 close = next(
-                    (u for u in unused if (u[0] == first or u[-1] == last) and _alike(token, u)),
+                    (u for u in unused if (u[0] == first or u[-1] == last) and alike(token, u)),
                     None,
                 )
             if close is None:

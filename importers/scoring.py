@@ -247,8 +247,8 @@ def compare_names(
     probe: Probe, entry: Entry, stats: TermStats, geo: Geo, out: list[str] | None
 ) -> tuple[float, float, bool] | None:
     """The name comparison's weight, the weight of the heaviest shared word, and whether
-    each name has a word of its own the other lacks (``None`` when the names share no
-    word)."""
+    the names are a brand's two branches (:func:`_lone_words`; ``None`` when the names share
+    no word)."""
     towns = geo.words(probe.commune), geo.words(entry.commune)
     place_words = towns[0] | towns[1]
     if probe.tokens == entry.tokens:  # the same words (most look-alikes): no pairing to do
@@ -299,7 +299,6 @@ def compare_names(
     return total - penalty, best, apart
 
 
-# one return per level of the place comparison, in the order of the module's table
 def points_km(probe: Probe, entry: Entry, geo: Geo) -> float | None:
     """The distance between the two seats' exact points; ``None`` without two, or when the
     points contradict their communes (farther apart than the communes' centres by more than
@@ -315,6 +314,7 @@ def points_km(probe: Probe, entry: Entry, geo: Geo) -> float | None:
     return km
 
 
+# one return per level of the place comparison, in the order of the module's table
 def _place(  # noqa: PLR0911, PLR0912
     probe: Probe,
     entry: Entry,
@@ -346,8 +346,8 @@ def _place(  # noqa: PLR0911, PLR0912
                 out.append(f"points {km * 1000:.0f} m apart +5")
             return 5.0
         apart = geo.km(probe.commune, entry.commune)
-        # two exact points decide: farther than 2 km, the neighbouring commune is another place
-        # (a chain's two shops), whatever the centres say
+        # two exact points decide: farther than NEAR_POINTS_KM, the neighbouring commune is
+        # another place (a chain's two shops), whatever the centres say
         near = (
             km <= NEAR_POINTS_KM if km is not None else apart is not None and apart <= NEIGHBOUR_KM
         )
@@ -389,8 +389,9 @@ def _place(  # noqa: PLR0911, PLR0912
 def _contacts(
     probe: Probe, entry: Entry, stats: TermStats, out: list[str] | None, *, branches: bool
 ) -> float:
-    """Website, mail domain and telephone; ``branches``: each name has a word of its own, so
-    a website they share is their brand's, which proves nothing about the branch."""
+    """Website, mail domain and telephone; ``branches``: the names are a brand's two
+    branches (:func:`_lone_words`), so a website they share is their brand's, which proves
+    nothing about the branch."""
     weight = 0.0
     if probe.web and entry.web:
         if probe.web == entry.web:
@@ -401,7 +402,7 @@ def _contacts(
                 agree = min(agree, BRAND_SITE)
             weight += agree
             if out is not None:
-                brand = ", a brand's site (each name its own word)" if branches else ""
+                brand = ", a brand's site (two branches' names)" if branches else ""
                 out.append(f"same website {_signed(agree)}{brand}")
         else:
             weight -= 6.0

@@ -27,17 +27,23 @@ print(before, rss_mb(os.getpid()))
 """
 
 
-@needs_glibc
-def test_freed_memory_goes_back_to_the_system() -> None:
+def _script(code: str, env: dict[str, str]) -> str:
+    """What ``code`` prints, run by a fresh interpreter in the project's root."""
     done = subprocess.run(
-        [sys.executable, "-c", _CHURN],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
-        env={**os.environ, "MALLOC_ARENA_MAX": "1"},
+        env=env,
     )
-    before, after = map(float, done.stdout.split())
+    return done.stdout
+
+
+@needs_glibc
+def test_freed_memory_goes_back_to_the_system() -> None:
+    printed = _script(_CHURN, {**os.environ, "MALLOC_ARENA_MAX": "1"})
+    before, after = map(float, printed.split())
     assert after < before - 100, (before, after)  # MB the allocator had kept
 
 
@@ -70,15 +76,7 @@ print(rss_mb(os.getpid()))
 def test_large_tables_freed_go_back_to_the_system_at_once() -> None:
     def rss(fixed: bool) -> float:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-        done = subprocess.run(
-            [sys.executable, "-c", _TABLES],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
-            env=env | ({"FIXED": "1"} if fixed else {}),
-        )
-        return float(done.stdout)
+        return float(_script(_TABLES, env | ({"FIXED": "1"} if fixed else {})))
 
     # the dynamic threshold keeps the freed tables in the heap; the fixed one gives them back
     assert rss(fixed=True) < rss(fixed=False) - 5, "the freed tables were kept"

@@ -48,7 +48,6 @@ const LINK_DASH = {
   SITS_ON: "1 3",
 };
 
-/** Where the "go to" control takes the map: metropolitan France and the five DROM. */
 /**
  * The frame in the Atlantic, west of Brittany, where the actors without a position (national
  * bodies, actors known without an address) are laid out on a grid, so that their links can be
@@ -57,6 +56,11 @@ const LINK_DASH = {
  */
 export const INSET = { bounds: [[46.9, -10.6], [50.75, -5.9]] };
 
+/**
+ * Where the "go to" control takes the map: metropolitan France, the five DROM, the frame of the
+ * actors without position and, when some actors are seated abroad (a network's seat in
+ * Luxembourg, in Seoul), a view fitted to their points (its bounds are computed from them).
+ */
 export const PLACES = {
   metro: { bounds: [[41.3, -10.7], [51.5, 9.6]] }, // the frame and its title included
   inset: INSET,
@@ -68,16 +72,21 @@ export const PLACES = {
 };
 
 // (integer-like keys come first in an object's order: the menu's order is explicit)
-export const PLACE_ORDER = ["metro", "971", "972", "973", "974", "976", "inset"];
+export const PLACE_ORDER = ["metro", "971", "972", "973", "974", "976", "abroad", "inset"];
 const OVERSEAS = ["971", "972", "973", "974", "976"];
 
-/** The département (971–976) an actor's point falls in, or "metro", by its coordinates. */
+const within = (lat, lon, [[s, w], [n, e]], margin) =>
+  lat >= s - margin && lat <= n + margin && lon >= w - margin && lon <= e + margin;
+
+/**
+ * Where an actor's point falls, by its coordinates: a DROM (971–976), "metro" within the
+ * metropole's view, or "abroad" (a seat outside France, or a point no French view shows).
+ */
 export function placeOf(lat, lon) {
   for (const code of OVERSEAS) {
-    const [[s, w], [n, e]] = PLACES[code].bounds;
-    if (lat >= s - 0.5 && lat <= n + 0.5 && lon >= w - 0.5 && lon <= e + 0.5) return code;
+    if (within(lat, lon, PLACES[code].bounds, 0.5)) return code;
   }
-  return "metro";
+  return within(lat, lon, PLACES.metro.bounds, 0) ? "metro" : "abroad";
 }
 
 /**
@@ -547,9 +556,19 @@ export class MovementMap {
     }
   }
 
+  /** The bounds of the points seated abroad (with the metropole), or null when there are none. */
+  abroadBounds() {
+    const points = [...this.actors.values()]
+      .filter((a) => isPlaced(a) && placeOf(a.lat, a.lon) === "abroad")
+      .map((a) => [a.lat, a.lon]);
+    if (!points.length) return null;
+    // the metropole stays in the view, so that a seat abroad is seen where it is from France
+    return L.latLngBounds(points).extend(PLACES.metro.bounds);
+  }
+
   goTo(place, animate = true) {
-    const target = PLACES[place];
-    if (!target) return;
+    const target = place === "abroad" ? { bounds: this.abroadBounds() } : PLACES[place];
+    if (!target?.bounds) return;
     // Leaflet.markercluster 1.5.3 misses the markers of the new view when the map jumps from
     // one DROM to another (a reset of the view whose rounded zoom changes): once the move has
     // ended, let it place the markers of the bounds now shown (its own "moveend" handler)
@@ -592,7 +611,7 @@ export class MovementMap {
     const select = L.DomUtil.create("select", "", box);
     select.id = "place-select";
     for (const place of PLACE_ORDER) {
-      if (place === "inset" && !counts.inset) continue;
+      if ((place === "inset" || place === "abroad") && !counts[place]) continue;
       const option = document.createElement("option");
       option.value = place;
       const n = counts[place] ?? 0;

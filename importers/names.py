@@ -122,11 +122,29 @@ KIND_WORDS = frozenset(map(_stem, KIND_WORDS))
 BASE_RATES = {_stem(word): rate for word, rate in BASE_RATES.items()}
 
 
+#: a kind word spelt out is the kind word, whatever the filler between its words
+#: (``Association pour le Maintien d'une Agriculture Paysanne Champs Libres`` is an AMAP)
+_SPELT_KINDS = {("maintien", "agriculture", "paysanne"): "amap"}
+
+
+def _spelt_kinds(words: list[str]) -> list[str]:
+    """``words`` with a kind word spelt out (:data:`_SPELT_KINDS`) read as the kind word."""
+    for spelt, kind in _SPELT_KINDS.items():
+        core = [i for i, w in enumerate(words) if w not in FILLER]
+        for j in range(len(core) - len(spelt) + 1):
+            at = core[j : j + len(spelt)]
+            if tuple(words[i] for i in at) == spelt:
+                words = [*words[: at[0]], kind, *words[at[-1] + 1 :]]
+                break
+    return words
+
+
 @lru_cache(maxsize=262_144)
 def words_of(name: str) -> tuple[str, ...]:
-    """A name's words, folded and stemmed, a repeated name read once (filler kept)."""
+    """A name's words, folded and stemmed, a repeated name read once (filler kept), a kind
+    word spelt out read as the kind word."""
     words = [_ABBREVIATIONS.get(w, w) for w in fold(name).split()]
-    words = [_stem(w) for w in words]
+    words = _spelt_kinds([_stem(w) for w in words])
     half = len(words) // 2
     if half and len(words) % 2 == 0 and words[:half] == words[half:]:
         words = words[:half]
@@ -171,6 +189,65 @@ def alike(a: str, b: str) -> bool:
     if len(short) >= 4 and len(long) - len(short) <= 2 and long.endswith(short):
         return long[0] in "dlq"  # l'/d'/qu' written without its apostrophe
     return len(a) == len(b) == 4 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _spells(sigle: str, words: tuple[str, ...]) -> bool:
+    """Whether words in a row of ``words`` (the sigle not among them) start with the sigle's
+    letters, each word that is not filler spelling one (``ljb``: ``les jardins de bramavel``).
+    """
+
+    def from_(letters: str, i: int) -> bool:
+        if not letters:
+            return True
+        if i == len(words) or words[i] == sigle:
+            return False
+        word = words[i]
+        if word[0] == letters[0] and from_(letters[1:], i + 1):
+            return True
+        return word in FILLER and from_(letters, i + 1)
+
+    return any(words[i][0] == sigle[0] and from_(sigle, i) for i in range(len(words)))
+
+
+def unspelt(tokens: tuple[str, ...], other: tuple[str, ...], name: str = "") -> tuple[str, ...]:
+    """``tokens`` without a sigle of the name's own words that the other name lacks
+    (``Le Cresson Gourmand (AMAP LCG)`` / ``Le Cresson Gourmand``: ``lcg`` says the words
+    again), and without the words a sigle of theirs spells out, when the other name has the
+    sigle and none of those words (``CRIC (Comptoir de Ressources et d'Implications
+    Citoyennes)`` / ``CRIC``): the words are a reading of the sigle, not more of a name. Only
+    a sigle of three letters or more, spelt by as many words in a row, and only when the other
+    name has no word of its own beside kind words: ``Amap des Guignons (association CEAN)``
+    is the AMAP of the CEAN, not the CEAN.
+
+    >>> unspelt(("cric", "comptoir", "ressource", "implication", "citoyenne"), ("cric",))
+    ('cric',)
+    >>> unspelt(("cean", "consommer", "echanger", "autrement", "nanterre"), ("guignon", "cean"))
+    ('cean', 'consommer', 'echanger', 'autrement', 'nanterre')
+    >>> unspelt(("cresson", "gourmand", "lcg"), ("cresson", "gourmand"), "Le Cresson Gourmand LCG")
+    ('cresson', 'gourmand')
+    """
+    if name:
+        words = words_of(name)
+        tokens = tuple(
+            t
+            for t in tokens
+            if t in other or len(t) < 3 or not t.isalpha() or not _spells(t, words)
+        )
+    for sigle in tokens:
+        size = len(sigle)
+        if size < 3 or not sigle.isalpha() or sigle not in other:
+            continue
+        if not all(w in tokens or is_kind_word(w) for w in other):
+            return tokens
+        for start in range(len(tokens) - size + 1):
+            run = tokens[start : start + size]
+            if (
+                sigle not in run
+                and "".join(w[0] for w in run) == sigle
+                and not any(w in other for w in run)
+            ):
+                return tokens[:start] + tokens[start + size :]
+    return tokens
 
 
 def unglued(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:

@@ -77,6 +77,7 @@ from importers.names import (
     alike,
     is_kind_word,
     unglued,
+    unspelt,
     words_of,
 )
 
@@ -254,8 +255,8 @@ def compare_names(
     if probe.tokens == entry.tokens:  # the same words (most look-alikes): no pairing to do
         return _same_words(probe.tokens, stats, place_words, out)
     tokens, unused_words = (
-        unglued(probe.tokens, entry.tokens),
-        unglued(entry.tokens, probe.tokens),
+        unspelt(unglued(probe.tokens, entry.tokens), entry.tokens, probe.name),
+        unspelt(unglued(entry.tokens, probe.tokens), probe.tokens, entry.name),
     )
     if tokens == unused_words:
         return _same_words(tokens, stats, place_words, out)

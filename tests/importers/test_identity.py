@@ -260,6 +260,40 @@ def test_a_word_that_starts_with_a_kind_word_is_split_only_to_match_the_other_na
     assert shared("Groupement Bramavel", "Groupe Bramavel").endswith("(bramavel)")
 
 
+def test_a_sigle_followed_by_its_words_is_the_sigle() -> None:
+    # « BRAVO (Bureau Rural d'Aide et de Valorisation des Ouvrages) » spells its sigle out:
+    # the words are the sigle read, not words the other name lacks
+    known = Side("BRAVO", CAEN, (49.18290, -0.37070))
+    spelt = "Association BRAVO (Bureau Rural d'Aide et de Valorisation des Ouvrages)"
+    assert verdict(known, Side(spelt, CAEN, (49.18300, -0.37030))) == "merge"
+    assert verdict(known, Side("BRAVO - Bureau Rural Aide Valorisation Ouvrages", CAEN)) == "merge"
+    # the other name has words of its own beside the sigle: the sigle's AMAP, not the sigle
+    amap = Side("Amap des Tilleuls (association BRAVO)", CAEN, (49.18300, -0.37030))
+    assert verdict(Side(spelt, CAEN, (49.18290, -0.37070)), amap) != "merge"
+
+
+def test_a_sigle_of_the_names_own_words_says_nothing_more() -> None:
+    # « (LJB) » after « Les Jardins de Bramavel » is the name again, not a word A lacks
+    stats, geo = TermStats(), shared_geo()
+
+    def weight(a: str, b: str) -> float:
+        probe, entry = Probe(a, CAEN, "14"), Entry("mai-1", "Organisation", b, CAEN, "14")
+        compared = compare_names(probe, entry, stats, geo, None)
+        assert compared is not None
+        return compared[0]
+
+    same = weight("Les Jardins de Bramavel", "Les Jardins de Bramavel")
+    assert weight("Les Jardins de Bramavel (LJB)", "Les Jardins de Bramavel") == same
+    # a sigle the name's words do not spell is a word of its own
+    assert weight("Les Jardins de Bramavel (LJK)", "Les Jardins de Bramavel") < same
+
+
+def test_an_amap_spelt_out_is_an_amap() -> None:
+    known = Side("AMAP Bramavel", CAEN)
+    spelt = "Association pour le Maintien d'une Agriculture Paysanne Bramavel"
+    assert verdict(known, Side(spelt, CAEN)) == "merge"
+
+
 def test_a_point_far_from_its_commune_is_not_believed() -> None:
     # one record's point put 70 km away (a geocoding slip): the communes are compared instead
     known = Side("La Fabrique Bramavel", CAEN, (49.2010, -0.3500))

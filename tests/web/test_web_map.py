@@ -120,7 +120,8 @@ DROM_VIEWS = [
 def _abroad(location: dict[str, Any]) -> bool:
     def inside(view: tuple[tuple[float, float], tuple[float, float]]) -> bool:
         (s, w), (n, e) = view
-        return s <= location["latitude"] <= n and w <= location["longitude"] <= e
+        lat, lon = float(location["latitude"]), float(location["longitude"])
+        return s <= lat <= n and w <= lon <= e
 
     return not inside(METRO_VIEW) and not any(inside(v) for v in DROM_VIEWS)
 

@@ -168,14 +168,21 @@ def is_kind_word(word: str) -> bool:
 
 
 def one_typo(a: str, b: str) -> bool:
-    """Two distinctive words one letter apart (a typo), both long enough to tell.
+    """Two distinctive words one typo apart, both long enough to tell: a letter missed,
+    added or changed, or — in a longer word — one letter written out of place, the same
+    letters in another order (``gourmand``/``groumand``, ``solidaire``/``soldiaire``).
 
     >>> one_typo("creillois", "creilois"), one_typo("caen", "cean"), one_typo("vert", "verte")
     (True, False, False)
+    >>> one_typo("gourmand", "groumand"), one_typo("gourmand", "mangourd")
+    (True, False)
     """
     if len(a) < 5 or len(b) < 5 or abs(len(a) - len(b)) > 1:
         return False
-    return bool(Levenshtein.distance(a, b, score_cutoff=1) <= 1)
+    if Levenshtein.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    moved = len(a) >= 7 and sorted(a) == sorted(b)
+    return moved and Levenshtein.distance(a, b, score_cutoff=2) <= 2
 
 
 def alike(a: str, b: str) -> bool:

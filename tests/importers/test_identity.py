@@ -129,6 +129,9 @@ SAME = [
     # a one-letter typo in the distinctive word
     ("typo", Side("Ressourcerie Bramavel", CAEN), Side("Ressourcerie Bramaval", CAEN)),
     ("typo", Side("Les Ateliers Kerlouanais", CAEN), Side("Les Ateliers Kerlouannais", CAEN)),
+    # two letters swapped, one letter written out of place (« Le Cresson groumand », Transiscope)
+    ("letters swapped", Side("Ressourcerie Bramavel", CAEN), Side("Ressourcerie Bramvael", CAEN)),
+    ("letter moved", Side("Le Cresson gourmand", CAEN), Side("Le Cresson groumand", CAEN)),
     # the seat in the neighbouring commune, the points a few hundred metres apart
     (
         "neighbour seat",

@@ -28,6 +28,7 @@ from typing import ParamSpec, TypeVar
 
 import anyio.to_thread
 
+from api import timing
 from graph_model.errors import StoreUnavailable
 from graph_model.port import GraphStore
 
@@ -89,7 +90,7 @@ class StoreGuard:
         self.check()
         call = functools.partial(fn, *args, **kwargs)
         try:
-            with anyio.fail_after(timeout):
+            with anyio.fail_after(timeout), timing.phase("store"):
                 return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
         except StoreUnavailable as exc:
             self.mark_down(str(exc))

@@ -235,7 +235,7 @@ async def ready(request: Request) -> Response:
     if not await _may_read(services, request):
         return Response(dumps(body), media_type="application/json")
     body["actors"] = projection.graph.number_of_nodes()
-    body["links"] = projection.graph.number_of_edges()
+    body["links"] = projection.link_count()
     return Response(dumps(body), media_type="application/json")
 
 

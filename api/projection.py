@@ -39,6 +39,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from api import timing
 from api.guard import StoreGuard
 from api.memory import release_freed_memory
 from graph_model.changes import ChangeRecord
@@ -161,7 +162,8 @@ class ProjectionService:
         if self._current is None:
             return await self.ensure_loaded()
         try:
-            await self._follow()
+            with timing.phase("follow"):
+                await self._follow()
         except StoreUnavailable as exc:  # what was written stays written; the tail follows
             logger.info("projection: the log could not be followed now: %s", exc)
         return self._current or await self.ensure_loaded()
@@ -216,6 +218,7 @@ class ProjectionService:
 
     async def _tail_loop(self) -> None:
         """Check the graph version every ``tail_interval`` s; follow the log when it moved."""
+        timing.forget()  # started by a request: its work is not that request's
         while True:
             await asyncio.sleep(self.tail_interval)
             current = self._current

@@ -160,15 +160,20 @@ class Connection:
         self.writer.close()
 
 
-def server_ms(head: bytes) -> float | None:
-    """The server's own time of an answer (its ``Server-Timing: app;dur=…``), in ms."""
+def server_ms(head: bytes, name: str = "app") -> float | None:
+    """One figure of an answer's ``Server-Timing`` (``app;dur=…, store;dur=…``), in ms: the
+    server's own time by default, else the phase ``name`` (``None`` when not given)."""
     for line in head.split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"server-timing" and b"dur=" in value:
-            try:
-                return float(value.split(b"dur=", 1)[1].split(b";")[0].split(b",")[0])
-            except ValueError:
-                return None
+        header, _, value = line.partition(b":")
+        if header.strip().lower() != b"server-timing":
+            continue
+        for entry in value.split(b","):
+            metric, _, rest = entry.strip().partition(b";")
+            if metric.decode(errors="replace") == name and b"dur=" in rest:
+                try:
+                    return float(rest.split(b"dur=", 1)[1].split(b";")[0])
+                except ValueError:
+                    return None
     return None
 
 

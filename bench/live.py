@@ -63,8 +63,9 @@ class Measured:
     own: list[float]
     other: list[float]
     problems: list[str]
-    #: the writing worker's own time of each write (its Server-Timing), seconds
-    own_server: list[float]
+    #: the writing worker's own time of each write and of its phases (its Server-Timing:
+    #: ``app``, ``store``, ``follow``), seconds
+    own_server: dict[str, list[float]]
     idle: list[float]
     busy: list[float]
     rebuild: float
@@ -111,7 +112,9 @@ async def _version(port: int) -> int:
     return int(body.get("projectionVersion") or 0)
 
 
-Written = tuple[list[float], list[float], list[str], list[float]]
+Written = tuple[list[float], list[float], list[str], dict[str, list[float]]]
+#: the phases of a write's Server-Timing the report breaks its time into
+PHASES = ("app", "store", "follow")
 
 
 async def _writer(a: Soak, b_port: int, args: argparse.Namespace, ids: list[str]) -> Written:
@@ -123,7 +126,7 @@ async def _writer(a: Soak, b_port: int, args: argparse.Namespace, ids: list[str]
     own: list[float] = []
     other: list[float] = []
     problems: list[str] = []
-    own_server: list[float] = []
+    own_server: dict[str, list[float]] = {name: [] for name in PHASES}
     connection = None
     pace = 1.0 / args.rate
     started = time.monotonic()
@@ -152,9 +155,9 @@ async def _writer(a: Soak, b_port: int, args: argparse.Namespace, ids: list[str]
         if result.get("__typename") not in {"ActorSaved", "LinkSaved", "KindChangeRefused"}:
             problems.append(str(result.get("__typename") or result))
         own.append(answered - sent)
-        server = server_ms(connection.head)
-        if server is not None:
-            own_server.append(server / 1000)
+        for name in PHASES:
+            server = server_ms(connection.head, name)
+            own_server[name].append((server or 0.0) / 1000)
         target_version = await _version(a.port)
         while await _version(b_port) < target_version:
             await asyncio.sleep(0.005)
@@ -235,6 +238,13 @@ def live(args: argparse.Namespace) -> int:
     return _report(args, workers, Measured(own, other, problems, own_server, idle, busy, rebuild))
 
 
+def _spread(seconds: list[float]) -> str:
+    return (
+        f"p50 {_pct(seconds, 0.5) * 1000:.0f} ms, p95 {_pct(seconds, 0.95) * 1000:.0f} ms, "
+        f"p99 {_pct(seconds, 0.99) * 1000:.0f} ms"
+    )
+
+
 def _moved(worker: Worker, what: str) -> int:
     after = int(worker.ready_after.get("projection", {}).get(what, 0))
     return after - int(worker.ready_before.get("projection", {}).get(what, 0))
@@ -263,8 +273,9 @@ def _report(args: argparse.Namespace, workers: list[Worker], m: Measured) -> int
         f"{_pct(own, 0.99) * ms:.0f} ms ({len(own)} writes, {len(problems)} refused: "
         f"{sorted(set(problems))[:3]})",
         f"- the same, the writing worker's own time (Server-Timing: request in → answer out, "
-        f"commit and projection included): p50 {_pct(own_server, 0.5) * ms:.0f} ms, p95 "
-        f"{_pct(own_server, 0.95) * ms:.0f} ms, p99 {_pct(own_server, 0.99) * ms:.0f} ms",
+        f"commit and projection included): {_spread(own_server['app'])}; of which the store's "
+        f"calls {_spread(own_server['store'])}, following the log "
+        f"{_spread(own_server['follow'])}",
         f"- write → visible in the other worker (after the answer): p50 "
         f"{_pct(other, 0.5) * ms:.0f} ms, p95 {_pct(other, 0.95) * ms:.0f} ms, p99 "
         f"{_pct(other, 0.99) * ms:.0f} ms",

@@ -36,7 +36,7 @@ slower (6.5-8.8 s, pickle or marshal alike), so the graph's dicts are what is pi
 ...     [{"id": "l1", "kind": "MEMBER_OF", "source": "org-a", "target": "net-b",
 ...       "since": "2019-01-01"}],
 ...     version=3)
->>> p.version, p.graph.number_of_nodes(), p.graph.number_of_edges()
+>>> p.version, p.graph.number_of_nodes(), p.link_count()
 (3, 2, 1)
 >>> p.graph.edges["org-a", "net-b", "l1"]["since"]
 datetime.date(2019, 1, 1)
@@ -99,8 +99,14 @@ class Projection:
     def __repr__(self) -> str:
         return (
             f"Projection(version={self.version}, actors={self.graph.number_of_nodes()}, "
-            f"links={self.graph.number_of_edges()})"
+            f"links={self.link_count()})"
         )
+
+    def link_count(self) -> int:
+        """How many links the projection holds. A multigraph counts its edges by walking
+        every actor's (``number_of_edges()``: 28 ms at 10k actors and 51k links, on the event
+        loop when ``/ready`` asked it); counted once, then carried by each delta."""
+        return self.derived("link_count", _count_links, _carry_link_count)
 
     @classmethod
     def from_records(
@@ -196,6 +202,18 @@ class Projection:
 
 #: carry functions of the derived indexes, by name (:meth:`Projection.derived`)
 _CARRIERS: dict[str, Callable[[Any, Any], Any]] = {}
+
+
+def _count_links(projection: Projection) -> int:
+    return int(projection.graph.number_of_edges())
+
+
+def _carry_link_count(count: int, applied: Any) -> int:
+    """The count after a delta (:class:`queries.deltas.Applied`): its links made, less those
+    it removed."""
+    for before, after in applied.links.values():
+        count += (after is not None) - (before is not None)
+    return count
 
 
 def carriers() -> dict[str, Callable[[Any, Any], Any]]:
@@ -303,7 +321,7 @@ def build_projection(source: GraphSource) -> Projection:
         "projection built: version %d, %d actors, %d links",
         version,
         projection.graph.number_of_nodes(),
-        projection.graph.number_of_edges(),
+        projection.link_count(),
     )
     return projection
 

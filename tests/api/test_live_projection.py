@@ -72,7 +72,9 @@ def test_a_mutation_is_visible_at_once_and_nothing_is_rebuilt() -> None:
     token = create_token(graph, name="live-editor", role=Role.EDITOR)[1]
     with start(graph) as client:
         wait_ready(client)
-        before = _ready(client)["projection"]
+        ready = _ready(client)
+        before = ready["projection"]
+        assert (ready["actors"], ready["links"]) == (3, 1)
         for n in range(5):
             actor = f"mai-{n:012x}"
             fields = {"kind": "ORGANISATION", "name": f"Nouvelle {n}", "id": actor}
@@ -87,7 +89,10 @@ def test_a_mutation_is_visible_at_once_and_nothing_is_rebuilt() -> None:
         after = _ready(client)["projection"]
         assert after["rebuilds"] == before["rebuilds"]
         assert after["deltas"] >= before["deltas"] + 10
-        assert _ready(client)["projectionVersion"] == graph.graph_version()
+        ready = _ready(client)
+        assert ready["projectionVersion"] == graph.graph_version()
+        # its counts follow the deltas too
+        assert (ready["actors"], ready["links"]) == (8, 6)
 
 
 def test_a_write_made_elsewhere_is_followed_by_tailing_the_log() -> None:

@@ -108,6 +108,37 @@ def test_following_the_log_equals_a_rebuild(plan: list[tuple[tuple[Any, ...], bo
     rebuilt = build_projection(graph)
     assert projection.version == rebuilt.version == graph.graph_version()
     assert canonical(projection) == canonical(rebuilt)
+    # the count of links /ready gives is carried by every delta, never counted again
+    assert "link_count" in dict(projection.derived_items())
+    assert projection.link_count() == rebuilt.graph.number_of_edges()
+
+
+def test_the_count_of_links_follows_every_kind_of_write() -> None:
+    """``/ready``'s count of links is carried by the deltas (counting a multigraph's edges walks
+    every actor): links made, restated, ended, removed and deleted leave it equal to a count."""
+    graph = MemoryGraph()
+    for n in range(4):
+        graph.write_actors([_actor(n, 0)], CTX)
+    projection = build_projection(graph)
+    plan = [
+        ("link", 0, 1, 0, 0),
+        ("link", 0, 1, 1, 1),
+        ("link", 1, 2, 1, 2),
+        ("link", 2, 3, 2, 0),
+        ("link", 0, 1, 0, 0),  # the same link again
+        ("end", 0, 1, 1),
+        ("remove", 1, 2, 1),
+        ("delete", 0, 1, 0),
+        ("actor", 2, 3),
+    ]
+    counts = []
+    for step in plan:
+        _apply(graph, step)
+        projection = follow(projection, graph).projection
+        assert "link_count" in dict(projection.derived_items()), step  # carried, not counted
+        counts.append(projection.link_count())
+        assert projection.link_count() == projection.graph.number_of_edges(), step
+    assert counts == [1, 2, 3, 4, 4, 4, 3, 2, 2]
 
 
 def test_concurrent_writers_and_an_import_follow_to_the_rebuild(tmp_path: Path) -> None:

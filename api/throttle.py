@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 import sqlite3
 import threading
 import time
@@ -156,13 +157,28 @@ class _SharedWindows:
         self._db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
         path.chmod(0o600)
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # a lost failure on power loss is fine
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS failures (throttle TEXT NOT NULL, key TEXT NOT NULL,"
-                " times TEXT NOT NULL, last REAL NOT NULL, PRIMARY KEY (throttle, key))"
-            )
-            self._db.execute("CREATE INDEX IF NOT EXISTS failures_last ON failures (last)")
+            self._prepare()
+
+    def _prepare(self, attempts: int = 50) -> None:
+        """WAL mode and the table. Workers starting together race for the file: switching to
+        WAL can answer "database is locked" at once, without waiting out the busy timeout, so
+        the setup is retried for a few seconds before the error is let through."""
+        for attempt in range(attempts):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                # a failure lost on power loss is fine
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS failures (throttle TEXT NOT NULL,"
+                    " key TEXT NOT NULL, times TEXT NOT NULL, last REAL NOT NULL,"
+                    " PRIMARY KEY (throttle, key))"
+                )
+                self._db.execute("CREATE INDEX IF NOT EXISTS failures_last ON failures (last)")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.02 + random.random() * 0.08)  # noqa: S311 (jitter)
 
     def recent(self, throttle: str, key: str, horizon: float) -> list[float]:
         with self._lock:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import stat
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -180,3 +183,37 @@ def test_shared_windows_keep_every_concurrent_failure(tmp_path: Path) -> None:
     )  # another throttle's namespace
     clock.now += 60
     assert throttles[0].retry_after("10.0.0.9") is None
+
+
+_OPEN = """
+import sys, time
+from pathlib import Path
+from api.throttle import FailureThrottle
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+FailureThrottle(10, 60, name="t", path=Path(sys.argv[1])).fail("10.0.0.1")
+"""
+
+
+def test_workers_opening_a_fresh_database_together_all_start(tmp_path: Path) -> None:
+    """Workers of one server open the shared file at the same instant; none may fail to start
+    because another was switching the file to WAL ("database is locked" at startup)."""
+    rounds, width = 6, 8
+    for round_ in range(rounds):
+        path = tmp_path / f"{round_}-{DATABASE}"
+        start_at = time.time() + 1.5
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _OPEN, str(path), repr(start_at)],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(width)
+        ]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * width, "\n".join(e for e in errors if e)
+        clock = Clock()
+        clock.now = time.time()
+        shared = FailureThrottle(width, 600, clock=clock, name="t", path=path)
+        assert shared.retry_after("10.0.0.1") is not None  # every worker's failure was kept

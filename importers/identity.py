@@ -11,7 +11,8 @@ In two stages, for a whole batch of :class:`~importers.records.ActorRow`:
    (:mod:`importers.blocking`, scored by :mod:`importers.scoring`; built once per run from the
    graph and kept up to date as the run creates and changes actors); review decisions kept on
    the graph are replayed first (:meth:`~importers.lookups.Lookups.judgements`: a record judged
-   the same joins its actor again, one judged different is never compared with that actor).
+   the same joins its actor again, one judged different is never compared with that actor, one
+   still awaiting review is held again against the same actor).
    ``score >= MERGE_THRESHOLD`` (and no second actor as likely): that actor. Between the two
    thresholds: the row is *held* as a duplicate candidate for ``maillage review``
    (:mod:`importers.review`), written with its batch. Below: a new actor.
@@ -31,7 +32,7 @@ from graph_model.batch import GraphBatch
 from graph_model.model import Actor
 from importers.blocking import NameIndex
 from importers.lookups import Judgements, Lookups
-from importers.names import Entry
+from importers.names import Entry, Match
 from importers.normalise import distinctive_domain, email_domain, website_domain
 from importers.records import ActorRow
 from importers.report import Tally
@@ -158,20 +159,12 @@ class Identity:
                 row.target, row.how = actors.pop(), "key"
             elif alias in self.judgements.same:  # "same" decided in review: replayed
                 row.target, row.how = self.judgements.same[alias], "review"
-            elif record.fuzzy and self.index is not None:
-                not_same = self.judgements.different.get(alias, ())
-                found = self.index.matches(row.probe, exclude=not_same)
-                if record.actor_id:  # two ids a curator gave are two actors, by their word
-                    found = [m for m in found if not _curated(m.actor_id)]
-                match = found[0] if found else None
-                # two actors both as likely: a person chooses
-                tied = len(found) > 1 and found[1].weight >= MERGE_WEIGHT
-                if match is not None and match.score >= MERGE_THRESHOLD and not tied:
-                    row.target, row.how, row.match = match.actor_id, "score", match
-                elif match is not None:
-                    row.match = match
-                    self._hold(row)
-                    return False
+            elif alias in self.judgements.pending:  # a question still open: asked as it was
+                row.match = Match(*self.judgements.pending[alias])
+                self._hold(row)
+                return False
+            elif record.fuzzy and self.index is not None and not self._scored(row, self.index):
+                return False
             if row.target is None:
                 row.target, row.how = row.minted, "new"
         for key in row.keys:
@@ -197,6 +190,24 @@ class Identity:
                     longitude=probe.longitude,
                 )
             )
+        return True
+
+    def _scored(self, row: ActorRow, index: NameIndex) -> bool:
+        """Compare the row with the name index: the actor it is (``row.target``) when the
+        score says so, held for review (False) when it only resembles one, else nothing."""
+        alias = row.record.source.alias
+        found = index.matches(row.probe, exclude=self.judgements.different.get(alias, ()))
+        if row.record.actor_id:  # two ids a curator gave are two actors, by their word
+            found = [m for m in found if not _curated(m.actor_id)]
+        match = found[0] if found else None
+        # two actors both as likely: a person chooses
+        tied = len(found) > 1 and found[1].weight >= MERGE_WEIGHT
+        if match is not None and match.score >= MERGE_THRESHOLD and not tied:
+            row.target, row.how, row.match = match.actor_id, "score", match
+        elif match is not None:
+            row.match = match
+            self._hold(row)
+            return False
         return True
 
     def _named(

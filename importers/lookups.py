@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph_model.model import LinkKind
@@ -21,10 +21,12 @@ from graph_model.port import CandidateState, GraphStore, Row
 @dataclass(frozen=True)
 class Judgements:
     """Review decisions, by the source alias of the record decided: the actor it was judged
-    to be (``same``), the actors it was judged not to be (``different``)."""
+    to be (``same``), the actors it was judged not to be (``different``); and the questions
+    still open (``pending``: the actor it was held against, the score and reasons given)."""
 
     same: dict[str, str]
     different: dict[str, frozenset[str]]
+    pending: dict[str, tuple[str, str, float, str]] = field(default_factory=dict)
 
 
 class Lookups:
@@ -107,15 +109,25 @@ class Lookups:
     def judgements(self) -> Judgements:
         """Every review decision kept on the graph's duplicate candidates: a record judged
         the same as an actor joins it again; one judged not the same is never proposed (or
-        merged) with that actor again, whatever the run."""
+        merged) with that actor again, whatever the run; one still awaiting a decision is
+        held again against the same actor (a resumed or repeated run does not decide it
+        differently because the graph grew meanwhile)."""
         same: dict[str, str] = {}
         different: dict[str, set[str]] = defaultdict(set)
+        pending: dict[str, tuple[str, str, float, str]] = {}
         if self._graph is None:
             return Judgements({}, {})
-        for status in ("accepted", "rejected"):
+        for status in ("accepted", "rejected", "pending"):
             for candidate in self._graph.candidates(status):
                 if status == "accepted":
                     same[candidate.record_alias] = candidate.result or candidate.actor
-                else:
+                elif status == "rejected":
                     different[candidate.record_alias].add(candidate.actor)
-        return Judgements(same, {k: frozenset(v) for k, v in different.items()})
+                else:
+                    pending[candidate.record_alias] = (
+                        candidate.actor,
+                        candidate.actor_name or candidate.actor,
+                        candidate.score,
+                        candidate.reasons,
+                    )
+        return Judgements(same, {k: frozenset(v) for k, v in different.items()}, pending)

@@ -17,7 +17,7 @@ name (:mod:`importers.names`)     each shared word + its weight (rare up to +10,
                                   word at most +2, a commune's own word at most +3; one
                                   typo −2); a word only one side has −0.5 (kind word) to
                                   −4 (rare word); two different kind words −10; each side
-                                  a distinctive word the other lacks −3; the same words
+                                  a distinctive word the other lacks −5; the same words
                                   +2; a kind word glued to the next word read as the
                                   two when the other name writes both apart
                                   (``AMAPMontrouge``). Nothing shared: not compared
@@ -223,7 +223,7 @@ def _lone_words(
         if notes is not None:
             notes.append(f"{kinds_a[0]} ≠ {kinds_b[0]}")
     if own_a and own_b:
-        penalty += 3.0
+        penalty += 5.0
     # a name that adds its own town's name where the other's commune is another: a branch
     # named after its town (« Cojean Neuilly » / « Cojean » of La Défense)
     named_town = bool(towns_a or towns_b) and town_a != town_b

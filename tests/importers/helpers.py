@@ -26,6 +26,25 @@ from queries.store.records import python_props
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importers"
 
+_WORDS = ("Jardins", "Fabrique", "Atelier", "Recyclerie", "Épicerie", "Maison", "Ferme")
+_MORE = ("du Lien", "solidaire", "des Possibles", "de la Vallée", "du Partage", "citoyenne")
+_PLACES = (("14000", "Caen"), ("60100", "Creil"), ("01440", "Viriat"), ("97400", "Saint-Denis"))
+
+
+def write_members(path: Path, rows: int) -> None:
+    """A member list large enough to be killed midway: repeated names (some rows join others,
+    some are held for review), memberships of networks listed in the same file."""
+    lines = ["Nom;SIREN;Code postal;Commune;Réseaux;Adhésion depuis"]
+    for i in range(rows):
+        postcode, commune = _PLACES[i % len(_PLACES)]
+        name = f"{_WORDS[i % 7]} {_MORE[(i // 7) % 6]} {i // 42}"
+        network = f"Réseau {commune} {i % 5}"
+        lines.append(f"{name};;{postcode};{commune};{network};{1 + i % 28:02d}/03/2019")
+    for n in range(5):
+        for _, commune in _PLACES:
+            lines.append(f"Réseau {commune} {n};;;;;")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
 
 def run(
     graph: GraphStore | None, reader: Reader, tmp_path: Path | None = None, **options: Any

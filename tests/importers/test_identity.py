@@ -28,7 +28,8 @@ from importers.places import PlaceInput, shared_resolver
 from importers.reader import Reader
 from importers.records import ActorRecord, Outcome
 from importers.scoring import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, compare_names, shared_geo
-from tests.importers.helpers import report_rows, run
+from queries.store.memory import MemoryGraph
+from tests.importers.helpers import report_rows, run, snapshot, write_members
 
 C, U, S, H, R = (
     Outcome.CREATED,
@@ -414,6 +415,30 @@ def test_the_same_is_replayed_on_reimport(graph: GraphStore, tmp_path: Path) -> 
     assert again.outcomes == {S: 1} and review.list_candidates(graph) == []
     assert Lookups(graph).judgements().same == {"carte:x9": joined}
     assert graph.actors_by_id([joined])[joined].props["name"] == "Les Jardins du Bocage"
+
+
+def test_a_question_still_open_is_asked_again_as_it_was(tmp_path: Path) -> None:
+    """A list imported up to a point (a run stopped there), then whole, ends as one run of the
+    whole list (the members' list of the interrupted-import test): a record held for review in
+    the first run is held again against the same actor, not decided anew because the graph
+    grew meanwhile (the words' frequencies moved)."""
+    whole = tmp_path / "membres.csv"
+    write_members(whole, 1_800)
+    lines = whole.read_text(encoding="utf-8").splitlines()
+    start = tmp_path / "debut.csv"  # the first 400 members, and the networks they name
+    start.write_text("\n".join([*lines[:401], *lines[-20:]]) + "\n", encoding="utf-8")
+    once, twice = MemoryGraph(), MemoryGraph()
+    run(once, SpreadsheetReader(whole, system="membres"), batch_size=50)
+    run(twice, SpreadsheetReader(start, system="membres"), batch_size=50)
+    held_first = {c.record_alias: c.actor for c in review.list_candidates(twice)}
+    again = run(twice, SpreadsheetReader(whole, system="membres"), batch_size=50)
+    assert again.outcomes[H] >= len(held_first) > 0
+    for part, content in snapshot(once).items():
+        assert snapshot(twice)[part] == content, part
+    open_once = {c.record_alias: c.actor for c in review.list_candidates(once)}
+    open_twice = {c.record_alias: c.actor for c in review.list_candidates(twice)}
+    assert open_twice == open_once
+    assert held_first.items() <= open_twice.items()
 
 
 BAD_ROW = (

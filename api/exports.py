@@ -30,7 +30,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -352,16 +352,21 @@ def to_csv_zip(subgraph: Subgraph) -> bytes:
 
 
 def to_xlsx(subgraph: Subgraph) -> bytes:
-    """One workbook, sheets ``nodes`` and ``links`` (the CSV's tables); every text cell is a
-    string cell (``data_type "s"``), so ``=HYPERLINK(…)`` is shown, never run; characters a
-    workbook cannot hold (control characters) are dropped."""
+    """One workbook, sheets ``nodes`` and ``links`` (the CSV's tables)."""
+    return workbook(dict(zip(("nodes", "links"), _tables(subgraph), strict=True)))
+
+
+def workbook(sheets: dict[str, Iterable[Sequence[Any]]]) -> bytes:
+    """A workbook of these sheets, in order; every text cell is a string cell (``data_type
+    "s"``), so ``=HYPERLINK(…)`` is shown, never run; characters a workbook cannot hold
+    (control characters) are dropped."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    workbook = Workbook(write_only=True)
-    for name, rows in zip(("nodes", "links"), _tables(subgraph), strict=True):
-        sheet = workbook.create_sheet(name)
+    book = Workbook(write_only=True)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
         for row in rows:
             cells = []
             for value in row:
@@ -373,7 +378,7 @@ def to_xlsx(subgraph: Subgraph) -> bytes:
                 cells.append(cell)
             sheet.append(cells)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.save(buffer)
     return buffer.getvalue()
 
 

@@ -33,6 +33,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from api.endpoint import request_id
+from api.exports import workbook
 from api.services import Services
 from graph_model.errors import MaillageError, ValidationError
 from graph_model.i18n import _, language
@@ -105,26 +106,8 @@ def to_csv(rows: list[list[Any]]) -> bytes:
 
 
 def to_xlsx(rows: list[list[Any]]) -> bytes:
-    """One sheet ``territories``; text cells are string cells (a formula is shown, never run)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("territories")
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"
-            else:
-                cell = WriteOnlyCell(sheet, value)
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """One sheet ``territories`` (text cells are string cells: a formula is shown, never run)."""
+    return workbook({"territories": rows})
 
 
 def _day(value: str | None) -> date | None:

@@ -293,7 +293,7 @@ def to_geojson(subgraph: Subgraph) -> dict[str, Any]:
 
 
 # -- CSV ----------------------------------------------------------------------------------------
-def _csv(rows: Iterable[list[Any]]) -> bytes:
+def csv_bytes(rows: Iterable[list[Any]]) -> bytes:
     """Rows as CSV, every text cell escaped against formulas (:func:`importers.cells.safe_cell`)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
@@ -346,8 +346,8 @@ def to_csv_zip(subgraph: Subgraph) -> bytes:
     node_rows, link_rows = _tables(subgraph)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("nodes.csv", _csv(node_rows))
-        archive.writestr("links.csv", _csv(link_rows))
+        archive.writestr("nodes.csv", csv_bytes(node_rows))
+        archive.writestr("links.csv", csv_bytes(link_rows))
     return buffer.getvalue()
 
 

@@ -21,9 +21,7 @@ reader, its error response) so that neither module imports the other.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any
@@ -33,12 +31,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from api.endpoint import request_id
-from api.exports import workbook
+from api.exports import csv_bytes, workbook
 from api.services import Services
 from graph_model.errors import MaillageError, ValidationError
 from graph_model.i18n import _, language
 from graph_model.territories import REFERENCE_DIR
-from importers.cells import safe_row
 from queries.analytics import territories
 from queries.analytics.legal import FAMILIES
 from web import STATIC_DIR
@@ -97,17 +94,6 @@ def table_rows(rows: Sequence[territories.TerritoryFigures]) -> list[list[Any]]:
             ]
         )
     return found
-
-
-def to_csv(rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows(safe_row(row) for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(rows: list[list[Any]]) -> bytes:
-    """One sheet ``territories`` (text cells are string cells: a formula is shown, never run)."""
-    return workbook({"territories": rows})
 
 
 def _day(value: str | None) -> date | None:
@@ -174,7 +160,11 @@ def _add_table_routes(
                     )
                 )
             content = await services.compute_in_thread(
-                lambda: to_csv(table_rows(rows)) if fmt == "csv" else to_xlsx(table_rows(rows))
+                lambda: (
+                    csv_bytes(table_rows(rows))
+                    if fmt == "csv"
+                    else workbook({"territories": table_rows(rows)})
+                )
             )
         except MaillageError as exc:
             return error(exc, rid)
@@ -315,4 +305,4 @@ def _refusal_page(reason: str, status: int) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
-__all__ = ["add_territory_routes", "not_a_network", "table_rows", "to_csv", "to_xlsx"]
+__all__ = ["add_territory_routes", "not_a_network", "table_rows"]

@@ -32,7 +32,7 @@ from graph_model.batch import GraphBatch
 from graph_model.model import Actor
 from importers.blocking import NameIndex
 from importers.lookups import Judgements, Lookups
-from importers.names import Entry, Match
+from importers.names import Entry
 from importers.normalise import distinctive_domain, email_domain, website_domain
 from importers.records import ActorRow
 from importers.report import Tally
@@ -160,7 +160,7 @@ class Identity:
             elif alias in self.judgements.same:  # "same" decided in review: replayed
                 row.target, row.how = self.judgements.same[alias], "review"
             elif alias in self.judgements.pending:  # a question still open: asked as it was
-                row.match = Match(*self.judgements.pending[alias])
+                row.match = self.judgements.pending[alias]
                 self._hold(row)
                 return False
             elif record.fuzzy and self.index is not None and not self._scored(row, self.index):

@@ -16,6 +16,7 @@ from typing import Any
 
 from graph_model.model import LinkKind
 from graph_model.port import CandidateState, GraphStore, Row
+from importers.names import Match
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Judgements:
 
     same: dict[str, str]
     different: dict[str, frozenset[str]]
-    pending: dict[str, tuple[str, str, float, str]] = field(default_factory=dict)
+    pending: dict[str, Match] = field(default_factory=dict)
 
 
 class Lookups:
@@ -114,7 +115,7 @@ class Lookups:
         differently because the graph grew meanwhile)."""
         same: dict[str, str] = {}
         different: dict[str, set[str]] = defaultdict(set)
-        pending: dict[str, tuple[str, str, float, str]] = {}
+        pending: dict[str, Match] = {}
         if self._graph is None:
             return Judgements({}, {})
         for status in ("accepted", "rejected", "pending"):
@@ -124,7 +125,7 @@ class Lookups:
                 elif status == "rejected":
                     different[candidate.record_alias].add(candidate.actor)
                 else:
-                    pending[candidate.record_alias] = (
+                    pending[candidate.record_alias] = Match(
                         candidate.actor,
                         candidate.actor_name or candidate.actor,
                         candidate.score,
